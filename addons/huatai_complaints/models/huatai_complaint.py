@@ -1,0 +1,700 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize
+
+CHANNELS = [
+    ("phone", "Phone"),
+    ("letter", "Letter"),
+    ("email", "Email"),
+    ("fax", "Fax"),
+    ("onsite", "On-site"),
+    ("website", "Company Website"),
+    ("regulator", "Forwarded by Regulator"),
+]
+
+REGULATOR_AUTHORITIES = [
+    ("csrc", "CSRC"),
+    ("csrc_bureau", "CSRC Local Bureau"),
+    ("hotline_12386", "12386 Hotline"),
+    ("sac", "Securities Association of China"),
+    ("other", "Other Authority"),
+]
+
+# stage meanings that come after the complaint was accepted for handling
+WORKED_STATES = {"accepted", "in_progress", "compliance", "replied", "callback", "closed"}
+REPLIED_STATES = {"replied", "callback", "closed"}
+
+COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
+
+
+class HuataiComplaint(models.Model):
+    _name = "huatai.complaint"
+    _description = "Customer Complaint"
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _order = "priority desc, received_date desc, id desc"
+    _check_company_auto = False
+    _mail_post_access = "read"
+    _primary_email = "complainant_email"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    priority = fields.Selection(
+        [("0", "Normal"), ("1", "Urgent")], default="0", index=True
+    )
+    color = fields.Integer()
+    channel = fields.Selection(
+        CHANNELS, required=True, default="phone", tracking=True, index=True
+    )
+    category_id = fields.Many2one(
+        "huatai.complaint.category",
+        string="Complaint Type",
+        required=True,
+        tracking=True,
+        index=True,
+        ondelete="restrict",
+    )
+    is_confidential = fields.Boolean(
+        string="Whistleblowing",
+        compute="_compute_is_confidential",
+        store=True,
+        index=True,
+        help="Whistleblowing reports are visible to Compliance only.",
+    )
+    # complainant
+    partner_id = fields.Many2one(
+        "res.partner", string="Complainant Contact", tracking=True, index=True
+    )
+    complainant_name = fields.Char(required=True, tracking=True)
+    complainant_phone = fields.Char(tracking=True)
+    complainant_email = fields.Char(tracking=True)
+    complainant_address = fields.Char()
+    complainant_id_number = fields.Char(
+        string="ID Number",
+        groups="huatai_complaints.group_complaint_user",
+        help="Identity document number (personal data).",
+    )
+    client_account = fields.Char(string="Client Account", index=True)
+    # respondent (who the complaint is about)
+    respondent_name = fields.Char(string="Respondent")
+    respondent_position = fields.Char()
+    respondent_unit_id = fields.Many2one(
+        "huatai.org.unit", string="Respondent Unit", index=True
+    )
+    # facts and demands
+    description = fields.Text(string="Facts", required=True)
+    demand = fields.Text(string="Demands")
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id
+    )
+    compensation_amount = fields.Monetary(
+        string="Compensation Claimed", currency_field="currency_id", tracking=True
+    )
+    # intake
+    received_date = fields.Datetime(
+        string="Received On",
+        required=True,
+        default=fields.Datetime.now,
+        tracking=True,
+        index=True,
+    )
+    accepting_unit_id = fields.Many2one(
+        "huatai.org.unit",
+        string="Accepting Unit",
+        required=True,
+        default=lambda self: self._default_accepting_unit(),
+        tracking=True,
+        index=True,
+        ondelete="restrict",
+        help="The unit that received the complaint. It stays accountable for "
+        "the reply to the client, even when another unit handles it.",
+    )
+    accepting_user_id = fields.Many2one(
+        "res.users",
+        string="Accepted By",
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    handling_unit_id = fields.Many2one(
+        "huatai.org.unit",
+        string="Handling Unit",
+        tracking=True,
+        index=True,
+        ondelete="restrict",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        tracking=True,
+        index=True,
+        domain="[('share', '=', False)]",
+    )
+    stage_id = fields.Many2one(
+        "huatai.complaint.stage",
+        string="Stage",
+        default=lambda self: self._default_stage(),
+        group_expand="_read_group_stage_ids",
+        tracking=True,
+        index=True,
+        copy=False,
+        ondelete="restrict",
+    )
+    stage_state = fields.Selection(
+        related="stage_id.state", string="Stage Meaning", store=True, index=True
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    # severity
+    is_major = fields.Boolean(string="Major", tracking=True)
+    is_group = fields.Boolean(
+        string="Group Complaint",
+        compute="_compute_is_group",
+        store=True,
+        readonly=False,
+        tracking=True,
+    )
+    complainant_count = fields.Integer(
+        string="Number of Complainants", default=1, tracking=True
+    )
+    is_difficult = fields.Boolean(string="Difficult", tracking=True)
+    is_media = fields.Boolean(string="Media-related", tracking=True)
+    is_judicial = fields.Boolean(string="Judicial", tracking=True)
+    is_compensation = fields.Boolean(
+        string="Compensation Requested",
+        compute="_compute_is_compensation",
+        store=True,
+        readonly=False,
+        tracking=True,
+    )
+    # regulator-forwarded
+    regulator_authority = fields.Selection(
+        REGULATOR_AUTHORITIES, string="Forwarding Authority", tracking=True
+    )
+    regulator_reference = fields.Char(string="Regulator Reference", tracking=True)
+    regulator_deadline = fields.Date(string="Regulator Deadline", tracking=True)
+    # on-site intake
+    recording_consent_state = fields.Selection(
+        [("granted", "Consented to recording"), ("refused", "Refused recording")],
+        string="Recording Consent Decision",
+        tracking=True,
+    )
+    recording_consent = fields.Boolean(
+        compute="_compute_recording_consent",
+        inverse="_inverse_recording_consent",
+        store=True,
+        help="Whether the complainant consented to the on-site conversation "
+        "being recorded.",
+    )
+    # handling, reply and closing
+    accepted_date = fields.Datetime(string="Accepted On", copy=False, readonly=True)
+    reply_deadline = fields.Date(tracking=True, index=True, copy=False)
+    reply_text = fields.Html(string="Reply to Complainant", copy=False)
+    reply_method = fields.Selection(
+        [
+            ("phone", "Phone"),
+            ("email", "Email"),
+            ("letter", "Letter"),
+            ("onsite", "In Person"),
+        ],
+        copy=False,
+    )
+    replied_date = fields.Datetime(
+        string="Replied On", copy=False, tracking=True, readonly=True
+    )
+    replied_by_id = fields.Many2one(
+        "res.users", string="Replied By", copy=False, readonly=True
+    )
+    replied_unit_id = fields.Many2one(
+        "huatai.org.unit", string="Replying Unit", copy=False, readonly=True
+    )
+    closed_date = fields.Datetime(
+        string="Closed On", copy=False, tracking=True, readonly=True, index=True
+    )
+    rejection_reason = fields.Text(copy=False, tracking=True)
+    dispatch_ids = fields.One2many(
+        "huatai.complaint.dispatch", "complaint_id", string="Dispatch History"
+    )
+    dispatch_count = fields.Integer(compute="_compute_dispatch_count")
+    user_is_compliance = fields.Boolean(compute="_compute_user_is_compliance")
+    in_my_units = fields.Boolean(
+        string="In My Units",
+        compute="_compute_in_my_units",
+        search="_search_in_my_units",
+        help="Accepted or handled by one of my units or their sub-units.",
+    )
+
+    _sql_constraints = [
+        ("name_unique", "unique(name)", "The complaint reference must be unique."),
+        (
+            "complainant_count_positive",
+            "CHECK(complainant_count >= 1)",
+            "A complaint has at least one complainant.",
+        ),
+        (
+            "compensation_not_negative",
+            "CHECK(compensation_amount IS NULL OR compensation_amount >= 0)",
+            "The compensation claimed cannot be negative.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Defaults
+    # ------------------------------------------------------------------
+    def _default_accepting_unit(self):
+        return self.env.user.huatai_unit_ids[:1]
+
+    def _default_stage(self):
+        return self.env["huatai.complaint.stage"].search([], limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains(
+        "channel",
+        "regulator_authority",
+        "regulator_reference",
+        "regulator_deadline",
+        "recording_consent_state",
+        "received_date",
+    )
+    def _check_channel_requirements(self):
+        for complaint in self:
+            if complaint.channel == "regulator":
+                if not (
+                    complaint.regulator_authority
+                    and complaint.regulator_reference
+                    and complaint.regulator_deadline
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "A complaint forwarded by a regulator needs the "
+                            "forwarding authority, its reference number and its "
+                            "reply deadline."
+                        )
+                    )
+                if complaint.regulator_deadline < complaint.received_date.date():
+                    raise ValidationError(
+                        self.env._(
+                            "The regulator's deadline cannot be before the date "
+                            "the complaint was received."
+                        )
+                    )
+            if complaint.channel == "onsite" and not complaint.recording_consent_state:
+                raise ValidationError(
+                    self.env._(
+                        "For an on-site complaint, record whether the complainant "
+                        "consented to the conversation being recorded."
+                    )
+                )
+
+    @api.constrains("channel", "accepting_unit_id")
+    def _check_accepting_unit_channel(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for complaint in self:
+            unit = complaint.accepting_unit_id
+            if unit and not unit.accepts_channel(complaint.channel):
+                raise ValidationError(
+                    self.env._(
+                        "%(unit)s cannot accept complaints through the channel "
+                        "%(channel)s: that channel is taken at company HQ.",
+                        unit=unit.display_name,
+                        channel=channels[complaint.channel],
+                    )
+                )
+
+    @api.constrains("received_date")
+    def _check_received_date(self):
+        limit = fields.Datetime.add(fields.Datetime.now(), days=1)
+        for complaint in self:
+            if complaint.received_date > limit:
+                raise ValidationError(
+                    self.env._("A complaint cannot be received in the future.")
+                )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("category_id.is_confidential")
+    def _compute_is_confidential(self):
+        for complaint in self:
+            complaint.is_confidential = complaint.category_id.is_confidential
+
+    @api.depends("complainant_count")
+    def _compute_is_group(self):
+        threshold = self._group_threshold()
+        for complaint in self:
+            complaint.is_group = complaint.complainant_count >= threshold
+
+    @api.model
+    def _group_threshold(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("huatai_complaints.group_threshold", "5")
+        )
+        try:
+            return max(int(value), 2)
+        except ValueError:
+            return 5
+
+    @api.depends("compensation_amount")
+    def _compute_is_compensation(self):
+        for complaint in self:
+            if complaint.compensation_amount:
+                complaint.is_compensation = True
+
+    @api.depends("recording_consent_state")
+    def _compute_recording_consent(self):
+        for complaint in self:
+            complaint.recording_consent = (
+                complaint.recording_consent_state == "granted"
+            )
+
+    def _inverse_recording_consent(self):
+        for complaint in self:
+            complaint.recording_consent_state = (
+                "granted" if complaint.recording_consent else "refused"
+            )
+
+    def _compute_dispatch_count(self):
+        counts = dict(
+            self.env["huatai.complaint.dispatch"]._read_group(
+                [("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"]
+            )
+        )
+        for complaint in self:
+            complaint.dispatch_count = counts.get(complaint, 0)
+
+    def _compute_user_is_compliance(self):
+        is_compliance = self.env.user.has_group(COMPLIANCE_GROUP)
+        for complaint in self:
+            complaint.user_is_compliance = is_compliance
+
+    def _compute_in_my_units(self):
+        units = self.env["huatai.org.unit"].search(
+            [("id", "child_of", self.env.user.huatai_unit_ids.ids)]
+        )
+        for complaint in self:
+            complaint.in_my_units = bool(
+                (complaint.accepting_unit_id | complaint.handling_unit_id) & units
+            )
+
+    def _search_in_my_units(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on 'In My Units'."))
+        unit_ids = self.env.user.huatai_unit_ids.ids
+        domain = [
+            "|",
+            ("accepting_unit_id", "child_of", unit_ids),
+            ("handling_unit_id", "child_of", unit_ids),
+        ]
+        if (operator == "=") != value:
+            domain = ["!", *domain]
+        return domain
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for complaint in self:
+            complaint.access_url = f"/my/complaints/{complaint.id}"
+
+    # ------------------------------------------------------------------
+    # Onchanges
+    # ------------------------------------------------------------------
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id
+        if partner:
+            self.complainant_name = self.complainant_name or partner.name
+            self.complainant_email = self.complainant_email or partner.email
+            self.complainant_phone = (
+                self.complainant_phone or partner.mobile or partner.phone
+            )
+
+    @api.onchange("channel")
+    def _onchange_channel(self):
+        if self.channel != "regulator":
+            self.regulator_authority = False
+            self.regulator_reference = False
+            self.regulator_deadline = False
+        if self.channel != "onsite":
+            self.recording_consent_state = False
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = self.env["ir.sequence"]
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                received = fields.Datetime.to_datetime(
+                    vals.get("received_date")
+                ) or fields.Datetime.now()
+                vals["name"] = sequence.next_by_code(
+                    "huatai.complaint", sequence_date=received
+                ) or self.env._("New")
+            if not vals.get("handling_unit_id") and vals.get("accepting_unit_id"):
+                vals["handling_unit_id"] = vals["accepting_unit_id"]
+        self._prepare_complainant_partners(vals_list)
+        complaints = super().create(vals_list)
+        for complaint in complaints:
+            if not complaint.handling_unit_id:
+                complaint.handling_unit_id = complaint.accepting_unit_id
+        complaints._apply_stage_side_effects()
+        complaints._check_stage_requirements()
+        complaints.filtered("is_confidential")._restrict_confidential_followers()
+        return complaints
+
+    def write(self, vals):
+        if vals.get("stage_id"):
+            stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
+            if stage.is_closed:
+                vals.setdefault("closed_date", fields.Datetime.now())
+            else:
+                vals["closed_date"] = False
+        res = super().write(vals)
+        if "stage_id" in vals:
+            self._apply_stage_side_effects()
+            self._check_stage_requirements()
+        if "category_id" in vals:
+            self.filtered("is_confidential")._restrict_confidential_followers()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_complaint(self):
+        if not self.env.is_superuser():
+            raise UserError(
+                self.env._(
+                    "Complaints are business records and are never deleted: "
+                    "archive them instead."
+                )
+            )
+
+    def copy(self, default=None):
+        raise UserError(self.env._("Complaints cannot be duplicated."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_open_dispatch_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispatch Complaint"),
+            "res_model": "huatai.complaint.dispatch.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_id": self.id},
+        }
+
+    def action_open_reply_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record Reply"),
+            "res_model": "huatai.complaint.reply.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_id": self.id},
+        }
+
+    def action_accept(self):
+        self._move_to_state("accepted")
+
+    def action_start(self):
+        self._move_to_state("in_progress")
+
+    def action_close(self):
+        self._move_to_state("closed")
+
+    def action_open_reject_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Complaint"),
+            "res_model": "huatai.complaint.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_id": self.id},
+        }
+
+    def action_view_dispatches(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispatch History"),
+            "res_model": "huatai.complaint.dispatch",
+            "view_mode": "list,form",
+            "domain": [("complaint_id", "=", self.id)],
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _stage_for_state(self, state):
+        stage = self.env["huatai.complaint.stage"].search(
+            [("state", "=", state)], limit=1
+        )
+        if not stage:
+            states = dict(
+                self.env["huatai.complaint.stage"]._fields["state"]._description_selection(
+                    self.env
+                )
+            )
+            raise UserError(
+                self.env._(
+                    "No stage means %(state)s: ask an administrator to configure one.",
+                    state=states[state],
+                )
+            )
+        return stage
+
+    def _move_to_state(self, state):
+        if self:
+            self.write({"stage_id": self._stage_for_state(state).id})
+
+    def _apply_stage_side_effects(self):
+        """Stamp the dates that the reached stage implies."""
+        now = fields.Datetime.now()
+        to_accept = self.filtered(
+            lambda c: not c.accepted_date and c.stage_state in WORKED_STATES
+        )
+        if to_accept:
+            to_accept.write({"accepted_date": now})
+
+    def _check_stage_requirements(self):
+        """Refuse stages the complaint's state does not allow yet.
+
+        Raised errors roll the whole write back: nothing is saved half-way.
+        """
+        evidence = self._evidence_by_complaint()
+        stage_names = {}
+        for complaint in self:
+            state = complaint.stage_state
+            if not state:
+                continue
+            stage_names[complaint] = complaint.stage_id.name
+            if state == "rejected" and not complaint.rejection_reason:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s: give the reason before rejecting the complaint.",
+                        ref=complaint.name,
+                    )
+                )
+            if state in WORKED_STATES:
+                missing = complaint._missing_evidence(evidence.get(complaint.id, {}))
+                if missing:
+                    raise UserError(
+                        self.env._(
+                            "%(ref)s cannot move to %(stage)s: %(missing)s",
+                            ref=complaint.name,
+                            stage=complaint.stage_id.name,
+                            missing=missing,
+                        )
+                    )
+            if state in REPLIED_STATES and not complaint.replied_date:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s cannot move to %(stage)s before the reply given "
+                        "to the complainant is recorded (use Record Reply).",
+                        ref=complaint.name,
+                        stage=complaint.stage_id.name,
+                    )
+                )
+
+    def _evidence_by_complaint(self):
+        """Attachment counts per complaint: {id: {'audio': n, 'any': n}}."""
+        needing = self.filtered(lambda c: c.channel in ("phone", "letter", "fax"))
+        if not needing:
+            return {}
+        result = {}
+        groups = (
+            self.env["ir.attachment"]
+            .sudo()
+            ._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", needing.ids)],
+                ["res_id", "mimetype"],
+                ["__count"],
+            )
+        )
+        for res_id, mimetype, count in groups:
+            counts = result.setdefault(res_id, {"audio": 0, "any": 0})
+            counts["any"] += count
+            if mimetype and mimetype.split("/")[0] in ("audio", "video"):
+                counts["audio"] += count
+        return result
+
+    def _missing_evidence(self, counts):
+        self.ensure_one()
+        if self.channel == "phone" and not counts.get("audio"):
+            return self.env._(
+                "attach the call recording (an audio file) of the phone complaint."
+            )
+        if self.channel in ("letter", "fax") and not counts.get("any"):
+            return self.env._("attach the scanned letter or fax.")
+        return False
+
+    def _restrict_confidential_followers(self):
+        """Whistleblowing reports: only Compliance may follow them."""
+        compliance_users = self.env.ref(COMPLIANCE_GROUP).sudo().users
+        for complaint in self.sudo():
+            outsiders = complaint.message_partner_ids.filtered(
+                lambda p, cu=compliance_users: p not in cu.partner_id
+            )
+            if outsiders:
+                complaint.message_unsubscribe(partner_ids=outsiders.ids)
+
+    def _prepare_complainant_partners(self, vals_list):
+        """Link each complainant to a contact, found by email or created."""
+        Partner = self.env["res.partner"].sudo()
+        confidential_categories = set(
+            self.env["huatai.complaint.category"]
+            .sudo()
+            .search([("is_confidential", "=", True)])
+            .ids
+        )
+        emails = {
+            email_normalize(vals["complainant_email"])
+            for vals in vals_list
+            if not vals.get("partner_id") and vals.get("complainant_email")
+        } - {False}
+        known = {}
+        if emails:
+            for partner in Partner.search(
+                [("email_normalized", "in", list(emails))], order="id"
+            ):
+                known.setdefault(partner.email_normalized, partner)
+        for vals in vals_list:
+            if (
+                vals.get("partner_id")
+                or not vals.get("complainant_name")
+                # a whistleblower's identity never leaves the report
+                or vals.get("category_id") in confidential_categories
+            ):
+                continue
+            email = email_normalize(vals.get("complainant_email") or "")
+            partner = known.get(email) if email else None
+            if not partner:
+                partner = Partner.create(
+                    {
+                        "name": vals["complainant_name"],
+                        "email": vals.get("complainant_email"),
+                        "phone": vals.get("complainant_phone"),
+                        "street": vals.get("complainant_address"),
+                    }
+                )
+                if email:
+                    known[email] = partner
+            vals["partner_id"] = partner.id

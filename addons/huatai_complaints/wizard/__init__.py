@@ -1,0 +1,3 @@
+from . import huatai_complaint_dispatch_wizard
+from . import huatai_complaint_reply_wizard
+from . import huatai_complaint_reject_wizard

@@ -1,0 +1,78 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
+
+
+class HuataiComplaintReplyWizard(models.TransientModel):
+    _name = "huatai.complaint.reply.wizard"
+    _description = "Record the Reply Given to the Complainant"
+
+    complaint_id = fields.Many2one("huatai.complaint", required=True)
+    reply_text = fields.Html(string="Reply", required=True)
+    reply_method = fields.Selection(
+        [
+            ("phone", "Phone"),
+            ("email", "Email"),
+            ("letter", "Letter"),
+            ("onsite", "In Person"),
+        ],
+        string="Replied By Means Of",
+        required=True,
+        default="phone",
+    )
+    replied_date = fields.Datetime(
+        string="Replied On", required=True, default=fields.Datetime.now
+    )
+    send_email = fields.Boolean(
+        string="Send the reply by email",
+        help="Also send the reply to the complainant's email address.",
+    )
+    complainant_email = fields.Char(related="complaint_id.complainant_email")
+
+    @api.onchange("reply_method")
+    def _onchange_reply_method(self):
+        self.send_email = self.reply_method == "email" and bool(self.complainant_email)
+
+    def action_record_reply(self):
+        self.ensure_one()
+        complaint = self.complaint_id
+        if not html2plaintext(self.reply_text or "").strip():
+            raise UserError(self.env._("Write the reply given to the complainant."))
+        if self.replied_date > fields.Datetime.now():
+            raise UserError(self.env._("A reply cannot be dated in the future."))
+        if self.replied_date < complaint.received_date:
+            raise UserError(
+                self.env._("A reply cannot be dated before the complaint was received.")
+            )
+        if self.send_email and not complaint.complainant_email:
+            raise UserError(
+                self.env._("The complainant has no email address to send the reply to.")
+            )
+        values = {
+            "reply_text": self.reply_text,
+            "reply_method": self.reply_method,
+            "replied_date": self.replied_date,
+            "replied_by_id": self.env.user.id,
+            "replied_unit_id": (
+                self.env.user.huatai_unit_ids & complaint.accepting_unit_id
+                or complaint.handling_unit_id
+            )[:1].id,
+        }
+        if complaint.stage_state not in ("replied", "callback", "closed"):
+            values["stage_id"] = complaint._stage_for_state("replied").id
+        complaint.write(values)
+        if self.send_email:
+            complaint.message_post(
+                body=self.reply_text,
+                subject=self.env._("Reply to your complaint %(ref)s", ref=complaint.name),
+                partner_ids=complaint.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        else:
+            complaint.message_post(
+                body=self.reply_text,
+                subject=self.env._("Reply given to the complainant"),
+                subtype_xmlid="mail.mt_note",
+            )
+        return {"type": "ir.actions.act_window_close"}
