@@ -1,0 +1,978 @@
+import hashlib
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
+from odoo.tools import SQL, sql
+
+from odoo.addons.huatai_complaints.models.huatai_complaint import (
+    CHANNELS,
+    REGULATOR_AUTHORITIES,
+)
+from odoo.addons.huatai_complaints.models.huatai_complaint_stage import STAGE_STATES
+
+# The firm's working days and its regulator's calendar are Chinese: report
+# days (received day, deadlines met...) are counted in China Standard Time.
+REPORT_TZ = "Asia/Shanghai"
+REPORT_UTC_OFFSET = 8
+FACT_TABLE = "huatai_complaint_report_fact"
+# bump when the fact table changes in a way its columns do not show
+FACT_VERSION = 2
+AGGREGATION_WORK_MEM = "64MB"
+HQ_GROUP = "huatai_complaints.group_complaint_hq"
+MANAGER_GROUP = "huatai_complaints.group_complaint_manager"
+
+PERIODS = ("day", "week", "month", "quarter", "year")
+
+# dimensions get_statistics() can group by, with the view column behind each
+STAT_DIMENSIONS = {
+    "accepting_unit_id": "accepting_unit_id",
+    "accepting_branch_id": "accepting_branch_id",
+    "handling_unit_id": "handling_unit_id",
+    "handling_branch_id": "handling_branch_id",
+    "category_id": "category_id",
+    "category_root_id": "category_root_id",
+    "channel": "channel",
+    "stage_id": "stage_id",
+    "stage_state": "stage_state",
+    "regulator_authority": "regulator_authority",
+}
+DEFAULT_STAT_GROUPBY = ("accepting_unit_id", "category_id", "channel")
+
+# measures of get_statistics(): name -> SQL aggregate over the view's columns
+STAT_MEASURES = {
+    "count": "COUNT(*)",
+    "open": "SUM(nbr_open)",
+    "accepted": "SUM(nbr_accepted)",
+    "replied": "SUM(nbr_replied)",
+    "closed": "SUM(nbr_closed)",
+    "rejected": "SUM(nbr_rejected)",
+    "overdue": "SUM(nbr_overdue)",
+    "major": "SUM(nbr_major)",
+    "group": "SUM(nbr_group)",
+    "difficult": "SUM(nbr_difficult)",
+    "media": "SUM(nbr_media)",
+    "judicial": "SUM(nbr_judicial)",
+    "compensation": "SUM(nbr_compensation)",
+    "compensation_amount": "COALESCE(SUM(compensation_amount), 0)::float8",
+    "regulator": "SUM(nbr_regulator)",
+    "transferred": "SUM(nbr_transferred)",
+    "accept_met": "SUM(accept_met)",
+    "accept_missed": "SUM(accept_missed)",
+    "reply_met": "SUM(reply_met)",
+    "reply_missed": "SUM(reply_missed)",
+    "regulator_met": "SUM(regulator_met)",
+    "regulator_missed": "SUM(regulator_missed)",
+    "days_to_accept": "ROUND(AVG(days_to_accept), 2)::float8",
+    "days_to_reply": "ROUND(AVG(days_to_reply), 2)::float8",
+    "days_to_close": "ROUND(AVG(days_to_close), 2)::float8",
+}
+# deadline compliance: share of the deadlines due that were met, in percent
+STAT_RATES = {
+    f"{key}_rate": (
+        f"ROUND(100.0 * SUM({key}_met) / NULLIF(SUM({key}_met) + SUM({key}_missed), 0)"
+        ", 2)::float8"
+    )
+    for key in ("accept", "reply", "regulator")
+}
+
+
+def rate(met, missed):
+    """Share of deadlines met, in percent, or None when none was due."""
+    due = (met or 0) + (missed or 0)
+    return round(100.0 * (met or 0) / due, 2) if due else None
+
+
+class HuataiComplaintReport(models.Model):
+    """Complaint analysis: one row per complaint, read-only SQL view.
+
+    Units roll up to their branch company and company; durations are counted
+    in working days; deadline columns say whether each clock was met.
+    Access follows the complaint record rules (mirrored on this model).
+    """
+
+    _name = "huatai.complaint.report"
+    _description = "Complaint Analysis"
+    _auto = False
+    _rec_name = "name"
+    _order = "received_date desc, id desc"
+    _depends = {
+        "huatai.complaint": [
+            "name",
+            "active",
+            "received_date",
+            "channel",
+            "category_id",
+            "is_confidential",
+            "accepting_unit_id",
+            "handling_unit_id",
+            "user_id",
+            "stage_id",
+            "stage_state",
+            "is_closed",
+            "is_major",
+            "is_group",
+            "is_difficult",
+            "is_media",
+            "is_judicial",
+            "is_compensation",
+            "compensation_amount",
+            "regulator_authority",
+            "regulator_deadline",
+            "accepted_date",
+            "accept_deadline",
+            "replied_date",
+            "reply_deadline",
+            "callback_deadline",
+            "closed_date",
+            "deadline_state",
+        ],
+        "huatai.org.unit": ["kind", "parent_path", "branch_id"],
+        "huatai.complaint.category": ["parent_path"],
+    }
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    name = fields.Char(string="Reference", readonly=True)
+    complaint_id = fields.Many2one("huatai.complaint", readonly=True)
+    active = fields.Boolean(readonly=True)
+    received_date = fields.Datetime(string="Received On", readonly=True)
+    received_day = fields.Date(
+        readonly=True, help="The day the complaint was received (China time)."
+    )
+    channel = fields.Selection(CHANNELS, readonly=True)
+    category_id = fields.Many2one(
+        "huatai.complaint.category", string="Complaint Type", readonly=True
+    )
+    category_root_id = fields.Many2one(
+        "huatai.complaint.category",
+        string="Main Complaint Type",
+        readonly=True,
+        help="The top-level type the complaint type belongs to.",
+    )
+    is_confidential = fields.Boolean(string="Whistleblowing", readonly=True)
+    # organisation
+    accepting_unit_id = fields.Many2one(
+        "huatai.org.unit", string="Accepting Unit", readonly=True
+    )
+    accepting_unit_kind = fields.Selection(
+        [
+            ("company", "Company HQ"),
+            ("department", "HQ Department"),
+            ("branch", "Branch Company"),
+            ("sales_department", "Sales Department"),
+        ],
+        string="Accepting Unit Level",
+        readonly=True,
+    )
+    accepting_branch_id = fields.Many2one(
+        "huatai.org.unit", string="Accepting Branch Company", readonly=True
+    )
+    accepting_company_id = fields.Many2one(
+        "huatai.org.unit", string="Accepting Company", readonly=True
+    )
+    handling_unit_id = fields.Many2one(
+        "huatai.org.unit", string="Handling Unit", readonly=True
+    )
+    handling_branch_id = fields.Many2one(
+        "huatai.org.unit", string="Handling Branch Company", readonly=True
+    )
+    user_id = fields.Many2one("res.users", string="Owner", readonly=True)
+    # stage
+    stage_id = fields.Many2one("huatai.complaint.stage", string="Stage", readonly=True)
+    stage_state = fields.Selection(STAGE_STATES, string="Stage Meaning", readonly=True)
+    is_closed = fields.Boolean(string="Finished", readonly=True)
+    # severity
+    is_major = fields.Boolean(string="Major", readonly=True)
+    is_group = fields.Boolean(string="Group Complaint", readonly=True)
+    is_difficult = fields.Boolean(string="Difficult", readonly=True)
+    is_media = fields.Boolean(string="Media-related", readonly=True)
+    is_judicial = fields.Boolean(string="Judicial", readonly=True)
+    is_compensation = fields.Boolean(string="Compensation Requested", readonly=True)
+    is_regulator = fields.Boolean(string="Forwarded by Regulator", readonly=True)
+    is_transferred = fields.Boolean(
+        string="Dispatched",
+        readonly=True,
+        help="Handled by another unit than the one that accepted it.",
+    )
+    regulator_authority = fields.Selection(
+        REGULATOR_AUTHORITIES, string="Forwarding Authority", readonly=True
+    )
+    compensation_amount = fields.Float(string="Compensation Claimed", readonly=True)
+    # dates and deadlines
+    accepted_date = fields.Datetime(string="Accepted On", readonly=True)
+    replied_date = fields.Datetime(string="Replied On", readonly=True)
+    closed_date = fields.Datetime(string="Finished On", readonly=True)
+    accept_deadline = fields.Date(string="Acceptance Deadline", readonly=True)
+    reply_deadline = fields.Date(readonly=True)
+    callback_deadline = fields.Date(readonly=True)
+    regulator_deadline = fields.Date(readonly=True)
+    deadline_state = fields.Selection(
+        [
+            ("on_track", "On Track"),
+            ("due_soon", "Due Soon"),
+            ("overdue", "Overdue"),
+        ],
+        readonly=True,
+    )
+    # measures
+    nbr_complaints = fields.Integer(string="Complaints", readonly=True)
+    nbr_open = fields.Integer(string="Open", readonly=True)
+    nbr_accepted = fields.Integer(string="Accepted", readonly=True)
+    nbr_replied = fields.Integer(string="Replied", readonly=True)
+    nbr_closed = fields.Integer(string="Closed", readonly=True)
+    nbr_rejected = fields.Integer(string="Rejected", readonly=True)
+    nbr_overdue = fields.Integer(string="Overdue", readonly=True)
+    nbr_major = fields.Integer(string="Major Complaints", readonly=True)
+    nbr_group = fields.Integer(string="Group Complaints", readonly=True)
+    nbr_difficult = fields.Integer(string="Difficult Complaints", readonly=True)
+    nbr_media = fields.Integer(string="Media-related Complaints", readonly=True)
+    nbr_judicial = fields.Integer(string="Judicial Complaints", readonly=True)
+    nbr_compensation = fields.Integer(
+        string="Complaints Claiming Compensation", readonly=True
+    )
+    nbr_regulator = fields.Integer(string="Regulator-forwarded", readonly=True)
+    nbr_transferred = fields.Integer(string="Dispatched Complaints", readonly=True)
+    days_to_accept = fields.Float(
+        string="Working Days to Accept",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 1),
+    )
+    days_to_reply = fields.Float(
+        string="Working Days to Reply",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 1),
+    )
+    days_to_close = fields.Float(
+        string="Working Days to Close",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 1),
+    )
+    accept_met = fields.Integer(string="Accepted in Time", readonly=True)
+    accept_missed = fields.Integer(string="Acceptance Deadline Missed", readonly=True)
+    reply_met = fields.Integer(string="Replied in Time", readonly=True)
+    reply_missed = fields.Integer(string="Reply Deadline Missed", readonly=True)
+    regulator_met = fields.Integer(string="Regulator Deadline Met", readonly=True)
+    regulator_missed = fields.Integer(
+        string="Regulator Deadline Missed", readonly=True
+    )
+    accept_rate = fields.Float(
+        string="Accepted in Time (%)",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 1),
+        help="100 when the acceptance decision was taken by its deadline, 0 "
+        "when it was late or is overdue; empty while not yet due.",
+    )
+    reply_rate = fields.Float(
+        string="Replied in Time (%)",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 1),
+        help="100 when the reply was given by its deadline, 0 when it was "
+        "late or is overdue; empty while not yet due.",
+    )
+    regulator_rate = fields.Float(
+        string="Regulator Deadline Met (%)",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 1),
+    )
+
+    # ------------------------------------------------------------------
+    # SQL: fact table kept by triggers, and the view over it
+    # ------------------------------------------------------------------
+    # Statistics over a million complaints must come back in well under a
+    # second. Computing working days, local days and deadline outcomes from
+    # the wide complaint table on every query cannot: the per-complaint
+    # figures that only change when the complaint changes are kept in the
+    # narrow table ``huatai_complaint_report_fact``, maintained in the same
+    # transaction by statement triggers on ``huatai_complaint`` (so bulk SQL
+    # loads are covered too) and rebuilt at module install/update. The view
+    # adds what depends on today's date or on the organisation tree.
+
+    def init(self):
+        cr = self.env.cr
+        self._init_workday_functions()
+        tools.drop_view_if_exists(cr, self._table)
+        self._init_fact_table()
+        cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._view_query(),
+            )
+        )
+
+    def _init_workday_functions(self):
+        """SQL helpers counting working days.
+
+        ``huatai_monfri_index(d)``: Monday-Friday days from 1900-01-01 (a
+        Monday) up to and including ``d``: the fallback calendar.
+        ``huatai_workdays_between(d1, d2)``: working days after ``d1`` up to
+        and including ``d2``, from the ``huatai_workday`` schedule (its
+        ``workday_index``) when it covers both days, Monday-Friday otherwise.
+        ``huatai_is_workday(d)``: the schedule's verdict, else Monday-Friday.
+        ``huatai_workdays_elapsed(received, done)``: working days a clock
+        started on ``received`` ran until ``done``; a complaint received on a
+        non-working day counts from the next working day (SPEC §7).
+        """
+        cr = self.env.cr
+        cr.execute(
+            """
+            CREATE OR REPLACE FUNCTION huatai_monfri_index(d date)
+            RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                SELECT ((d - DATE '1900-01-01') / 7) * 5
+                    + LEAST((d - DATE '1900-01-01') % 7 + 1, 5)
+            $$
+            """
+        )
+        if sql.table_exists(cr, "huatai_workday"):
+            cr.execute(
+                """
+                CREATE OR REPLACE FUNCTION huatai_workdays_between(d1 date, d2 date)
+                RETURNS integer LANGUAGE sql STABLE PARALLEL SAFE AS $$
+                    SELECT COALESCE(
+                        (SELECT workday_index FROM huatai_workday WHERE date = d2)
+                        - (SELECT workday_index FROM huatai_workday WHERE date = d1),
+                        huatai_monfri_index(d2) - huatai_monfri_index(d1)
+                    )
+                $$;
+                CREATE OR REPLACE FUNCTION huatai_is_workday(d date)
+                RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
+                    SELECT COALESCE(
+                        (SELECT is_working FROM huatai_workday WHERE date = d),
+                        EXTRACT(ISODOW FROM d) < 6
+                    )
+                $$
+                """
+            )
+        else:
+            cr.execute(
+                """
+                CREATE OR REPLACE FUNCTION huatai_workdays_between(d1 date, d2 date)
+                RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                    SELECT huatai_monfri_index(d2) - huatai_monfri_index(d1)
+                $$;
+                CREATE OR REPLACE FUNCTION huatai_is_workday(d date)
+                RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                    SELECT EXTRACT(ISODOW FROM d) < 6
+                $$
+                """
+            )
+        cr.execute(
+            """
+            CREATE OR REPLACE FUNCTION huatai_workdays_elapsed(received date, done date)
+            RETURNS integer LANGUAGE sql STABLE PARALLEL SAFE AS $$
+                SELECT CASE WHEN received IS NOT NULL AND done IS NOT NULL THEN
+                    GREATEST(huatai_workdays_between(received, done)
+                        - CASE WHEN huatai_is_workday(received) THEN 0 ELSE 1 END, 0)
+                END
+            $$
+            """
+        )
+
+    @api.model
+    def _local_date_sql(self, column):
+        # China has kept UTC+8 all year since 1991: a fixed offset is exact
+        # and much cheaper than a time zone lookup on every row.
+        return SQL(f"(%s + INTERVAL '{REPORT_UTC_OFFSET} hours')::date", column)
+
+    @api.model
+    def _fact_columns(self):
+        """``(column, SQL type, expression over the complaint row "c")``."""
+        recv = "(c.received_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
+        acc = "(c.accepted_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
+        rep = "(c.replied_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
+        clo = "(c.closed_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
+        # acceptance decided: accepted, or rejected (refused) when closed
+        decided = f"COALESCE({acc}, CASE WHEN c.stage_state = 'rejected' THEN {clo} END)"
+        is_regulator = "c.channel = 'regulator'"
+        not_rejected = "c.stage_state IS DISTINCT FROM 'rejected'"
+
+        def flag(condition):
+            return f"(CASE WHEN {condition} THEN 1 ELSE 0 END)::smallint"
+
+        def met(day, deadline, extra="TRUE"):
+            return flag(
+                f"{deadline} IS NOT NULL AND {extra} AND {day} IS NOT NULL "
+                f"AND {day} <= {deadline}"
+            )
+
+        def late(day, deadline, extra="TRUE"):
+            return flag(
+                f"{deadline} IS NOT NULL AND {extra} AND {day} IS NOT NULL "
+                f"AND {day} > {deadline}"
+            )
+
+        # fixed-width, never-null columns first: rows deform faster
+        return [
+            ("id", "integer PRIMARY KEY", "c.id"),
+            ("received_date", "timestamp NOT NULL", "c.received_date"),
+            ("received_day", "date NOT NULL", recv),
+            ("category_id", "integer NOT NULL", "c.category_id"),
+            ("accepting_unit_id", "integer NOT NULL", "c.accepting_unit_id"),
+            ("active", "boolean NOT NULL", "COALESCE(c.active, FALSE)"),
+            (
+                "is_confidential",
+                "boolean NOT NULL",
+                "COALESCE(c.is_confidential, FALSE)",
+            ),
+            ("is_closed", "boolean NOT NULL", "COALESCE(c.is_closed, FALSE)"),
+            ("nbr_accepted", "smallint NOT NULL", flag("c.accepted_date IS NOT NULL")),
+            ("nbr_replied", "smallint NOT NULL", flag("c.replied_date IS NOT NULL")),
+            ("nbr_closed", "smallint NOT NULL", flag("c.stage_state = 'closed'")),
+            ("nbr_rejected", "smallint NOT NULL", flag("c.stage_state = 'rejected'")),
+            ("nbr_major", "smallint NOT NULL", flag("c.is_major")),
+            ("nbr_group", "smallint NOT NULL", flag("c.is_group")),
+            ("nbr_difficult", "smallint NOT NULL", flag("c.is_difficult")),
+            ("nbr_media", "smallint NOT NULL", flag("c.is_media")),
+            ("nbr_judicial", "smallint NOT NULL", flag("c.is_judicial")),
+            ("nbr_compensation", "smallint NOT NULL", flag("c.is_compensation")),
+            ("nbr_regulator", "smallint NOT NULL", flag(is_regulator)),
+            (
+                "nbr_transferred",
+                "smallint NOT NULL",
+                flag("c.handling_unit_id IS DISTINCT FROM c.accepting_unit_id"),
+            ),
+            ("accept_met", "smallint NOT NULL", met(decided, "c.accept_deadline")),
+            ("accept_late", "smallint NOT NULL", late(decided, "c.accept_deadline")),
+            (
+                "reply_met",
+                "smallint NOT NULL",
+                met(rep, "c.reply_deadline", not_rejected),
+            ),
+            (
+                "reply_late",
+                "smallint NOT NULL",
+                late(rep, "c.reply_deadline", not_rejected),
+            ),
+            (
+                "regulator_met",
+                "smallint NOT NULL",
+                met(rep, "c.regulator_deadline", is_regulator),
+            ),
+            (
+                "regulator_late",
+                "smallint NOT NULL",
+                late(rep, "c.regulator_deadline", is_regulator),
+            ),
+            (
+                "days_to_accept",
+                "smallint",
+                f"huatai_workdays_elapsed({recv}, {acc})::smallint",
+            ),
+            (
+                "days_to_reply",
+                "smallint",
+                f"huatai_workdays_elapsed({recv}, {rep})::smallint",
+            ),
+            (
+                "days_to_close",
+                "smallint",
+                f"(CASE WHEN COALESCE(c.is_closed, FALSE) THEN "
+                f"huatai_workdays_elapsed({recv}, {clo}) END)::smallint",
+            ),
+            ("handling_unit_id", "integer", "c.handling_unit_id"),
+            ("user_id", "integer", "c.user_id"),
+            ("stage_id", "integer", "c.stage_id"),
+            ("accepted_day", "date", acc),
+            ("decided_day", "date", decided),
+            ("replied_day", "date", rep),
+            ("closed_day", "date", clo),
+            ("accept_deadline", "date", "c.accept_deadline"),
+            ("reply_deadline", "date", "c.reply_deadline"),
+            ("callback_deadline", "date", "c.callback_deadline"),
+            ("regulator_deadline", "date", "c.regulator_deadline"),
+            ("compensation_amount", "numeric", "c.compensation_amount"),
+            ("channel", "varchar NOT NULL", "c.channel"),
+            ("stage_state", "varchar", "c.stage_state"),
+            ("deadline_state", "varchar", "c.deadline_state"),
+            ("regulator_authority", "varchar", "c.regulator_authority"),
+        ]
+
+    def _init_fact_table(self):
+        """(Re)create the fact table, its triggers, and fill it when stale."""
+        cr = self.env.cr
+        columns = self._fact_columns()
+        has_schedule = sql.table_exists(cr, "huatai_workday")
+        signature = hashlib.sha1(
+            repr((FACT_VERSION, columns, has_schedule, REPORT_UTC_OFFSET)).encode()
+        ).hexdigest()
+        cr.execute(
+            "SELECT obj_description(to_regclass(%s), 'pg_class')", [FACT_TABLE]
+        )
+        current = cr.fetchone()[0]
+        rebuild = current != signature
+        if rebuild:
+            cr.execute(f"DROP TABLE IF EXISTS {FACT_TABLE}")
+            cr.execute(
+                # room left in each page for in-place (HOT) updates
+                "CREATE TABLE {} ({}) WITH (fillfactor = 90)".format(
+                    FACT_TABLE,
+                    ", ".join(f"{name} {sqltype}" for name, sqltype, _e in columns),
+                )
+            )
+            cr.execute(
+                f"CREATE INDEX {FACT_TABLE}_received_date_idx "
+                f"ON {FACT_TABLE} (received_date)"
+            )
+            cr.execute(
+                f"CREATE INDEX {FACT_TABLE}_accepting_unit_idx "
+                f"ON {FACT_TABLE} (accepting_unit_id)"
+            )
+            cr.execute(
+                f"CREATE INDEX {FACT_TABLE}_handling_unit_idx "
+                f"ON {FACT_TABLE} (handling_unit_id)"
+            )
+            cr.execute(f"COMMENT ON TABLE {FACT_TABLE} IS %s", [signature])
+        names = ", ".join(name for name, _t, _e in columns)
+        exprs = ", ".join(expr for _n, _t, expr in columns)
+        updates = ", ".join(
+            f"{name} = EXCLUDED.{name}" for name, _t, _e in columns if name != "id"
+        )
+        cr.execute(
+            f"""
+            CREATE OR REPLACE FUNCTION huatai_complaint_report_fact_upsert()
+            RETURNS trigger LANGUAGE plpgsql AS $body$
+            BEGIN
+                INSERT INTO {FACT_TABLE} ({names})
+                SELECT {exprs} FROM huatai_complaint_new_rows c
+                ON CONFLICT (id) DO UPDATE SET {updates};
+                RETURN NULL;
+            END
+            $body$;
+            CREATE OR REPLACE FUNCTION huatai_complaint_report_fact_delete()
+            RETURNS trigger LANGUAGE plpgsql AS $body$
+            BEGIN
+                DELETE FROM {FACT_TABLE} f
+                 USING huatai_complaint_old_rows o WHERE f.id = o.id;
+                RETURN NULL;
+            END
+            $body$;
+            DROP TRIGGER IF EXISTS huatai_complaint_report_fact_insert
+                ON huatai_complaint;
+            DROP TRIGGER IF EXISTS huatai_complaint_report_fact_update
+                ON huatai_complaint;
+            DROP TRIGGER IF EXISTS huatai_complaint_report_fact_delete
+                ON huatai_complaint;
+            CREATE TRIGGER huatai_complaint_report_fact_insert
+                AFTER INSERT ON huatai_complaint
+                REFERENCING NEW TABLE AS huatai_complaint_new_rows
+                FOR EACH STATEMENT
+                EXECUTE FUNCTION huatai_complaint_report_fact_upsert();
+            CREATE TRIGGER huatai_complaint_report_fact_update
+                AFTER UPDATE ON huatai_complaint
+                REFERENCING NEW TABLE AS huatai_complaint_new_rows
+                FOR EACH STATEMENT
+                EXECUTE FUNCTION huatai_complaint_report_fact_upsert();
+            CREATE TRIGGER huatai_complaint_report_fact_delete
+                AFTER DELETE ON huatai_complaint
+                REFERENCING OLD TABLE AS huatai_complaint_old_rows
+                FOR EACH STATEMENT
+                EXECUTE FUNCTION huatai_complaint_report_fact_delete();
+            """
+        )
+        if has_schedule:
+            self._init_schedule_trigger()
+        if not rebuild:
+            cr.execute(
+                f"SELECT (SELECT COUNT(*) FROM {FACT_TABLE}) "
+                "<> (SELECT COUNT(*) FROM huatai_complaint)"
+            )
+            rebuild = cr.fetchone()[0]
+        if rebuild:
+            self._rebuild_facts()
+
+    def _init_schedule_trigger(self):
+        """Working days changed: recompute the durations they fall into."""
+        cr = self.env.cr
+        durations = [
+            (name, expr)
+            for name, _t, expr in self._fact_columns()
+            if name.startswith("days_to_")
+        ]
+        sets = ", ".join(
+            f"{name} = {expr}" for name, expr in durations
+        )
+        for event, table in (
+            ("INSERT", "NEW"),
+            ("UPDATE", "NEW"),
+            ("DELETE", "OLD"),
+        ):
+            function = f"huatai_workday_report_{event.lower()}"
+            cr.execute(
+                f"""
+                CREATE OR REPLACE FUNCTION {function}()
+                RETURNS trigger LANGUAGE plpgsql AS $body$
+                DECLARE
+                    first_day date;
+                    last_day date;
+                BEGIN
+                    SELECT MIN(date), MAX(date) INTO first_day, last_day
+                      FROM huatai_workday_changed_rows;
+                    IF first_day IS NULL THEN
+                        RETURN NULL;
+                    END IF;
+                    UPDATE {FACT_TABLE} f SET {sets}
+                      FROM huatai_complaint c
+                     WHERE c.id = f.id
+                       AND f.received_day <= last_day
+                       AND GREATEST(f.accepted_day, f.replied_day, f.closed_day)
+                           >= first_day;
+                    RETURN NULL;
+                END
+                $body$;
+                DROP TRIGGER IF EXISTS {function} ON huatai_workday;
+                CREATE TRIGGER {function}
+                    AFTER {event} ON huatai_workday
+                    REFERENCING {table} TABLE AS huatai_workday_changed_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+                """
+            )
+
+    def _rebuild_facts(self):
+        """Recompute every complaint's figures (install, update, repair)."""
+        cr = self.env.cr
+        columns = self._fact_columns()
+        self.env["huatai.complaint"].flush_model()
+        cr.execute(f"TRUNCATE {FACT_TABLE}")
+        cr.execute(
+            # stored in date order: a period's rows sit together on disk
+            "INSERT INTO {} ({}) SELECT {} FROM huatai_complaint c "
+            "ORDER BY c.received_date, c.id".format(
+                FACT_TABLE,
+                ", ".join(name for name, _t, _e in columns),
+                ", ".join(expr for _n, _t, expr in columns),
+            )
+        )
+        cr.execute(f"ANALYZE {FACT_TABLE}")
+
+    def _view_query(self):
+        # evaluated once per query (an InitPlan), not once per row
+        today = "(SELECT (now() AT TIME ZONE 'UTC' + INTERVAL '%d hours')::date)" % (
+            REPORT_UTC_OFFSET
+        )
+        still_open = "NOT f.is_closed AND {day} IS NULL AND {deadline} < " + today
+
+        def missed(late, day, deadline, extra="TRUE"):
+            return (
+                f"(f.{late} + CASE WHEN {extra} AND "
+                + still_open.format(day=day, deadline=deadline)
+                + " THEN 1 ELSE 0 END)"
+            )
+
+        accept_missed = missed("accept_late", "f.decided_day", "f.accept_deadline")
+        reply_missed = missed("reply_late", "f.replied_day", "f.reply_deadline")
+        regulator_missed = missed(
+            "regulator_late",
+            "f.replied_day",
+            "f.regulator_deadline",
+            "f.nbr_regulator = 1",
+        )
+
+        def rate(met, missed_expr):
+            return (
+                f"CASE WHEN f.{met} = 1 THEN 100.0 "
+                f"WHEN {missed_expr} > 0 THEN 0.0 END"
+            )
+
+        return SQL(
+            f"""
+            SELECT
+                f.id AS id,
+                f.id AS complaint_id,
+                c.name AS name,
+                f.active AS active,
+                f.received_date AS received_date,
+                f.received_day AS received_day,
+                f.channel AS channel,
+                f.category_id AS category_id,
+                split_part(cat.parent_path, '/', 1)::integer AS category_root_id,
+                f.is_confidential AS is_confidential,
+                f.accepting_unit_id AS accepting_unit_id,
+                au.kind AS accepting_unit_kind,
+                au.branch_id AS accepting_branch_id,
+                split_part(au.parent_path, '/', 1)::integer AS accepting_company_id,
+                f.handling_unit_id AS handling_unit_id,
+                hu.branch_id AS handling_branch_id,
+                f.user_id AS user_id,
+                f.stage_id AS stage_id,
+                f.stage_state AS stage_state,
+                f.is_closed AS is_closed,
+                f.nbr_major = 1 AS is_major,
+                f.nbr_group = 1 AS is_group,
+                f.nbr_difficult = 1 AS is_difficult,
+                f.nbr_media = 1 AS is_media,
+                f.nbr_judicial = 1 AS is_judicial,
+                f.nbr_compensation = 1 AS is_compensation,
+                f.nbr_regulator = 1 AS is_regulator,
+                f.nbr_transferred = 1 AS is_transferred,
+                f.regulator_authority AS regulator_authority,
+                f.compensation_amount AS compensation_amount,
+                c.accepted_date AS accepted_date,
+                c.replied_date AS replied_date,
+                c.closed_date AS closed_date,
+                f.accept_deadline AS accept_deadline,
+                f.reply_deadline AS reply_deadline,
+                f.callback_deadline AS callback_deadline,
+                f.regulator_deadline AS regulator_deadline,
+                f.deadline_state AS deadline_state,
+                1 AS nbr_complaints,
+                CASE WHEN f.is_closed THEN 0 ELSE 1 END AS nbr_open,
+                f.nbr_accepted AS nbr_accepted,
+                f.nbr_replied AS nbr_replied,
+                f.nbr_closed AS nbr_closed,
+                f.nbr_rejected AS nbr_rejected,
+                CASE WHEN f.deadline_state = 'overdue' AND NOT f.is_closed
+                    THEN 1 ELSE 0 END AS nbr_overdue,
+                f.nbr_major AS nbr_major,
+                f.nbr_group AS nbr_group,
+                f.nbr_difficult AS nbr_difficult,
+                f.nbr_media AS nbr_media,
+                f.nbr_judicial AS nbr_judicial,
+                f.nbr_compensation AS nbr_compensation,
+                f.nbr_regulator AS nbr_regulator,
+                f.nbr_transferred AS nbr_transferred,
+                f.days_to_accept AS days_to_accept,
+                f.days_to_reply AS days_to_reply,
+                f.days_to_close AS days_to_close,
+                f.accept_met AS accept_met,
+                {accept_missed} AS accept_missed,
+                {rate("accept_met", accept_missed)} AS accept_rate,
+                f.reply_met AS reply_met,
+                {reply_missed} AS reply_missed,
+                {rate("reply_met", reply_missed)} AS reply_rate,
+                f.regulator_met AS regulator_met,
+                {regulator_missed} AS regulator_missed,
+                {rate("regulator_met", regulator_missed)} AS regulator_rate
+            FROM {FACT_TABLE} f
+            LEFT JOIN huatai_complaint c ON c.id = f.id
+            LEFT JOIN huatai_complaint_category cat ON cat.id = f.category_id
+            LEFT JOIN huatai_org_unit au ON au.id = f.accepting_unit_id
+            LEFT JOIN huatai_org_unit hu ON hu.id = f.handling_unit_id
+            """
+        )
+
+    # ------------------------------------------------------------------
+    # Report API
+    # ------------------------------------------------------------------
+    @api.model
+    def _report_tz(self):
+        return pytz.timezone(REPORT_TZ)
+
+    @api.model
+    def _check_period(self, date_from, date_to):
+        """Normalise a period given as dates or ISO strings; refuse bad ones."""
+        try:
+            date_from = fields.Date.to_date(date_from) if date_from else None
+            date_to = fields.Date.to_date(date_to) if date_to else None
+        except ValueError as error:
+            raise UserError(
+                self.env._("The report period is not a valid date: %(error)s", error=error)
+            ) from error
+        if date_from and date_to and date_from > date_to:
+            raise UserError(
+                self.env._(
+                    "The report period starts on %(start)s, after its end "
+                    "%(end)s.",
+                    start=date_from,
+                    end=date_to,
+                )
+            )
+        return date_from, date_to
+
+    @api.model
+    def _period_domain(self, date_from, date_to, field="received_date"):
+        """Domain on a UTC datetime field for local days [date_from, date_to]."""
+        tz = self._report_tz()
+        domain = []
+
+        def to_utc(day):
+            local = tz.localize(datetime.combine(day, time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        if date_from:
+            domain.append((field, ">=", to_utc(date_from)))
+        if date_to:
+            domain.append((field, "<", to_utc(date_to + timedelta(days=1))))
+        return domain
+
+    @api.model
+    def _check_report_units(self, units):
+        """Refuse units outside the user's reach with a clear message.
+
+        HQ process owners report on every unit; a unit head on the units
+        they work in and their sub-units.
+        """
+        if not units or self.env.su or self.env.user.has_group(HQ_GROUP):
+            return units
+        allowed = self.env["huatai.org.unit"].search(
+            [("id", "child_of", self.env.user.huatai_unit_ids.ids)]
+        )
+        outside = units - allowed
+        if outside:
+            raise UserError(
+                self.env._(
+                    "You can only report on your own units and their sub-units: "
+                    "%(units)s is outside them.",
+                    units=", ".join(outside.mapped("display_name")),
+                )
+            )
+        return units
+
+    @api.model
+    def _unit_domain(self, units, prefix=""):
+        """Complaints accepted or handled in the subtree of ``units``."""
+        if not units:
+            return []
+        return [
+            "|",
+            (f"{prefix}accepting_unit_id", "child_of", units.ids),
+            (f"{prefix}handling_unit_id", "child_of", units.ids),
+        ]
+
+    @api.model
+    def _report_domain(self, date_from=None, date_to=None, unit_ids=None, domain=None):
+        """The checked domain of a report: period, unit subtree, extra domain."""
+        self.browse().check_access("read")
+        date_from, date_to = self._check_period(date_from, date_to)
+        units = self.env["huatai.org.unit"].browse(unit_ids or []).exists()
+        self._check_report_units(units)
+        return (
+            self._period_domain(date_from, date_to)
+            + self._unit_domain(units)
+            + self._confidential_domain()
+            + list(domain or [])
+        )
+
+    @api.model
+    def _confidential_domain(self):
+        """Mailed reports never count whistleblowing reports."""
+        if self.env.context.get("huatai_report_mailed"):
+            return [("is_confidential", "=", False)]
+        return []
+
+    @api.model
+    def get_statistics(
+        self,
+        date_from,
+        date_to,
+        period="month",
+        unit_ids=None,
+        groupby=DEFAULT_STAT_GROUPBY,
+        domain=None,
+    ):
+        """Periodic complaint statistics, aggregated in SQL.
+
+        :param date_from, date_to: first and last day (inclusive, China time)
+            of the complaints received; ``None`` for an open end
+        :param period: ``day``, ``week``, ``month``, ``quarter`` or ``year``,
+            or ``False`` for no time breakdown
+        :param unit_ids: ids of units whose subtrees are reported on
+            (complaints accepted or handled there); ``None`` for all the
+            units the user may see
+        :param groupby: dimensions among ``STAT_DIMENSIONS``
+        :param domain: extra domain on ``huatai.complaint.report``
+        :return: list of dicts, one per period and dimension values, ordered
+            by period then dimensions: ``period_start`` (date), the
+            dimension ids/codes, the measures of ``STAT_MEASURES`` and the
+            deadline rates ``accept_rate``, ``reply_rate``, ``regulator_rate``
+            (percent or ``None``)
+
+        Record rules apply: a unit head only counts their subtree's
+        complaints and whistleblowing reports only count for Compliance.
+        """
+        if period and period not in PERIODS:
+            raise UserError(
+                self.env._("Unknown report period %(period)s.", period=period)
+            )
+        groupby = list(groupby or ())
+        unknown = [g for g in groupby if g not in STAT_DIMENSIONS]
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "Statistics cannot be grouped by %(fields)s.",
+                    fields=", ".join(unknown),
+                )
+            )
+        full_domain = self._report_domain(date_from, date_to, unit_ids, domain)
+        query = self._search(full_domain)
+        if query.is_empty():
+            return []
+        table = SQL.identifier(query.table)
+        group_sql = []
+        select_sql = []
+        if period:
+            period_sql = SQL(
+                "date_trunc(%s, %s.received_day::timestamp)::date", period, table
+            )
+            group_sql.append(period_sql)
+            select_sql.append(SQL("%s AS period_start", period_sql))
+        for name in groupby:
+            column = SQL("%s.%s", table, SQL.identifier(STAT_DIMENSIONS[name]))
+            group_sql.append(column)
+            select_sql.append(SQL("%s AS %s", column, SQL.identifier(name)))
+        if not period:
+            select_sql.append(SQL("NULL::date AS period_start"))
+        for name, aggregate in (STAT_MEASURES | STAT_RATES).items():
+            select_sql.append(SQL(f"{aggregate} AS %s", SQL.identifier(name)))
+        if group_sql:
+            query.groupby = SQL(", ").join(group_sql)
+            query.order = SQL(", ").join(
+                SQL("%s NULLS FIRST", expr) for expr in group_sql
+            )
+        with self._aggregation_settings():
+            return self.env.execute_query_dict(query.select(*select_sql))
+
+    @contextmanager
+    def _aggregation_settings(self):
+        """Planner settings for one big aggregation, restored afterwards.
+
+        JIT compilation costs more than it saves on these queries, and the
+        hash aggregation of a million rows needs more than the default 4 MB.
+        """
+        cr = self.env.cr
+        cr.execute(
+            "SELECT current_setting('jit'), current_setting('work_mem'), "
+            "set_config('jit', 'off', true), set_config('work_mem', %s, true)",
+            [AGGREGATION_WORK_MEM],
+        )
+        jit, work_mem = cr.fetchone()[:2]
+        # on error the transaction (or savepoint) is rolled back, settings too
+        yield
+        cr.execute(
+            "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)",
+            [jit, work_mem],
+        )
+
+    @api.model
+    def period_bounds(self, period, day):
+        """First and last day of the ``period`` containing ``day``."""
+        day = fields.Date.to_date(day)
+        if period == "day":
+            return day, day
+        if period == "week":
+            start = day - timedelta(days=day.weekday())
+            return start, start + timedelta(days=6)
+        if period == "month":
+            start = day.replace(day=1)
+        elif period == "quarter":
+            start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        elif period == "year":
+            start = date(day.year, 1, 1)
+        else:
+            raise UserError(
+                self.env._("Unknown report period %(period)s.", period=period)
+            )
+        months = {"month": 1, "quarter": 3, "year": 12}[period]
+        end_month = start.month - 1 + months
+        end = date(start.year + end_month // 12, end_month % 12 + 1, 1)
+        return start, end - timedelta(days=1)
