@@ -22,7 +22,7 @@
         "wizard/huatai_complaint_wizard_views.xml",
         "views/huatai_complaints_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/huatai_complaint_demo.xml"],
     "application": True,
     "installable": True,
 }

@@ -130,6 +130,30 @@ class TestAccess(ComplaintCase):
         self.assertEqual(receipt.registered_by_id, self.staff_nanjing)
         self.assertFalse("complainant_name" in receipt._fields)
 
+    def test_whistleblowing_wizard_hands_over(self):
+        wizard = (
+            self.env["huatai.whistleblowing.wizard"]
+            .with_user(self.staff_nanjing)
+            .create(
+                {
+                    "channel": "phone",
+                    "complainant_name": "举报人乙",
+                    "description": "某员工泄露客户信息",
+                }
+            )
+        )
+        self.assertEqual(wizard.accepting_unit_id, self.nanjing)
+        action = wizard.action_hand_over()
+        self.assertEqual(action["tag"], "display_notification")
+        report = self.Complaint.search([("complainant_name", "=", "举报人乙")])
+        self.assertTrue(report.is_confidential)
+        self.assertIn(report.name, action["params"]["message"])
+        self.assertFalse(
+            self.Complaint.with_user(self.staff_nanjing).search(
+                [("complainant_name", "=", "举报人乙")]
+            )
+        )
+
     def test_configuration_is_for_admins(self):
         with self.assertRaises(AccessError):
             self.env["huatai.complaint.category"].with_user(self.hq_user).create(
