@@ -23,6 +23,11 @@
         "views/huatai_complaints_menus.xml",
     ],
     "demo": ["demo/huatai_complaint_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "huatai_complaints/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -3,3 +3,4 @@ from . import test_intake
 from . import test_access
 from . import test_workflow
 from . import test_jsonrpc
+from . import test_ui
