@@ -124,6 +124,13 @@ class TestWorkflow(ComplaintCase):
         self.assertIn("stage_id", tracked)
         self.assertIn("user_id", tracked)
 
+    def test_evidence_cannot_be_deleted_by_staff(self):
+        complaint = self._make(self.nanjing, channel="phone")
+        recording = self._attach(complaint).with_user(self.staff_nanjing)
+        with self.assertRaises(UserError):
+            recording.unlink()
+        self.assertTrue(recording.exists())
+
     def test_complaints_cannot_be_duplicated(self):
         with self.assertRaises(UserError):
             self._make(self.nanjing).copy()
