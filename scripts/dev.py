@@ -735,7 +735,10 @@ def cmd_test(args, pytest_args):
         if started:
             pg.stop()
     if rc == 5:
-        print("dev.py: pytest collected no test: treated as a failure", file=sys.stderr)
+        print(
+            "dev.py: pytest ran no test (exit status 5): treated as a failure",
+            file=sys.stderr,
+        )
         return 1
     return rc
 
