@@ -477,7 +477,7 @@ class HuataiComplaintReport(models.Model):
             (
                 "days_to_close",
                 "smallint",
-                f"(CASE WHEN COALESCE(c.is_closed, FALSE) THEN "
+                f"(CASE WHEN c.stage_state = 'closed' THEN "
                 f"huatai_workdays_elapsed({recv}, {clo}) END)::smallint",
             ),
             ("handling_unit_id", "integer", "c.handling_unit_id"),

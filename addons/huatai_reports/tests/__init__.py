@@ -1,0 +1,3 @@
+from . import test_analysis
+from . import test_dashboards
+from . import test_xlsx
