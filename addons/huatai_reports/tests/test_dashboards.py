@@ -16,7 +16,7 @@ class TestDashboards(ReportCase):
         return (
             self.env["spreadsheet.dashboard"]
             .with_user(user)
-            .search([("dashboard_group_id.name", "=", "Complaints")])
+            .search([("dashboard_group_id", "=", self.env.ref("huatai_reports.spreadsheet_dashboard_group_complaints").id)])
         )
 
     def test_who_sees_which_dashboard(self):
