@@ -51,8 +51,7 @@ class HuataiReportSchedule(models.Model):
     unit_id = fields.Many2one(
         "huatai.org.unit",
         string="Units Reported",
-        help="The report covers this unit and its sub-units; empty: the whole "
-        "firm.",
+        help="The report covers this unit and its sub-units; empty: the whole firm.",
     )
     recipient_unit_id = fields.Many2one(
         "huatai.org.unit",
@@ -205,14 +204,21 @@ class HuataiReportSchedule(models.Model):
             if self.report_type == "regulator_summary"
             else f"{date_from} ~ {date_to}"
         )
+        unit_name = units.with_context(lang=lang).display_name or ""
+        subject = " ".join(
+            part
+            for part in (self.with_context(lang=lang).name, unit_name, period_label)
+            if part
+        )
         mail_id = template.with_context(
             lang=lang,
             report_period_label=period_label,
-            report_unit_name=(units.with_context(lang=lang).display_name or ""),
+            report_unit_name=unit_name,
             report_count=count,
         ).send_mail(
             self.id,
             email_values={
+                "subject": subject,
                 "recipient_ids": [(4, pid) for pid in partners.ids],
                 "email_to": ",".join(emails),
                 "attachment_ids": [(4, attachment.id)],

@@ -156,9 +156,7 @@ class HuataiComplaintReport(models.Model):
     )
     is_confidential = fields.Boolean(string="Whistleblowing", readonly=True)
     # organisation
-    accepting_unit_id = fields.Many2one(
-        "huatai.org.unit", string="Accepting Unit", readonly=True
-    )
+    accepting_unit_id = fields.Many2one("huatai.org.unit", readonly=True)
     accepting_unit_kind = fields.Selection(
         [
             ("company", "Company HQ"),
@@ -172,18 +170,14 @@ class HuataiComplaintReport(models.Model):
     accepting_branch_id = fields.Many2one(
         "huatai.org.unit", string="Accepting Branch Company", readonly=True
     )
-    accepting_company_id = fields.Many2one(
-        "huatai.org.unit", string="Accepting Company", readonly=True
-    )
-    handling_unit_id = fields.Many2one(
-        "huatai.org.unit", string="Handling Unit", readonly=True
-    )
+    accepting_company_id = fields.Many2one("huatai.org.unit", readonly=True)
+    handling_unit_id = fields.Many2one("huatai.org.unit", readonly=True)
     handling_branch_id = fields.Many2one(
         "huatai.org.unit", string="Handling Branch Company", readonly=True
     )
     user_id = fields.Many2one("res.users", string="Owner", readonly=True)
     # stage
-    stage_id = fields.Many2one("huatai.complaint.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("huatai.complaint.stage", readonly=True)
     stage_state = fields.Selection(STAGE_STATES, string="Stage Meaning", readonly=True)
     is_closed = fields.Boolean(string="Finished", readonly=True)
     # severity
@@ -260,9 +254,7 @@ class HuataiComplaintReport(models.Model):
     reply_met = fields.Integer(string="Replied in Time", readonly=True)
     reply_missed = fields.Integer(string="Reply Deadline Missed", readonly=True)
     regulator_met = fields.Integer(string="Regulator Deadline Met", readonly=True)
-    regulator_missed = fields.Integer(
-        string="Regulator Deadline Missed", readonly=True
-    )
+    regulator_missed = fields.Integer(string="Regulator Deadline Missed", readonly=True)
     accept_rate = fields.Float(
         string="Accepted in Time (%)",
         aggregator="avg",
@@ -393,7 +385,9 @@ class HuataiComplaintReport(models.Model):
         rep = "(c.replied_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
         clo = "(c.closed_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
         # acceptance decided: accepted, or rejected (refused) when closed
-        decided = f"COALESCE({acc}, CASE WHEN c.stage_state = 'rejected' THEN {clo} END)"
+        decided = (
+            f"COALESCE({acc}, CASE WHEN c.stage_state = 'rejected' THEN {clo} END)"
+        )
         is_regulator = "c.channel = 'regulator'"
         not_rejected = "c.stage_state IS DISTINCT FROM 'rejected'"
 
@@ -506,53 +500,56 @@ class HuataiComplaintReport(models.Model):
         signature = hashlib.sha1(
             repr((FACT_VERSION, columns, has_schedule, REPORT_UTC_OFFSET)).encode()
         ).hexdigest()
-        cr.execute(
-            "SELECT obj_description(to_regclass(%s), 'pg_class')", [FACT_TABLE]
-        )
+        cr.execute("SELECT obj_description(to_regclass(%s), 'pg_class')", [FACT_TABLE])
         current = cr.fetchone()[0]
         rebuild = current != signature
+        fact = SQL.identifier(FACT_TABLE)
+        names = SQL(", ").join(SQL.identifier(name) for name, _t, _e in columns)
+        exprs = SQL(", ").join(SQL(expr) for _n, _t, expr in columns)
         if rebuild:
-            cr.execute(f"DROP TABLE IF EXISTS {FACT_TABLE}")
+            cr.execute(SQL("DROP TABLE IF EXISTS %s", fact))
             cr.execute(
                 # room left in each page for in-place (HOT) updates
-                "CREATE TABLE {} ({}) WITH (fillfactor = 90)".format(
-                    FACT_TABLE,
-                    ", ".join(f"{name} {sqltype}" for name, sqltype, _e in columns),
+                SQL(
+                    "CREATE TABLE %s (%s) WITH (fillfactor = 90)",
+                    fact,
+                    SQL(", ").join(
+                        SQL("%s %s", SQL.identifier(name), SQL(sqltype))
+                        for name, sqltype, _e in columns
+                    ),
                 )
             )
-            cr.execute(
-                f"CREATE INDEX {FACT_TABLE}_received_date_idx "
-                f"ON {FACT_TABLE} (received_date)"
-            )
-            cr.execute(
-                f"CREATE INDEX {FACT_TABLE}_accepting_unit_idx "
-                f"ON {FACT_TABLE} (accepting_unit_id)"
-            )
-            cr.execute(
-                f"CREATE INDEX {FACT_TABLE}_handling_unit_idx "
-                f"ON {FACT_TABLE} (handling_unit_id)"
-            )
-            cr.execute(f"COMMENT ON TABLE {FACT_TABLE} IS %s", [signature])
-        names = ", ".join(name for name, _t, _e in columns)
-        exprs = ", ".join(expr for _n, _t, expr in columns)
-        updates = ", ".join(
-            f"{name} = EXCLUDED.{name}" for name, _t, _e in columns if name != "id"
+            for column in ("received_date", "accepting_unit_id", "handling_unit_id"):
+                cr.execute(
+                    SQL(
+                        "CREATE INDEX %s ON %s (%s)",
+                        SQL.identifier(f"{FACT_TABLE}_{column}_idx"),
+                        fact,
+                        SQL.identifier(column),
+                    )
+                )
+            cr.execute(SQL("COMMENT ON TABLE %s IS %s", fact, signature))
+        updates = SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for name, _t, _e in columns
+            if name != "id"
         )
         cr.execute(
-            f"""
+            SQL(
+                """
             CREATE OR REPLACE FUNCTION huatai_complaint_report_fact_upsert()
             RETURNS trigger LANGUAGE plpgsql AS $body$
             BEGIN
-                INSERT INTO {FACT_TABLE} ({names})
-                SELECT {exprs} FROM huatai_complaint_new_rows c
-                ON CONFLICT (id) DO UPDATE SET {updates};
+                INSERT INTO %(fact)s (%(names)s)
+                SELECT %(exprs)s FROM huatai_complaint_new_rows c
+                ON CONFLICT (id) DO UPDATE SET %(updates)s;
                 RETURN NULL;
             END
             $body$;
             CREATE OR REPLACE FUNCTION huatai_complaint_report_fact_delete()
             RETURNS trigger LANGUAGE plpgsql AS $body$
             BEGIN
-                DELETE FROM {FACT_TABLE} f
+                DELETE FROM %(fact)s f
                  USING huatai_complaint_old_rows o WHERE f.id = o.id;
                 RETURN NULL;
             END
@@ -578,14 +575,22 @@ class HuataiComplaintReport(models.Model):
                 REFERENCING OLD TABLE AS huatai_complaint_old_rows
                 FOR EACH STATEMENT
                 EXECUTE FUNCTION huatai_complaint_report_fact_delete();
-            """
+            """,
+                fact=fact,
+                names=names,
+                exprs=exprs,
+                updates=updates,
+            )
         )
         if has_schedule:
             self._init_schedule_trigger()
         if not rebuild:
             cr.execute(
-                f"SELECT (SELECT COUNT(*) FROM {FACT_TABLE}) "
-                "<> (SELECT COUNT(*) FROM huatai_complaint)"
+                SQL(
+                    "SELECT (SELECT COUNT(*) FROM %s) "
+                    "<> (SELECT COUNT(*) FROM huatai_complaint)",
+                    fact,
+                )
             )
             rebuild = cr.fetchone()[0]
         if rebuild:
@@ -594,23 +599,21 @@ class HuataiComplaintReport(models.Model):
     def _init_schedule_trigger(self):
         """Working days changed: recompute the durations they fall into."""
         cr = self.env.cr
-        durations = [
-            (name, expr)
+        sets = SQL(", ").join(
+            SQL("%s = %s", SQL.identifier(name), SQL(expr))
             for name, _t, expr in self._fact_columns()
             if name.startswith("days_to_")
-        ]
-        sets = ", ".join(
-            f"{name} = {expr}" for name, expr in durations
         )
         for event, table in (
             ("INSERT", "NEW"),
             ("UPDATE", "NEW"),
             ("DELETE", "OLD"),
         ):
-            function = f"huatai_workday_report_{event.lower()}"
+            function = SQL.identifier(f"huatai_workday_report_{event.lower()}")
             cr.execute(
-                f"""
-                CREATE OR REPLACE FUNCTION {function}()
+                SQL(
+                    """
+                CREATE OR REPLACE FUNCTION %(function)s()
                 RETURNS trigger LANGUAGE plpgsql AS $body$
                 DECLARE
                     first_day date;
@@ -621,7 +624,7 @@ class HuataiComplaintReport(models.Model):
                     IF first_day IS NULL THEN
                         RETURN NULL;
                     END IF;
-                    UPDATE {FACT_TABLE} f SET {sets}
+                    UPDATE %(fact)s f SET %(sets)s
                       FROM huatai_complaint c
                      WHERE c.id = f.id
                        AND f.received_day <= last_day
@@ -630,30 +633,38 @@ class HuataiComplaintReport(models.Model):
                     RETURN NULL;
                 END
                 $body$;
-                DROP TRIGGER IF EXISTS {function} ON huatai_workday;
-                CREATE TRIGGER {function}
-                    AFTER {event} ON huatai_workday
-                    REFERENCING {table} TABLE AS huatai_workday_changed_rows
-                    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
-                """
+                DROP TRIGGER IF EXISTS %(function)s ON huatai_workday;
+                CREATE TRIGGER %(function)s
+                    AFTER %(event)s ON huatai_workday
+                    REFERENCING %(table)s TABLE AS huatai_workday_changed_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION %(function)s();
+                """,
+                    function=function,
+                    fact=SQL.identifier(FACT_TABLE),
+                    sets=sets,
+                    event=SQL(event),
+                    table=SQL(table),
+                )
             )
 
     def _rebuild_facts(self):
         """Recompute every complaint's figures (install, update, repair)."""
         cr = self.env.cr
         columns = self._fact_columns()
+        fact = SQL.identifier(FACT_TABLE)
         self.env["huatai.complaint"].flush_model()
-        cr.execute(f"TRUNCATE {FACT_TABLE}")
+        cr.execute(SQL("TRUNCATE %s", fact))
         cr.execute(
             # stored in date order: a period's rows sit together on disk
-            "INSERT INTO {} ({}) SELECT {} FROM huatai_complaint c "
-            "ORDER BY c.received_date, c.id".format(
-                FACT_TABLE,
-                ", ".join(name for name, _t, _e in columns),
-                ", ".join(expr for _n, _t, expr in columns),
+            SQL(
+                "INSERT INTO %s (%s) SELECT %s FROM huatai_complaint c "
+                "ORDER BY c.received_date, c.id",
+                fact,
+                SQL(", ").join(SQL.identifier(name) for name, _t, _e in columns),
+                SQL(", ").join(SQL(expr) for _n, _t, expr in columns),
             )
         )
-        cr.execute(f"ANALYZE {FACT_TABLE}")
+        cr.execute(SQL("ANALYZE %s", fact))
 
     def _view_query(self):
         # evaluated once per query (an InitPlan), not once per row
@@ -680,8 +691,7 @@ class HuataiComplaintReport(models.Model):
 
         def rate(met, missed_expr):
             return (
-                f"CASE WHEN f.{met} = 1 THEN 100.0 "
-                f"WHEN {missed_expr} > 0 THEN 0.0 END"
+                f"CASE WHEN f.{met} = 1 THEN 100.0 WHEN {missed_expr} > 0 THEN 0.0 END"
             )
 
         return SQL(
@@ -776,13 +786,14 @@ class HuataiComplaintReport(models.Model):
             date_to = fields.Date.to_date(date_to) if date_to else None
         except ValueError as error:
             raise UserError(
-                self.env._("The report period is not a valid date: %(error)s", error=error)
+                self.env._(
+                    "The report period is not a valid date: %(error)s", error=error
+                )
             ) from error
         if date_from and date_to and date_from > date_to:
             raise UserError(
                 self.env._(
-                    "The report period starts on %(start)s, after its end "
-                    "%(end)s.",
+                    "The report period starts on %(start)s, after its end %(end)s.",
                     start=date_from,
                     end=date_to,
                 )

@@ -70,12 +70,8 @@ class HuataiComplaintXlsx(models.AbstractModel):
             "percent": workbook.add_format({"num_format": "0.0%"}),
             "bold": workbook.add_format({"bold": True}),
             "bold_int": workbook.add_format({"bold": True, "num_format": "#,##0"}),
-            "bold_money": workbook.add_format(
-                {"bold": True, "num_format": "#,##0.00"}
-            ),
-            "bold_percent": workbook.add_format(
-                {"bold": True, "num_format": "0.0%"}
-            ),
+            "bold_money": workbook.add_format({"bold": True, "num_format": "#,##0.00"}),
+            "bold_percent": workbook.add_format({"bold": True, "num_format": "0.0%"}),
             "bold_days": workbook.add_format({"bold": True, "num_format": "0.0"}),
         }
         return workbook, formats
@@ -95,9 +91,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
 
     @api.model
     def _selection_labels(self, model, field):
-        return dict(
-            self.env[model]._fields[field]._description_selection(self.env)
-        )
+        return dict(self.env[model]._fields[field]._description_selection(self.env))
 
     @api.model
     def _write_about_sheet(self, workbook, formats, title, lines):
@@ -595,7 +589,9 @@ class HuataiComplaintXlsx(models.AbstractModel):
             .browse({row["category_id"] for row in by_type})
         )
         category_name = {cat.id: cat.display_name for cat in categories}
-        category_sort = {cat.id: (cat.sequence, cat.complete_name) for cat in categories}
+        category_sort = {
+            cat.id: (cat.sequence, cat.complete_name) for cat in categories
+        }
         channels = self._selection_labels("huatai.complaint", "channel")
         channel_order = {code: index for index, code in enumerate(channels)}
         missing_unit = {"name": "", "code": "", "branch": "", "sort": ""}
@@ -701,7 +697,8 @@ class HuataiComplaintXlsx(models.AbstractModel):
         type_rows = []
         for start in sorted(periods, key=lambda d: d or date.min):
             rows = sorted(
-                periods[start], key=lambda r: (
+                periods[start],
+                key=lambda r: (
                     -r["count"],
                     category_sort.get(r["category_id"], (0, "")),
                 ),
@@ -729,9 +726,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         per_type.finish()
 
         total = sum(row["count"] for row in by_unit)
-        periods_label = self._selection_labels(
-            "huatai.report.export.wizard", "period"
-        )
+        periods_label = self._selection_labels("huatai.report.export.wizard", "period")
         self._write_about_sheet(
             workbook,
             formats,
@@ -902,14 +897,14 @@ class HuataiComplaintXlsx(models.AbstractModel):
             c(_("Unit Code"), width=10),
             c(_("Unit Level"), width=12),
             c(_("Complaints"), NUMBER, formats["int"], 10),
-            *(
-                c(cat.name, NUMBER, formats["int"], 10)
-                for cat in root_categories
-            ),
+            *(c(cat.name, NUMBER, formats["int"], 10) for cat in root_categories),
             *(col for _key, col in measures),
         ]
         writer = SheetWriter(
-            workbook, _("Yearly Summary %(year)s", year=year), columns, formats["header"]
+            workbook,
+            _("Yearly Summary %(year)s", year=year),
+            columns,
+            formats["header"],
         )
 
         def line(unit_rows):
@@ -940,9 +935,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         # the total line: the firm's when the report covers every unit
         total_values = line(rows)
         sheet = writer.sheet
-        whole_firm = not units and (
-            self.env.su or self.env.user.has_group(HQ_GROUP)
-        )
+        whole_firm = not units and (self.env.su or self.env.user.has_group(HQ_GROUP))
         label = _("Firm Total") if whole_firm else _("Total")
         sheet.write_string(writer.row, 0, label, formats["bold"])
         for offset, value in enumerate(total_values, start=4):

@@ -157,4 +157,3 @@ class SheetWriter:
             self.sheet.autofilter(
                 self.header_row, 0, max(self.row - 1, self.header_row), self.last_col
             )
-

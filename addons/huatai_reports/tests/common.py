@@ -63,10 +63,20 @@ class ReportCase(TransactionCase):
         cls.retail_hq = ref("huatai_complaints.unit_retail_service_hq")
         cls.compliance_unit = ref("huatai_complaints.unit_compliance")
         cls.branch_a = Unit.create(
-            {"name": "Branch A", "code": "R-A", "kind": "branch", "parent_id": cls.hq.id}
+            {
+                "name": "Branch A",
+                "code": "R-A",
+                "kind": "branch",
+                "parent_id": cls.hq.id,
+            }
         )
         cls.branch_b = Unit.create(
-            {"name": "Branch B", "code": "R-B", "kind": "branch", "parent_id": cls.hq.id}
+            {
+                "name": "Branch B",
+                "code": "R-B",
+                "kind": "branch",
+                "parent_id": cls.hq.id,
+            }
         )
         cls.a1, cls.a2 = Unit.create(
             [
@@ -94,10 +104,14 @@ class ReportCase(TransactionCase):
         cls.head_a = cls._user("r_head_a", "manager", cls.branch_a)
         cls.head_b = cls._user("r_head_b", "manager", cls.branch_b)
         cls.hq_user = cls._user("r_hq", "hq", cls.retail_hq)
-        cls.compliance_user = cls._user("r_compliance", "compliance", cls.compliance_unit)
+        cls.compliance_user = cls._user(
+            "r_compliance", "compliance", cls.compliance_unit
+        )
         cls.branch_a.manager_id = cls.head_a
         cls.branch_b.manager_id = cls.head_b
-        cls.retail_hq.write({"manager_id": cls.hq_user.id, "email": "retail@example.com"})
+        cls.retail_hq.write(
+            {"manager_id": cls.hq_user.id, "email": "retail@example.com"}
+        )
         cls.cat = {
             code: ref(f"huatai_complaints.category_{code}")
             for code in (

@@ -36,7 +36,9 @@ class TestAnalysis(ReportCase):
         self.assertFalse(rejected.days_to_close)
 
         late = self.report(self.a1_late)
-        self.assertEqual((late.reply_met, late.reply_missed, late.reply_rate), (0, 1, 0))
+        self.assertEqual(
+            (late.reply_met, late.reply_missed, late.reply_rate), (0, 1, 0)
+        )
         # 4-28 February and 3 March
         self.assertEqual(late.days_to_reply, 20)
 
@@ -47,7 +49,9 @@ class TestAnalysis(ReportCase):
 
         paused = self.report(self.a2_paused)
         # not due yet: neither met nor missed, no rate
-        self.assertEqual((paused.reply_met, paused.reply_missed, paused.nbr_overdue), (0, 0, 0))
+        self.assertEqual(
+            (paused.reply_met, paused.reply_missed, paused.nbr_overdue), (0, 0, 0)
+        )
         self.assertFalse(paused.reply_rate)
         self.assertEqual(paused.stage_state, "compliance")
 
@@ -115,7 +119,9 @@ class TestAnalysis(ReportCase):
                 [("complaint_id", "in", self.all_2025.ids)]
             )
             self.assertEqual(
-                rows.complaint_id, self.visible(user), f"{user.login} sees its complaints"
+                rows.complaint_id,
+                self.visible(user),
+                f"{user.login} sees its complaints",
             )
         head_a_rows = self.Report.with_user(self.head_a).search([])
         self.assertNotIn(self.b1_regulator, head_a_rows.complaint_id)
@@ -145,10 +151,14 @@ class TestAnalysis(ReportCase):
             start = row["period_start"]
             end = Report.period_bounds("month", start)[1]
             in_month = visible.filtered(
-                lambda c, s=start, e=end: s <= (c.received_date + timedelta(hours=8)).date() <= e
+                lambda c, s=start, e=end: (
+                    s <= (c.received_date + timedelta(hours=8)).date() <= e
+                )
             )
             self.assertEqual(row["count"], len(in_month))
-            self.assertEqual(row["open"], len(in_month.filtered(lambda c: not c.is_closed)))
+            self.assertEqual(
+                row["open"], len(in_month.filtered(lambda c: not c.is_closed))
+            )
             self.assertEqual(
                 row["replied"], len(in_month.filtered("replied_date")), start
             )
@@ -191,7 +201,11 @@ class TestAnalysis(ReportCase):
         )
         # a subtree inside the user's own: only A2
         rows = self.Report.with_user(self.head_a).get_statistics(
-            date(2025, 1, 1), date(2025, 12, 31), period=False, groupby=(), unit_ids=self.a2.ids
+            date(2025, 1, 1),
+            date(2025, 12, 31),
+            period=False,
+            groupby=(),
+            unit_ids=self.a2.ids,
         )
         self.assertEqual([row["count"] for row in rows], [1])
         # the dispatched complaint counts for the handling unit's subtree too
@@ -210,11 +224,15 @@ class TestAnalysis(ReportCase):
     def test_statistics_bad_input(self):
         Report = self.Report.with_user(self.head_a)
         with self.assertRaises(UserError):
-            Report.get_statistics(date(2025, 1, 1), date(2025, 3, 1), unit_ids=self.b1.ids)
+            Report.get_statistics(
+                date(2025, 1, 1), date(2025, 3, 1), unit_ids=self.b1.ids
+            )
         with self.assertRaises(UserError):
             Report.get_statistics(date(2025, 3, 1), date(2025, 1, 1))
         with self.assertRaises(UserError):
-            Report.get_statistics(date(2025, 1, 1), date(2025, 3, 1), period="fortnight")
+            Report.get_statistics(
+                date(2025, 1, 1), date(2025, 3, 1), period="fortnight"
+            )
         with self.assertRaises(UserError):
             Report.get_statistics("2025-01-01", "not a date")
         with self.assertRaises(UserError):
@@ -245,7 +263,16 @@ class TestAnalysis(ReportCase):
 
     def test_period_bounds(self):
         bounds = self.Report.period_bounds
-        self.assertEqual(bounds("month", date(2024, 2, 10)), (date(2024, 2, 1), date(2024, 2, 29)))
-        self.assertEqual(bounds("quarter", date(2025, 11, 3)), (date(2025, 10, 1), date(2025, 12, 31)))
-        self.assertEqual(bounds("year", date(2025, 5, 5)), (date(2025, 1, 1), date(2025, 12, 31)))
-        self.assertEqual(bounds("week", date(2025, 1, 8)), (date(2025, 1, 6), date(2025, 1, 12)))
+        self.assertEqual(
+            bounds("month", date(2024, 2, 10)), (date(2024, 2, 1), date(2024, 2, 29))
+        )
+        self.assertEqual(
+            bounds("quarter", date(2025, 11, 3)),
+            (date(2025, 10, 1), date(2025, 12, 31)),
+        )
+        self.assertEqual(
+            bounds("year", date(2025, 5, 5)), (date(2025, 1, 1), date(2025, 12, 31))
+        )
+        self.assertEqual(
+            bounds("week", date(2025, 1, 8)), (date(2025, 1, 6), date(2025, 1, 12))
+        )

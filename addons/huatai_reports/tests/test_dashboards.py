@@ -16,13 +16,25 @@ class TestDashboards(ReportCase):
         return (
             self.env["spreadsheet.dashboard"]
             .with_user(user)
-            .search([("dashboard_group_id", "=", self.env.ref("huatai_reports.spreadsheet_dashboard_group_complaints").id)])
+            .search(
+                [
+                    (
+                        "dashboard_group_id",
+                        "=",
+                        self.env.ref(
+                            "huatai_reports.spreadsheet_dashboard_group_complaints"
+                        ).id,
+                    )
+                ]
+            )
         )
 
     def test_who_sees_which_dashboard(self):
         hq = self.env.ref(DASHBOARDS["hq"])
         units = self.env.ref(DASHBOARDS["units"])
-        self.assertEqual(self.dashboards(self.staff_a1), self.env["spreadsheet.dashboard"])
+        self.assertEqual(
+            self.dashboards(self.staff_a1), self.env["spreadsheet.dashboard"]
+        )
         self.assertEqual(self.dashboards(self.head_a), units)
         self.assertEqual(self.dashboards(self.hq_user), hq | units)
 
@@ -49,7 +61,9 @@ class TestDashboards(ReportCase):
                 for match in pivot["fieldMatching"].values():
                     self.assertIn(match["chain"], fields)
                 groups = Report.with_user(user).read_group(
-                    pivot["domain"], [f"{m}:{fields[m].aggregator}" for m in measures], rows
+                    pivot["domain"],
+                    [f"{m}:{fields[m].aggregator}" for m in measures],
+                    rows,
                 )
                 self.assertTrue(groups)
             charts = [
@@ -75,7 +89,9 @@ class TestDashboards(ReportCase):
             for spec in data["lists"].values():
                 for name in spec["columns"]:
                     self.assertIn(name, fields)
-                Report.with_user(user).search_read(spec["domain"], spec["columns"], limit=15)
+                Report.with_user(user).search_read(
+                    spec["domain"], spec["columns"], limit=15
+                )
 
     def test_unit_head_reads_only_their_subtree(self):
         groups = self.Report.with_user(self.head_a).read_group(

@@ -10,7 +10,9 @@ from .common import ReportCase
 @tagged("post_install", "-at_install")
 class TestXlsxExports(ReportCase):
     def register(self, user, **kwargs):
-        content, filename, count = self.Xlsx.with_user(user)._build("register", **kwargs)
+        content, filename, count = self.Xlsx.with_user(user)._build(
+            "register", **kwargs
+        )
         self.assertTrue(filename.endswith(".xlsx"))
         book = self.open_xlsx(content)
         header, rows = self.sheet_rows(book.worksheets[0])
@@ -93,14 +95,18 @@ class TestXlsxExports(ReportCase):
             self.head_b, date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)
         )
         by_ref = {row["Reference"]: row for row in rows}
-        self.assertEqual(set(by_ref), {self.b1_regulator.name, self.b1_compensation.name})
+        self.assertEqual(
+            set(by_ref), {self.b1_regulator.name, self.b1_compensation.name}
+        )
         regulator = by_ref[self.b1_regulator.name]
         self.assertEqual(regulator["Channel"], "Forwarded by Regulator")
         self.assertEqual(regulator["Forwarding Authority"], "CSRC Local Bureau")
         self.assertEqual(regulator["Regulator Reference"], "JSJ-2025-001")
         self.assertEqual(regulator["Regulator Deadline"], datetime(2025, 2, 19))
         self.assertEqual(regulator["Major"], "Yes")
-        self.assertEqual(by_ref[self.b1_compensation.name]["Compensation Claimed"], 5000)
+        self.assertEqual(
+            by_ref[self.b1_compensation.name]["Compensation Claimed"], 5000
+        )
 
     def test_register_whistleblowing_for_compliance_only(self):
         period = {"date_from": date(2025, 1, 1), "date_to": date(2025, 12, 31)}
@@ -132,24 +138,32 @@ class TestXlsxExports(ReportCase):
         selection = (self.a1_closed | self.a1_late).with_user(self.head_a)
         action = selection.action_export_register_xlsx()
         attachment_id = int(action["url"].split("/")[3].split("?")[0])
-        attachment = self.env["ir.attachment"].with_user(self.head_a).browse(attachment_id)
+        attachment = (
+            self.env["ir.attachment"].with_user(self.head_a).browse(attachment_id)
+        )
         _header, rows = self.sheet_rows(self.open_xlsx(attachment.raw).worksheets[0])
         self.assertEqual(
             sorted(row[0] for row in rows), sorted(selection.sudo().mapped("name"))
         )
         # the file is its creator's
         with self.assertRaises(AccessError):
-            self.env["ir.attachment"].with_user(self.head_b).browse(attachment_id).raw
+            self.env["ir.attachment"].with_user(self.head_b).browse(attachment_id).read(
+                ["raw"]
+            )
         # the server action on the list does the same
-        server_action = self.env.ref("huatai_reports.huatai_complaint_action_export_register")
-        result = server_action.with_user(self.head_a).with_context(
-            active_model="huatai.complaint", active_ids=selection.ids
-        ).run()
+        server_action = self.env.ref(
+            "huatai_reports.huatai_complaint_action_export_register"
+        )
+        result = (
+            server_action.with_user(self.head_a)
+            .with_context(active_model="huatai.complaint", active_ids=selection.ids)
+            .run()
+        )
         self.assertEqual(result["type"], "ir.actions.act_url")
 
     def test_register_streams_rows_in_chunks(self):
         """More rows than a chunk: order and count hold across chunks."""
-        from odoo.addons.huatai_reports.report import huatai_complaint_xlsx
+        from ..report import huatai_complaint_xlsx
 
         chunk = huatai_complaint_xlsx.REGISTER_CHUNK
         huatai_complaint_xlsx.REGISTER_CHUNK = 3
@@ -217,7 +231,10 @@ class TestXlsxExports(ReportCase):
         header, rows = self.sheet_rows(book["By Complaint Type"])
         by_type = self.as_dicts(header, rows)
         self.assertEqual(
-            [(r["Period"], r["Rank"], r["Complaint Type"], r["Share"]) for r in by_type],
+            [
+                (r["Period"], r["Rank"], r["Complaint Type"], r["Share"])
+                for r in by_type
+            ],
             [("2025-01", 1, "Service", 1), ("2025-02", 1, "Financial Service", 1)],
         )
 
@@ -337,8 +354,12 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(wizard.unit_id, self.branch_a)
         action = wizard.action_export()
         self.assertEqual(action["type"], "ir.actions.act_url")
-        attachment = self.env["ir.attachment"].with_user(self.head_a).search(
-            [("res_model", "=", "huatai.complaint.xlsx")], order="id desc", limit=1
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.head_a)
+            .search(
+                [("res_model", "=", "huatai.complaint.xlsx")], order="id desc", limit=1
+            )
         )
         header, rows = self.sheet_rows(self.open_xlsx(attachment.raw)["By Unit"])
         self.assertEqual(rows[0][0], "2025-Q1")

@@ -49,7 +49,6 @@ class HuataiReportExportWizard(models.TransientModel):
     )
     unit_id = fields.Many2one(
         "huatai.org.unit",
-        string="Unit",
         default=_default_unit,
         help="Report on this unit and its sub-units (complaints accepted or "
         "handled there). Leave empty for every unit within your rights.",
@@ -63,7 +62,11 @@ class HuataiReportExportWizard(models.TransientModel):
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
         for wizard in self:
-            if wizard.date_from and wizard.date_to and wizard.date_from > wizard.date_to:
+            if (
+                wizard.date_from
+                and wizard.date_to
+                and wizard.date_from > wizard.date_to
+            ):
                 raise ValidationError(
                     self.env._("The report period ends before it starts.")
                 )
