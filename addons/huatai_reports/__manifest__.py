@@ -26,5 +26,6 @@
             "huatai_reports/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }
