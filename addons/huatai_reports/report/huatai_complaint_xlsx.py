@@ -15,12 +15,12 @@ from .huatai_complaint_report import (
     STAT_MEASURES,
     rate,
 )
-from .xlsx_stream import NUMBER, TEXT, SheetWriter
+from .xlsx_stream import LABEL, NUMBER, TEXT, SheetWriter, html_to_text
 
 COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
 EXPORT_MODEL = "huatai.complaint.xlsx"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REGISTER_CHUNK = 2000
+REGISTER_CHUNK = 5000
 
 
 class HuataiComplaintXlsx(models.AbstractModel):
@@ -81,9 +81,25 @@ class HuataiComplaintXlsx(models.AbstractModel):
         return {"header": header, "kind": kind, "format": fmt, "width": width}
 
     @api.model
+    def _moment_column(self, header, formats):
+        """A date and time, as an Excel serial to the second."""
+        column = self._column(header, NUMBER, formats["datetime"], 17)
+        column["decimals"] = 6
+        return column
+
+    @api.model
     def _user_tz(self):
         name = self.env.context.get("tz") or self.env.user.tz or REPORT_TZ
         return name if name in pytz.all_timezones_set else REPORT_TZ
+
+    @api.model
+    def _fixed_utc_offset(self, tz):
+        """Seconds east of UTC of ``tz`` when it keeps one offset all year
+        (China), else None: a fixed offset is much cheaper in SQL."""
+        zone = pytz.timezone(tz)
+        year = fields.Date.today().year
+        offsets = {zone.utcoffset(datetime(year, month, 15)) for month in (1, 4, 7, 10)}
+        return int(offsets.pop().total_seconds()) if len(offsets) == 1 else None
 
     @api.model
     def _yes_no(self):
@@ -145,17 +161,31 @@ class HuataiComplaintXlsx(models.AbstractModel):
     def _register_columns(self, formats):
         c = self._column
         _ = self.env._
+        yes_no = self._yes_no()
+
+        names = self._register_names()
+
+        def label(header, width, field=None):
+            column = c(header, LABEL, None, width)
+            if field == "yes_no":
+                column["labels"] = yes_no
+            elif field in names:
+                column["labels"] = names[field]
+            elif field:
+                column["labels"] = self._selection_labels("huatai.complaint", field)
+            return column
+
         columns = [
             ("name", c(_("Reference"), width=18)),
-            ("received", c(_("Received On"), NUMBER, formats["datetime"], 17)),
-            ("channel", c(_("Channel"), width=12)),
-            ("category", c(_("Complaint Type"), width=14)),
-            ("accepting_branch", c(_("Accepting Branch Company"), width=18)),
-            ("accepting_unit", c(_("Accepting Unit"), width=20)),
-            ("accepting_user", c(_("Accepted By"), width=12)),
-            ("handling_unit", c(_("Handling Unit"), width=20)),
-            ("owner", c(_("Owner"), width=12)),
-            ("stage", c(_("Stage"), width=12)),
+            ("received", self._moment_column(_("Received On"), formats)),
+            ("channel", label(_("Channel"), 12, "channel")),
+            ("category", label(_("Complaint Type"), 14, "category")),
+            ("accepting_branch", label(_("Accepting Branch Company"), 18, "branch")),
+            ("accepting_unit", label(_("Accepting Unit"), 20, "unit")),
+            ("accepting_user", label(_("Accepted By"), 12, "user")),
+            ("handling_unit", label(_("Handling Unit"), 20, "unit")),
+            ("owner", label(_("Owner"), 12, "user")),
+            ("stage", label(_("Stage"), 12, "stage")),
             ("complainant", c(_("Complainant"), width=12)),
             ("phone", c(_("Complainant Phone"), width=14)),
             ("email", c(_("Complainant Email"), width=20)),
@@ -163,55 +193,61 @@ class HuataiComplaintXlsx(models.AbstractModel):
             ("client_account", c(_("Client Account"), width=14)),
             ("id_number", c(_("ID Number"), width=20)),
             ("respondent", c(_("Respondent"), width=12)),
-            ("respondent_position", c(_("Respondent Position"), width=12)),
-            ("respondent_unit", c(_("Respondent Unit"), width=18)),
+            ("respondent_position", label(_("Respondent Position"), 12)),
+            ("respondent_unit", label(_("Respondent Unit"), 18, "unit")),
             ("description", c(_("Facts"), width=40)),
             ("demand", c(_("Demands"), width=30)),
             (
                 "compensation_amount",
                 c(_("Compensation Claimed"), NUMBER, formats["money"], 14),
             ),
-            ("is_major", c(_("Major"), width=8)),
-            ("is_group", c(_("Group Complaint"), width=8)),
+            ("is_major", label(_("Major"), 8, "yes_no")),
+            ("is_group", label(_("Group Complaint"), 8, "yes_no")),
             (
                 "complainant_count",
                 c(_("Number of Complainants"), NUMBER, formats["int"], 10),
             ),
-            ("is_difficult", c(_("Difficult"), width=8)),
-            ("is_media", c(_("Media-related"), width=8)),
-            ("is_judicial", c(_("Judicial"), width=8)),
-            ("is_compensation", c(_("Compensation Requested"), width=10)),
-            ("regulator_authority", c(_("Forwarding Authority"), width=14)),
+            ("is_difficult", label(_("Difficult"), 8, "yes_no")),
+            ("is_media", label(_("Media-related"), 8, "yes_no")),
+            ("is_judicial", label(_("Judicial"), 8, "yes_no")),
+            ("is_compensation", label(_("Compensation Requested"), 10, "yes_no")),
+            (
+                "regulator_authority",
+                label(_("Forwarding Authority"), 14, "regulator_authority"),
+            ),
             ("regulator_reference", c(_("Regulator Reference"), width=16)),
             (
                 "regulator_deadline",
                 c(_("Regulator Deadline"), NUMBER, formats["date"], 12),
             ),
-            ("recording_consent", c(_("Recording Consent"), width=12)),
-            ("accepted", c(_("Accepted On"), NUMBER, formats["datetime"], 17)),
+            (
+                "recording_consent",
+                label(_("Recording Consent"), 12, "recording_consent_state"),
+            ),
+            ("accepted", self._moment_column(_("Accepted On"), formats)),
             (
                 "accept_deadline",
                 c(_("Acceptance Deadline"), NUMBER, formats["date"], 12),
             ),
             ("reply_deadline", c(_("Reply Deadline"), NUMBER, formats["date"], 12)),
-            ("replied", c(_("Replied On"), NUMBER, formats["datetime"], 17)),
-            ("reply_method", c(_("Reply Method"), width=10)),
-            ("replied_by", c(_("Replied By"), width=12)),
-            ("replied_unit", c(_("Replying Unit"), width=18)),
+            ("replied", self._moment_column(_("Replied On"), formats)),
+            ("reply_method", label(_("Reply Method"), 10, "reply_method")),
+            ("replied_by", label(_("Replied By"), 12, "user")),
+            ("replied_unit", label(_("Replying Unit"), 18, "unit")),
             ("reply", c(_("Reply to Complainant"), width=40)),
             (
                 "callback_deadline",
                 c(_("Callback Deadline"), NUMBER, formats["date"], 12),
             ),
-            ("closed", c(_("Finished On"), NUMBER, formats["datetime"], 17)),
-            ("deadline_state", c(_("Deadline Status"), width=10)),
+            ("closed", self._moment_column(_("Finished On"), formats)),
+            ("deadline_state", label(_("Deadline Status"), 10, "deadline_state")),
             ("rejection_reason", c(_("Rejection Reason"), width=24)),
             ("dispatch_count", c(_("Dispatches"), NUMBER, formats["int"], 8)),
             (
                 "days_to_reply",
                 c(_("Working Days to Reply"), NUMBER, formats["days"], 10),
             ),
-            ("reply_in_time", c(_("Replied in Time"), width=8)),
+            ("reply_in_time", label(_("Replied in Time"), 8, "yes_no")),
         ]
         complaint_fields = self.env["huatai.complaint"]._fields
         if not complaint_fields["complainant_id_number"].is_accessible(self.env):
@@ -219,44 +255,77 @@ class HuataiComplaintXlsx(models.AbstractModel):
         return columns
 
     @api.model
-    def _register_sql(self, keys, lang, tz):
-        def name(alias):
-            return SQL(
-                "COALESCE(%s.name->>%s, %s.name->>'en_US')",
-                SQL.identifier(alias),
-                lang,
-                SQL.identifier(alias),
-            )
+    def _register_names(self):
+        """Names shown for the ids the register selects, in the user's language.
+
+        Units, types, stages and users are few: reading their names once
+        keeps the per-row SQL to plain columns.
+        """
+        units = (
+            self.env["huatai.org.unit"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([], ["name", "branch_id"])
+        )
+        categories = (
+            self.env["huatai.complaint.category"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([], ["name"])
+        )
+        stages = (
+            self.env["huatai.complaint.stage"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([], ["name"])
+        )
+        self.env.cr.execute(
+            "SELECT u.id, p.name FROM res_users u "
+            "JOIN res_partner p ON p.id = u.partner_id"
+        )
+        return {
+            "unit": {unit.id: unit.name for unit in units},
+            "branch": {unit.id: unit.branch_id.name for unit in units},
+            "category": {category.id: category.name for category in categories},
+            "stage": {stage.id: stage.name for stage in stages},
+            "user": dict(self.env.cr.fetchall()),
+        }
+
+    @api.model
+    def _register_sql(self, keys, tz):
+        offset = self._fixed_utc_offset(tz)
 
         def stamp(column):
-            return SQL(
-                "(EXTRACT(EPOCH FROM (%s AT TIME ZONE 'UTC' AT TIME ZONE %s) "
-                "- TIMESTAMP '1899-12-30') / 86400.0)::float8",
-                SQL(column),
-                tz,
-            )
+            # Excel serial: days since 1899-12-30, to the second
+            if offset is not None:
+                local_epoch = SQL("(date_part('epoch', %s) + %s)", SQL(column), offset)
+            else:
+                local_epoch = SQL(
+                    "date_part('epoch', %s AT TIME ZONE 'UTC' AT TIME ZONE %s)",
+                    SQL(column),
+                    tz,
+                )
+            return SQL("ROUND((%s / 86400.0 + 25569)::numeric, 6)::float8", local_epoch)
 
         def day(column):
             return SQL("(%s - DATE '1899-12-30')", SQL(column))
 
-        reply_text = SQL(
-            "NULLIF(btrim(replace(replace(replace(replace(replace(replace("
-            "regexp_replace(regexp_replace(c.reply_text, "
-            "'<br\\s*/?>|</p>|</div>|</li>', E'\\n', 'gi'), '<[^>]*>', '', 'g'), "
-            "'&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '\"'), "
-            "'&#39;', ''''), '&amp;', '&'), E' \\n'), '')"
-        )
+        # the analysis' own definitions of the reply figures, on the complaint
+        figures = {
+            name: SQL(expr)
+            for name, _type, expr in self.env["huatai.complaint.report"]._fact_columns()
+        }
         expressions = {
             "name": SQL("c.name"),
             "received": stamp("c.received_date"),
             "channel": SQL("c.channel"),
-            "category": name("cat"),
-            "accepting_branch": name("ab"),
-            "accepting_unit": name("au"),
-            "accepting_user": SQL("pa.name"),
-            "handling_unit": name("hu"),
-            "owner": SQL("po.name"),
-            "stage": name("st"),
+            "category": SQL("c.category_id"),
+            "accepting_branch": SQL("c.accepting_unit_id"),
+            "accepting_unit": SQL("c.accepting_unit_id"),
+            "accepting_user": SQL("c.accepting_user_id"),
+            "handling_unit": SQL("c.handling_unit_id"),
+            "owner": SQL("c.user_id"),
+            "stage": SQL("c.stage_id"),
             "complainant": SQL("c.complainant_name"),
             "phone": SQL("c.complainant_phone"),
             "email": SQL("c.complainant_email"),
@@ -265,7 +334,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
             "id_number": SQL("c.complainant_id_number"),
             "respondent": SQL("c.respondent_name"),
             "respondent_position": SQL("c.respondent_position"),
-            "respondent_unit": name("ru"),
+            "respondent_unit": SQL("c.respondent_unit_id"),
             "description": SQL("c.description"),
             "demand": SQL("c.demand"),
             "compensation_amount": SQL("c.compensation_amount::float8"),
@@ -285,9 +354,9 @@ class HuataiComplaintXlsx(models.AbstractModel):
             "reply_deadline": day("c.reply_deadline"),
             "replied": stamp("c.replied_date"),
             "reply_method": SQL("c.reply_method"),
-            "replied_by": SQL("pr.name"),
-            "replied_unit": name("pu"),
-            "reply": reply_text,
+            "replied_by": SQL("c.replied_by_id"),
+            "replied_unit": SQL("c.replied_unit_id"),
+            "reply": SQL("c.reply_text"),
             "callback_deadline": day("c.callback_deadline"),
             "closed": stamp("c.closed_date"),
             "deadline_state": SQL("c.deadline_state"),
@@ -296,45 +365,24 @@ class HuataiComplaintXlsx(models.AbstractModel):
                 "(SELECT COUNT(*) FROM huatai_complaint_dispatch d "
                 "WHERE d.complaint_id = c.id)"
             ),
-            "days_to_reply": SQL("r.days_to_reply::float8"),
+            "days_to_reply": figures["days_to_reply"],
+            # replied by the deadline; late, or still unanswered past it
             "reply_in_time": SQL(
-                "CASE WHEN r.reply_met = 1 THEN TRUE "
-                "WHEN r.reply_missed = 1 THEN FALSE END"
+                "CASE WHEN %s = 1 THEN TRUE WHEN %s = 1 OR ("
+                "c.replied_date IS NULL AND NOT COALESCE(c.is_closed, FALSE) "
+                "AND c.reply_deadline < %s) THEN FALSE END",
+                figures["reply_met"],
+                figures["reply_late"],
+                fields.Date.context_today(self.with_context(tz=REPORT_TZ)),
             ),
         }
         return SQL(", ").join(expressions[key] for key in keys)
 
     @api.model
-    def _register_rows(self, ids, keys, lang, tz):
+    def _register_rows(self, ids, keys, tz):
         """Yield the register rows of ``ids`` (in that order), by chunks."""
-        select = self._register_sql(keys, lang, tz)
-        labels = {
-            "channel": self._selection_labels("huatai.complaint", "channel"),
-            "regulator_authority": self._selection_labels(
-                "huatai.complaint", "regulator_authority"
-            ),
-            "recording_consent": self._selection_labels(
-                "huatai.complaint", "recording_consent_state"
-            ),
-            "reply_method": self._selection_labels("huatai.complaint", "reply_method"),
-            "deadline_state": self._selection_labels(
-                "huatai.complaint", "deadline_state"
-            ),
-        }
-        yes_no = self._yes_no()
-        for key in (
-            "is_major",
-            "is_group",
-            "is_difficult",
-            "is_media",
-            "is_judicial",
-            "is_compensation",
-            "reply_in_time",
-        ):
-            labels[key] = yes_no
-        converters = [
-            (index, labels[key]) for index, key in enumerate(keys) if key in labels
-        ]
+        select = self._register_sql(keys, tz)
+        html = keys.index("reply") if "reply" in keys else None
         cr = self.env.cr
         for start in range(0, len(ids), REGISTER_CHUNK):
             chunk = ids[start : start + REGISTER_CHUNK]
@@ -344,20 +392,6 @@ class HuataiComplaintXlsx(models.AbstractModel):
                     SELECT %s
                       FROM unnest(%s::integer[]) WITH ORDINALITY AS o(cid, seq)
                       JOIN huatai_complaint c ON c.id = o.cid
-                      JOIN huatai_complaint_report r ON r.id = c.id
-                 LEFT JOIN huatai_complaint_category cat ON cat.id = c.category_id
-                 LEFT JOIN huatai_org_unit au ON au.id = c.accepting_unit_id
-                 LEFT JOIN huatai_org_unit ab ON ab.id = au.branch_id
-                 LEFT JOIN huatai_org_unit hu ON hu.id = c.handling_unit_id
-                 LEFT JOIN huatai_org_unit ru ON ru.id = c.respondent_unit_id
-                 LEFT JOIN huatai_org_unit pu ON pu.id = c.replied_unit_id
-                 LEFT JOIN huatai_complaint_stage st ON st.id = c.stage_id
-                 LEFT JOIN res_users ua ON ua.id = c.accepting_user_id
-                 LEFT JOIN res_partner pa ON pa.id = ua.partner_id
-                 LEFT JOIN res_users uo ON uo.id = c.user_id
-                 LEFT JOIN res_partner po ON po.id = uo.partner_id
-                 LEFT JOIN res_users ur ON ur.id = c.replied_by_id
-                 LEFT JOIN res_partner pr ON pr.id = ur.partner_id
                   ORDER BY o.seq
                     """,
                     select,
@@ -365,12 +399,9 @@ class HuataiComplaintXlsx(models.AbstractModel):
                 )
             )
             for row in cr.fetchall():
-                if converters:
+                if html is not None and row[html]:
                     row = list(row)
-                    for index, mapping in converters:
-                        value = row[index]
-                        if value is not None:
-                            row[index] = mapping.get(value, value)
+                    row[html] = html_to_text(row[html])
                 yield row
 
     @api.model
@@ -381,12 +412,11 @@ class HuataiComplaintXlsx(models.AbstractModel):
         query = Complaint._search(domain, order=order)
         if query.is_empty():
             return []
-        return [
-            row[0]
-            for row in self.env.execute_query(
+        with self.env["huatai.complaint.report"]._aggregation_settings():
+            rows = self.env.execute_query(
                 query.select(SQL.identifier(query.table, "id"))
             )
-        ]
+        return [row[0] for row in rows]
 
     @api.model
     def write_register(
@@ -414,7 +444,6 @@ class HuataiComplaintXlsx(models.AbstractModel):
             + list(domain or [])
         )
         ids = self._register_ids(complaint_domain)
-        Report.flush_model()
         workbook, formats = self._new_workbook(stream)
         spec = self._register_columns(formats)
         keys = [key for key, _column in spec]
@@ -424,8 +453,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
             [column for _key, column in spec],
             formats["header"],
         )
-        lang = self.env.lang or "en_US"
-        writer.write_rows(self._register_rows(ids, keys, lang, self._user_tz()))
+        writer.write_rows(self._register_rows(ids, keys, self._user_tz()))
         writer.finish()
         self._write_about_sheet(
             workbook,

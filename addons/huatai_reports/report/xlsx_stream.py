@@ -11,6 +11,7 @@ When the installed xlsxwriter does not expose the expected internals it falls
 back to the ordinary ``write_*`` calls, slower but identical in output.
 """
 
+import html
 import re
 
 from xlsxwriter.utility import xl_col_to_name
@@ -18,22 +19,32 @@ from xlsxwriter.worksheet import Worksheet
 
 # characters XML 1.0 forbids (Excel refuses the file if they slip through)
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# characters that need any work before going into XML text
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 XLS_STRMAX = 32767
 
-TEXT = "text"
+TEXT = "text"  # free text, written inline
+LABEL = "label"  # few distinct values (names, selections): shared strings
 NUMBER = "number"
 
 
+_HTML_BREAK = re.compile(r"<br\s*/?>|</p>|</div>|</li>|</h\d>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def html_to_text(value):
+    """Plain text of an HTML fragment (a reply), lines kept."""
+    if not value:
+        return None
+    text = _HTML_TAG.sub("", _HTML_BREAK.sub("\n", value))
+    if "&" in text:
+        text = html.unescape(text)
+    return text.strip() or None
+
+
 def _escape(value):
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    if _ILLEGAL_XML.search(value):
-        value = _ILLEGAL_XML.sub("", value)
-    return value
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _ILLEGAL_XML.sub("", value)
 
 
 class StreamWorksheet(Worksheet):
@@ -62,38 +73,100 @@ class SheetWriter:
     """Writes a header row and streamed data rows to a worksheet.
 
     ``columns`` is a list of dicts: ``header`` (already translated),
-    ``kind`` (``text`` or ``number``), ``format`` (an xlsxwriter Format or
-    None), ``width``. Number cells take numbers (dates as Excel serials, see
-    :func:`excel_serial_sql`); text cells take strings; ``None`` leaves the
-    cell empty.
+    ``kind`` (``text``, ``label`` or ``number``), ``format`` (an xlsxwriter
+    Format or None), ``width``, and for labels an optional ``labels`` dict
+    mapping the values given to the text shown (selection labels, Yes/No).
+    Number cells take numbers (dates as Excel serials); text and label cells
+    take strings; ``None`` leaves the cell empty.
     """
 
-    def __init__(self, workbook, name, columns, header_format, title_rows=()):
+    def __init__(self, workbook, name, columns, header_format):
         self.workbook = workbook
         self.columns = columns
         self.sheet = workbook.add_worksheet(name, worksheet_class=StreamWorksheet)
-        self.stream = self.sheet.can_stream()
-        self.row = 0
+        self.stream = self.sheet.can_stream() and hasattr(
+            getattr(workbook, "str_table", None), "_get_shared_string_index"
+        )
         self.last_col = len(columns) - 1
         for index, column in enumerate(columns):
             self.sheet.set_column(index, index, column.get("width", 12))
-        for title in title_rows:
-            self.sheet.write_string(self.row, 0, title)
-            self.row += 1
-        self.header_row = self.row
+        self.header_row = 0
         for index, column in enumerate(columns):
-            self.sheet.write_string(self.row, index, column["header"], header_format)
-        self.sheet.freeze_panes(self.row + 1, 0)
-        self.row += 1
-        self._letters = [xl_col_to_name(i) for i in range(len(columns))]
-        self._styles = []
-        for column in columns:
-            fmt = column.get("format")
-            self._styles.append(f' s="{fmt._get_xf_index()}"' if fmt else "")
+            self.sheet.write_string(0, index, column["header"], header_format)
+        self.sheet.freeze_panes(1, 0)
+        self.row = 1
 
     @property
     def data_rows(self):
         return self.row - self.header_row - 1
+
+    def _cell_writers(self):
+        """One function per column: (value, reference attribute) -> cell XML.
+
+        A cell's ``r`` reference is optional in the file format: it is only
+        written after an empty cell, which keeps the sheet XML (and the time
+        to compress it) smaller.
+        """
+        str_table = self.workbook.str_table
+        writers = []
+        for column in self.columns:
+            fmt = column.get("format")
+            style = f' s="{fmt._get_xf_index()}"' if fmt else ""
+            kind = column["kind"]
+            if kind == NUMBER and column.get("decimals"):
+                number = f"{{:.{column['decimals']}f}}".format
+
+                def write(value, ref, style=style, number=number):
+                    return f"<c{ref}{style}><v>{number(value)}</v></c>"
+
+            elif kind == NUMBER:
+
+                def write(value, ref, style=style):
+                    if not isinstance(value, int):
+                        value = float(value)
+                    return f"<c{ref}{style}><v>{value!r}</v></c>"
+
+            elif kind == LABEL:
+                labels = column.get("labels") or {}
+                cache = {}
+
+                def write(value, ref, style=style, cache=cache, labels=labels):
+                    try:
+                        sst = cache[value]
+                    except KeyError:
+                        text = labels.get(value, value)
+                        if text is None or text is False or text == "":
+                            sst = cache[value] = None  # nothing to show
+                        else:
+                            text = text if isinstance(text, str) else str(text)
+                            sst = cache[value] = str_table._get_shared_string_index(
+                                _ILLEGAL_XML.sub("", text[:XLS_STRMAX])
+                            )
+                    if sst is None:
+                        return ""
+                    return f'<c{ref}{style} t="s"><v>{sst}</v></c>'
+
+            else:
+
+                def write(value, ref, style=style):
+                    if not isinstance(value, str):
+                        value = str(value)
+                    if len(value) > XLS_STRMAX:
+                        value = value[:XLS_STRMAX]
+                    if _SPECIAL.search(value):
+                        value = _escape(value)
+                    space = (
+                        ' xml:space="preserve"'
+                        if value[0].isspace() or value[-1].isspace()
+                        else ""
+                    )
+                    return (
+                        f'<c{ref}{style} t="inlineStr"><is><t{space}>{value}'
+                        "</t></is></c>"
+                    )
+
+            writers.append(write)
+        return writers
 
     def write_rows(self, rows):
         """Write an iterable of value tuples, one per row."""
@@ -101,44 +174,32 @@ class SheetWriter:
             for values in rows:
                 self._write_row_slow(values)
             return
-        kinds = [column["kind"] == TEXT for column in self.columns]
-        letters = self._letters
-        styles = self._styles
-        ncols = len(self.columns)
+        writers = list(enumerate(self._cell_writers()))
+        letters = [xl_col_to_name(index) for index in range(len(self.columns))]
         sheet = self.sheet
         last_col = self.last_col
+        row = self.row
         for values in rows:
-            rownum = self.row + 1
-            parts = [f'<row r="{rownum}">']
+            rownum = row + 1
+            parts = []
             append = parts.append
-            for index in range(ncols):
+            gap = False
+            for index, write in writers:
                 value = values[index]
                 if value is None or value == "":
+                    gap = True
                     continue
-                if kinds[index]:
-                    if not isinstance(value, str):
-                        value = str(value)
-                    if len(value) > XLS_STRMAX:
-                        value = value[:XLS_STRMAX]
-                    space = (
-                        ' xml:space="preserve"'
-                        if value[0].isspace() or value[-1].isspace()
-                        else ""
-                    )
-                    append(
-                        f'<c r="{letters[index]}{rownum}"{styles[index]} '
-                        f't="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
-                    )
+                cell = write(value, f' r="{letters[index]}{rownum}"' if gap else "")
+                if cell:
+                    append(cell)
+                    gap = False
                 else:
-                    if not isinstance(value, int):
-                        value = float(value)
-                    append(
-                        f'<c r="{letters[index]}{rownum}"{styles[index]}>'
-                        f"<v>{value!r}</v></c>"
-                    )
-            append("</row>")
-            sheet.append_row_xml(self.row, last_col, "".join(parts))
-            self.row += 1
+                    gap = True
+            sheet.append_row_xml(
+                row, last_col, f'<row r="{rownum}">{"".join(parts)}</row>'
+            )
+            row += 1
+        self.row = row
 
     def _write_row_slow(self, values):
         for index, column in enumerate(self.columns):
@@ -146,10 +207,14 @@ class SheetWriter:
             if value is None or value == "":
                 continue
             fmt = column.get("format")
-            if column["kind"] == TEXT:
-                self.sheet.write_string(self.row, index, str(value), fmt)
-            else:
+            if column["kind"] == NUMBER:
                 self.sheet.write_number(self.row, index, float(value), fmt)
+                continue
+            if column["kind"] == LABEL:
+                value = (column.get("labels") or {}).get(value, value)
+                if value is None or value is False or value == "":
+                    continue
+            self.sheet.write_string(self.row, index, str(value), fmt)
         self.row += 1
 
     def finish(self, autofilter=True):

@@ -111,8 +111,15 @@ class TestXlsxExports(ReportCase):
     def test_register_whistleblowing_for_compliance_only(self):
         period = {"date_from": date(2025, 1, 1), "date_to": date(2025, 12, 31)}
         _b, _h, hq_rows, hq_count = self.register(self.hq_user, **period)
-        refs = {row["Reference"] for row in hq_rows}
+        refs = {row["Reference"]: row for row in hq_rows}
         self.assertNotIn(self.hq_whistle.name, refs)
+        # an HQ unit has no branch company: the cell stays empty, and the
+        # next cells keep their columns
+        hq_new = refs[self.hq_new.name]
+        self.assertIsNone(hq_new["Accepting Branch Company"])
+        self.assertEqual(hq_new["Accepting Unit"], "Retail Client Service HQ")
+        self.assertEqual(hq_new["Stage"], "Registered")
+        self.assertEqual(hq_new["Channel"], "Company Website")
         self.assertEqual(hq_count, len(self.visible(self.hq_user)))
         _b, _h, rows, _c = self.register(self.compliance_user, **period)
         self.assertIn(self.hq_whistle.name, {row["Reference"] for row in rows})
