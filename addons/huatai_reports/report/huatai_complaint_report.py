@@ -141,6 +141,9 @@ class HuataiComplaintReport(models.Model):
     complaint_id = fields.Many2one("huatai.complaint", readonly=True)
     active = fields.Boolean(readonly=True)
     received_date = fields.Datetime(string="Received On", readonly=True)
+    received_month = fields.Date(
+        readonly=True, help="First day of the month the complaint was received."
+    )
     received_day = fields.Date(
         readonly=True, help="The day the complaint was received (China time)."
     )
@@ -406,11 +409,22 @@ class HuataiComplaintReport(models.Model):
                 f"AND {day} > {deadline}"
             )
 
+        def pending(day, deadline, extra="TRUE"):
+            return (
+                f"CASE WHEN {extra} AND {day} IS NULL "
+                f"AND NOT COALESCE(c.is_closed, FALSE) THEN {deadline} END"
+            )
+
         # fixed-width, never-null columns first: rows deform faster
         return [
             ("id", "integer PRIMARY KEY", "c.id"),
             ("received_date", "timestamp NOT NULL", "c.received_date"),
             ("received_day", "date NOT NULL", recv),
+            (
+                "received_month",
+                "date NOT NULL",
+                f"date_trunc('month', {recv}::timestamp)::date",
+            ),
             ("category_id", "integer NOT NULL", "c.category_id"),
             ("accepting_unit_id", "integer NOT NULL", "c.accepting_unit_id"),
             ("active", "boolean NOT NULL", "COALESCE(c.active, FALSE)"),
@@ -420,6 +434,14 @@ class HuataiComplaintReport(models.Model):
                 "COALESCE(c.is_confidential, FALSE)",
             ),
             ("is_closed", "boolean NOT NULL", "COALESCE(c.is_closed, FALSE)"),
+            ("nbr_open", "smallint NOT NULL", flag("NOT COALESCE(c.is_closed, FALSE)")),
+            (
+                "nbr_overdue",
+                "smallint NOT NULL",
+                flag(
+                    "c.deadline_state = 'overdue' AND NOT COALESCE(c.is_closed, FALSE)"
+                ),
+            ),
             ("nbr_accepted", "smallint NOT NULL", flag("c.accepted_date IS NOT NULL")),
             ("nbr_replied", "smallint NOT NULL", flag("c.replied_date IS NOT NULL")),
             ("nbr_closed", "smallint NOT NULL", flag("c.stage_state = 'closed'")),
@@ -485,6 +507,15 @@ class HuataiComplaintReport(models.Model):
             ("reply_deadline", "date", "c.reply_deadline"),
             ("callback_deadline", "date", "c.callback_deadline"),
             ("regulator_deadline", "date", "c.regulator_deadline"),
+            # deadlines still running (not met yet, complaint open): missed
+            # once today is past them, which only the view can tell
+            ("accept_due", "date", pending(decided, "c.accept_deadline")),
+            ("reply_due", "date", pending(rep, "c.reply_deadline", not_rejected)),
+            (
+                "regulator_due",
+                "date",
+                pending(rep, "c.regulator_deadline", is_regulator),
+            ),
             ("compensation_amount", "numeric", "c.compensation_amount"),
             ("channel", "varchar NOT NULL", "c.channel"),
             ("stage_state", "varchar", "c.stage_state"),
@@ -671,23 +702,13 @@ class HuataiComplaintReport(models.Model):
         today = "(SELECT (now() AT TIME ZONE 'UTC' + INTERVAL '%d hours')::date)" % (
             REPORT_UTC_OFFSET
         )
-        still_open = "NOT f.is_closed AND {day} IS NULL AND {deadline} < " + today
 
-        def missed(late, day, deadline, extra="TRUE"):
-            return (
-                f"(f.{late} + CASE WHEN {extra} AND "
-                + still_open.format(day=day, deadline=deadline)
-                + " THEN 1 ELSE 0 END)"
-            )
+        def missed(late, due):
+            return f"(f.{late} + CASE WHEN f.{due} < {today} THEN 1 ELSE 0 END)"
 
-        accept_missed = missed("accept_late", "f.decided_day", "f.accept_deadline")
-        reply_missed = missed("reply_late", "f.replied_day", "f.reply_deadline")
-        regulator_missed = missed(
-            "regulator_late",
-            "f.replied_day",
-            "f.regulator_deadline",
-            "f.nbr_regulator = 1",
-        )
+        accept_missed = missed("accept_late", "accept_due")
+        reply_missed = missed("reply_late", "reply_due")
+        regulator_missed = missed("regulator_late", "regulator_due")
 
         def rate(met, missed_expr):
             return (
@@ -735,14 +756,14 @@ class HuataiComplaintReport(models.Model):
                 f.callback_deadline AS callback_deadline,
                 f.regulator_deadline AS regulator_deadline,
                 f.deadline_state AS deadline_state,
+                f.received_month AS received_month,
                 1 AS nbr_complaints,
-                CASE WHEN f.is_closed THEN 0 ELSE 1 END AS nbr_open,
+                f.nbr_open AS nbr_open,
                 f.nbr_accepted AS nbr_accepted,
                 f.nbr_replied AS nbr_replied,
                 f.nbr_closed AS nbr_closed,
                 f.nbr_rejected AS nbr_rejected,
-                CASE WHEN f.deadline_state = 'overdue' AND NOT f.is_closed
-                    THEN 1 ELSE 0 END AS nbr_overdue,
+                f.nbr_overdue AS nbr_overdue,
                 f.nbr_major AS nbr_major,
                 f.nbr_group AS nbr_group,
                 f.nbr_difficult AS nbr_difficult,
@@ -922,9 +943,18 @@ class HuataiComplaintReport(models.Model):
         group_sql = []
         select_sql = []
         if period:
-            period_sql = SQL(
-                "date_trunc(%s, %s.received_day::timestamp)::date", period, table
-            )
+            if period == "month":
+                period_sql = SQL("%s.received_month", table)
+            elif period in ("quarter", "year"):
+                period_sql = SQL(
+                    "date_trunc(%s, %s.received_month::timestamp)::date",
+                    period,
+                    table,
+                )
+            else:
+                period_sql = SQL(
+                    "date_trunc(%s, %s.received_day::timestamp)::date", period, table
+                )
             group_sql.append(period_sql)
             select_sql.append(SQL("%s AS period_start", period_sql))
         for name in groupby:
