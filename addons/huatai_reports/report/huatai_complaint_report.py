@@ -1,4 +1,5 @@
 import hashlib
+import json
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
@@ -6,6 +7,7 @@ import pytz
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL, sql
 
 from odoo.addons.huatai_complaints.models.huatai_complaint import (
@@ -972,6 +974,110 @@ class HuataiComplaintReport(models.Model):
             )
         with self._aggregation_settings():
             return self.env.execute_query_dict(query.select(*select_sql))
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        # pivots, graphs and dashboards aggregate up to millions of rows
+        with self._aggregation_settings():
+            return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
+
+    @api.model
+    def load_dashboard(self, dashboard_id):
+        """Read what a dashboard's first display reads, the way its client does.
+
+        For each pivot, chart and list of the spreadsheet dashboard
+        ``dashboard_id`` (on this model), with its global filters at their
+        default values: the grouped reads of the pivot (totals and rows), of
+        the chart, and the first records of the list. Used to measure and
+        check the dashboards server-side; returns the number of groups and
+        records read.
+        """
+        dashboard = self.env["spreadsheet.dashboard"].browse(dashboard_id)
+        dashboard.get_readonly_dashboard()
+        data = json.loads(dashboard.spreadsheet_data)
+        defaults = {
+            flt["id"]: self._dashboard_filter_domain(flt)
+            for flt in data.get("globalFilters", [])
+        }
+
+        def domain_of(spec):
+            domain = list(spec.get("domain") or [])
+            for filter_id, match in (spec.get("fieldMatching") or {}).items():
+                filter_domain = defaults.get(filter_id)
+                if filter_domain and match.get("chain"):
+                    domain = expression.AND(
+                        [domain, [(match["chain"], *term) for term in filter_domain]]
+                    )
+            return domain
+
+        count = 0
+        for pivot in data.get("pivots", {}).values():
+            if pivot.get("model") != self._name:
+                continue
+            measures = [
+                f"{m['fieldName']}:{self._fields[m['fieldName']].aggregator}"
+                if m["fieldName"] != "__count"
+                else "__count"
+                for m in pivot["measures"]
+            ]
+            rows = [r["fieldName"] for r in pivot.get("rows", [])]
+            for depth in range(len(rows) + 1):
+                count += len(self._read_group(domain_of(pivot), rows[:depth], measures))
+        for sheet in data.get("sheets", []):
+            for figure in sheet.get("figures", []):
+                chart = figure.get("data", {})
+                meta = chart.get("metaData") or {}
+                if meta.get("resModel") != self._name:
+                    continue
+                measure = meta["measure"]
+                aggregate = (
+                    "__count"
+                    if measure == "__count"
+                    else f"{measure}:{self._fields[measure].aggregator}"
+                )
+                search = {
+                    "domain": (chart.get("searchParams") or {}).get("domain"),
+                    "fieldMatching": chart.get("fieldMatching"),
+                }
+                count += len(
+                    self._read_group(domain_of(search), meta["groupBy"], [aggregate])
+                )
+        for spec in data.get("lists", {}).values():
+            if spec.get("model") != self._name:
+                continue
+            order = ", ".join(
+                f"{o['name']} {'ASC' if o.get('asc', True) else 'DESC'}"
+                for o in spec.get("orderBy", [])
+            )
+            count += len(
+                self.search_read(
+                    domain_of(spec), spec["columns"], limit=20, order=order or None
+                )
+            )
+        return count
+
+    @api.model
+    def _dashboard_filter_domain(self, spreadsheet_filter):
+        """Domain terms (without field) of a global filter's default value."""
+        if spreadsheet_filter.get("type") != "date":
+            return []
+        default = spreadsheet_filter.get("defaultValue")
+        today = fields.Date.context_today(self)
+        days = {
+            "last_week": 7,
+            "last_month": 30,
+            "last_three_months": 90,
+            "last_six_months": 180,
+            "last_year": 365,
+            "last_three_years": 3 * 365,
+        }.get(default)
+        if days:
+            start = today - timedelta(days=days - 1)
+        elif default == "year_to_date":
+            start = today.replace(month=1, day=1)
+        else:
+            return []
+        return [term[1:] for term in self._period_domain(start, today, field="x")]
 
     @contextmanager
     def _aggregation_settings(self):

@@ -93,6 +93,18 @@ class TestDashboards(ReportCase):
                     spec["domain"], spec["columns"], limit=15
                 )
 
+    def test_first_load(self):
+        """The server side of a dashboard's first display works per role."""
+        for user, key in (
+            (self.hq_user, "hq"),
+            (self.hq_user, "units"),
+            (self.head_a, "units"),
+        ):
+            dashboard = self.env.ref(DASHBOARDS[key]).with_user(user)
+            self.assertGreater(
+                self.Report.with_user(user).load_dashboard(dashboard.id), 0
+            )
+
     def test_unit_head_reads_only_their_subtree(self):
         groups = self.Report.with_user(self.head_a).read_group(
             [], ["nbr_complaints:sum"], ["accepting_branch_id"]
