@@ -4,3 +4,12 @@ from . import huatai_complaint_category
 from . import huatai_complaint_stage
 from . import huatai_complaint
 from . import huatai_complaint_dispatch
+from . import huatai_workday
+from . import huatai_holiday_schedule
+from . import huatai_holiday
+from . import resource_calendar_leaves
+from . import huatai_deadline_policy
+from . import huatai_complaint_routing_rule
+from . import huatai_complaint_deadline
+from . import huatai_complaint_routing
+from . import huatai_complaint_escalation

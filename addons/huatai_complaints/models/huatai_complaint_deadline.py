@@ -1,0 +1,694 @@
+"""Deadlines of a complaint (SPEC §7): policies, working-day clocks, pauses,
+the regulator cap, the deadline state and the scheduled job that alerts."""
+
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .huatai_deadline_policy import DEFAULT_DAYS
+from .huatai_workday import china_date, china_today
+
+_logger = logging.getLogger(__name__)
+
+DUE_SOON_PARAM = "huatai_complaints.due_soon_days"
+DEFAULT_DUE_SOON_DAYS = 2
+DEADLINE_STATES = [
+    ("on_track", "On Track"),
+    ("due_soon", "Due Soon"),
+    ("overdue", "Overdue"),
+]
+CLOCKS = [
+    ("accept", "Decision to Accept"),
+    ("reply", "Final Reply"),
+    ("callback", "Callback"),
+]
+RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
+DEADLINE_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_complaint_deadline"
+STATE_BATCH = 5000
+ALERT_BATCH = 500
+
+
+class HuataiComplaint(models.Model):
+    _inherit = "huatai.complaint"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    deadline_policy_override_id = fields.Many2one(
+        "huatai.deadline.policy",
+        string="Forced Deadline Policy",
+        tracking=True,
+        copy=False,
+        help="Set by a routing rule or by hand: replaces the policy that the "
+        "complaint's channel, type and severity would select.",
+    )
+    deadline_policy_id = fields.Many2one(
+        "huatai.deadline.policy",
+        string="Deadline Policy",
+        compute="_compute_deadline_policy_id",
+        store=True,
+        tracking=True,
+    )
+    deadline_explanation = fields.Text(
+        string="Why These Deadlines", compute="_compute_deadline_explanation"
+    )
+    accept_deadline = fields.Date(
+        string="Acceptance Deadline",
+        compute="_compute_accept_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        copy=False,
+    )
+    reply_deadline = fields.Date(
+        compute="_compute_reply_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    callback_deadline = fields.Date(
+        compute="_compute_callback_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        copy=False,
+    )
+    deadline_fallback_years = fields.Char(
+        string="Years Without Holiday Schedule",
+        compute="_compute_deadline_fallback_years",
+        store=True,
+        help="The deadlines reach into these years, for which no official "
+        "holiday schedule is in force yet: they count Monday to Friday there.",
+    )
+    clock_paused_since = fields.Date(
+        string="Reply Clock Paused Since", readonly=True, copy=False
+    )
+    paused_days = fields.Integer(
+        string="Working Days Paused",
+        readonly=True,
+        copy=False,
+        help="Working days spent in stages that pause the reply clock: the "
+        "final reply deadline moves by as many working days.",
+    )
+    next_deadline = fields.Date(
+        compute="_compute_deadline_state",
+        store=True,
+        index=True,
+        help="The earliest deadline of the clocks still running.",
+    )
+    deadline_clock = fields.Selection(
+        CLOCKS,
+        string="Next Deadline For",
+        compute="_compute_deadline_state",
+        store=True,
+    )
+    deadline_state = fields.Selection(
+        DEADLINE_STATES,
+        compute="_compute_deadline_state",
+        store=True,
+        index=True,
+        copy=False,
+    )
+    # technical: which alerts the deadline job already sent ("clock:date")
+    alert_due_soon_key = fields.Char(copy=False, readonly=True)
+    alert_overdue_key = fields.Char(copy=False, readonly=True)
+    can_edit_deadlines = fields.Boolean(compute="_compute_can_edit_deadlines")
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains(
+        "accept_deadline",
+        "reply_deadline",
+        "callback_deadline",
+        "received_date",
+        "regulator_deadline",
+    )
+    def _check_deadlines(self):
+        labels = {
+            fname: self._fields[fname]._description_string(self.env)
+            for fname in ("accept_deadline", "reply_deadline", "callback_deadline")
+        }
+        for complaint in self:
+            received = complaint.received_date
+            earliest = min(china_date(received), received.date())
+            for fname, label in labels.items():
+                deadline = complaint[fname]
+                if deadline and deadline < earliest:
+                    raise ValidationError(
+                        self.env._(
+                            "%(ref)s: the %(deadline)s (%(date)s) cannot be before "
+                            "the date the complaint was received (%(received)s).",
+                            ref=complaint.name,
+                            deadline=label,
+                            date=deadline,
+                            received=china_date(received),
+                        )
+                    )
+            if (
+                complaint.channel == "regulator"
+                and complaint.regulator_deadline
+                and complaint.reply_deadline
+                and complaint.reply_deadline > complaint.regulator_deadline
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(ref)s: the reply deadline (%(date)s) cannot be later "
+                        "than the regulator's deadline (%(regulator)s).",
+                        ref=complaint.name,
+                        date=complaint.reply_deadline,
+                        regulator=complaint.regulator_deadline,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends(
+        "deadline_policy_override_id",
+        "channel",
+        "category_id",
+        "is_major",
+        "is_group",
+        "is_difficult",
+        "is_media",
+        "is_judicial",
+        "is_compensation",
+    )
+    def _compute_deadline_policy_id(self):
+        policies = self.env["huatai.deadline.policy"].sudo().search([])
+        for complaint in self:
+            if complaint.deadline_policy_override_id:
+                complaint.deadline_policy_id = complaint.deadline_policy_override_id
+            else:
+                complaint.deadline_policy_id = policies._select_for(complaint)[0]
+
+    @api.depends("received_date", "deadline_policy_id")
+    def _compute_accept_deadline(self):
+        calendar = self._workday_calendar()
+        for complaint in self:
+            received = china_date(complaint.received_date)
+            days = complaint._policy_days("accept_days")
+            complaint.accept_deadline = received and calendar.add(received, days)
+
+    @api.depends(
+        "received_date",
+        "deadline_policy_id",
+        "paused_days",
+        "channel",
+        "regulator_deadline",
+    )
+    def _compute_reply_deadline(self):
+        calendar = self._workday_calendar()
+        for complaint in self:
+            received = china_date(complaint.received_date)
+            if not received:
+                complaint.reply_deadline = False
+                continue
+            days = complaint._policy_days("reply_days") + complaint.paused_days
+            deadline = calendar.add(received, days)
+            cap = complaint._regulator_cap()
+            complaint.reply_deadline = min(deadline, cap) if cap else deadline
+
+    @api.depends("replied_date", "deadline_policy_id")
+    def _compute_callback_deadline(self):
+        calendar = self._workday_calendar()
+        for complaint in self:
+            replied = china_date(complaint.replied_date)
+            days = complaint._policy_days("callback_days")
+            complaint.callback_deadline = replied and calendar.add(replied, days)
+
+    @api.depends(
+        "received_date", "accept_deadline", "reply_deadline", "callback_deadline"
+    )
+    def _compute_deadline_fallback_years(self):
+        calendar = self._workday_calendar()
+        for complaint in self:
+            received = china_date(complaint.received_date)
+            deadlines = [
+                d
+                for d in (
+                    complaint.accept_deadline,
+                    complaint.reply_deadline,
+                    complaint.callback_deadline,
+                )
+                if d
+            ]
+            if not received or not deadlines:
+                complaint.deadline_fallback_years = False
+                continue
+            years = calendar.unscheduled_years(
+                min(received, *deadlines), max(deadlines)
+            )
+            complaint.deadline_fallback_years = ", ".join(map(str, years)) or False
+
+    @api.depends(
+        "accept_deadline",
+        "reply_deadline",
+        "callback_deadline",
+        "accepted_date",
+        "replied_date",
+        "is_closed",
+        "stage_state",
+        "clock_paused_since",
+    )
+    def _compute_deadline_state(self):
+        today = china_today()
+        soon = self._due_soon_limit(today)
+        for complaint in self:
+            clocks = complaint._running_clocks()
+            if not clocks:
+                complaint.next_deadline = False
+                complaint.deadline_clock = False
+                complaint.deadline_state = (
+                    False if complaint.is_closed else "on_track"
+                )
+                continue
+            clock, deadline = min(clocks, key=lambda item: item[1])
+            complaint.next_deadline = deadline
+            complaint.deadline_clock = clock
+            if deadline < today:
+                complaint.deadline_state = "overdue"
+            elif deadline <= soon:
+                complaint.deadline_state = "due_soon"
+            else:
+                complaint.deadline_state = "on_track"
+
+    @api.depends_context("lang")
+    @api.depends(
+        "deadline_policy_id",
+        "deadline_policy_override_id",
+        "reply_deadline",
+        "regulator_deadline",
+        "paused_days",
+        "clock_paused_since",
+    )
+    def _compute_deadline_explanation(self):
+        policies = self.env["huatai.deadline.policy"].sudo().search([])
+        for complaint in self:
+            complaint.deadline_explanation = "\n".join(
+                complaint._deadline_explanation_lines(policies)
+            )
+
+    def _compute_can_edit_deadlines(self):
+        allowed = self.env.user.has_group("huatai_complaints.group_complaint_manager")
+        for complaint in self:
+            complaint.can_edit_deadlines = allowed
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        complaints = super().create(vals_list)
+        complaints._update_clock_pause()
+        return complaints
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "stage_id" in vals or "deadline_policy_override_id" in vals:
+            self._update_clock_pause()
+        return res
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    @api.model
+    def _workday_calendar(self):
+        return self.env["huatai.workday"].sudo()._get_calendar()
+
+    @api.model
+    def _due_soon_days(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(DUE_SOON_PARAM, str(DEFAULT_DUE_SOON_DAYS))
+        )
+        try:
+            return max(int(value), 0)
+        except ValueError:
+            return DEFAULT_DUE_SOON_DAYS
+
+    @api.model
+    def _due_soon_limit(self, today):
+        """The last date that is "due soon" seen from ``today``."""
+        days = self._due_soon_days()
+        if not days:
+            return today
+        return self._workday_calendar().add(today, days)
+
+    def _policy_days(self, fname):
+        self.ensure_one()
+        policy = self.deadline_policy_id.sudo()
+        return policy[fname] if policy else DEFAULT_DAYS[fname]
+
+    def _regulator_cap(self):
+        self.ensure_one()
+        if self.channel == "regulator" and self.regulator_deadline:
+            return self.regulator_deadline
+        return None
+
+    def _running_clocks(self):
+        """(clock, deadline) of the clocks still running."""
+        self.ensure_one()
+        if self.is_closed:
+            return []
+        clocks = []
+        if (
+            not self.accepted_date
+            and self.stage_state in (False, "new")
+            and self.accept_deadline
+        ):
+            clocks.append(("accept", self.accept_deadline))
+        if not self.replied_date and not self.clock_paused_since and self.reply_deadline:
+            clocks.append(("reply", self.reply_deadline))
+        if self.replied_date and self.callback_deadline:
+            clocks.append(("callback", self.callback_deadline))
+        return clocks
+
+    def _deadline_explanation_lines(self, policies):
+        self.ensure_one()
+        policy = self.deadline_policy_id.sudo()
+        lines = []
+        if self.deadline_policy_override_id:
+            lines.append(
+                self.env._(
+                    "Deadline policy %(policy)s was set on this complaint (by a "
+                    "routing rule or by hand).",
+                    policy=policy.display_name,
+                )
+            )
+        elif policy:
+            count = policies._select_for(self)[1]
+            criteria = policy._criteria_labels()
+            if criteria:
+                lines.append(
+                    self.env._(
+                        "Deadline policy %(policy)s applies: it matches %(criteria)s "
+                        "and is the most specific of the %(count)s matching "
+                        "policies.",
+                        policy=policy.display_name,
+                        criteria=", ".join(criteria),
+                        count=count,
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "Deadline policy %(policy)s applies to all complaints and "
+                        "no more specific policy matches this one.",
+                        policy=policy.display_name,
+                    )
+                )
+        else:
+            lines.append(
+                self.env._(
+                    "No deadline policy matches: the default clocks apply "
+                    "(%(accept)s, %(reply)s and %(callback)s working days).",
+                    **{k.removesuffix("_days"): v for k, v in DEFAULT_DAYS.items()},
+                )
+            )
+        if policy or not self.deadline_policy_override_id:
+            lines.append(
+                self.env._(
+                    "Clocks: decision to accept %(accept)s, final reply %(reply)s, "
+                    "callback %(callback)s working days.",
+                    accept=self._policy_days("accept_days"),
+                    reply=self._policy_days("reply_days"),
+                    callback=self._policy_days("callback_days"),
+                )
+            )
+        if self.paused_days:
+            lines.append(
+                self.env._(
+                    "The reply clock was paused for %(days)s working days: the "
+                    "reply deadline moved by as many.",
+                    days=self.paused_days,
+                )
+            )
+        if self.clock_paused_since:
+            lines.append(
+                self.env._(
+                    "The reply clock is paused since %(date)s.",
+                    date=self.clock_paused_since,
+                )
+            )
+        cap = self._regulator_cap()
+        if cap and self.reply_deadline == cap:
+            lines.append(
+                self.env._(
+                    "The reply deadline is the regulator's deadline %(date)s: it "
+                    "is never later than that.",
+                    date=cap,
+                )
+            )
+        return lines
+
+    def _update_clock_pause(self):
+        """Start or stop the reply clock's pause after a stage change."""
+        today = china_today()
+        calendar = self._workday_calendar()
+        starts = self.browse()
+        stops = defaultdict(lambda: self.browse())
+        for complaint in self:
+            pause_stages = complaint.deadline_policy_id.sudo().pause_stage_ids
+            paused = (
+                complaint.stage_id in pause_stages
+                and not complaint.replied_date
+                and not complaint.is_closed
+            )
+            if paused and not complaint.clock_paused_since:
+                starts |= complaint
+            elif not paused and complaint.clock_paused_since:
+                days = calendar.count_between(complaint.clock_paused_since, today)
+                stops[complaint.paused_days + days] |= complaint
+        if starts:
+            starts.sudo().write({"clock_paused_since": today})
+        for total, complaints in stops.items():
+            complaints.sudo().write({"clock_paused_since": False, "paused_days": total})
+
+    @api.model
+    def _recompute_open_deadlines(self, changed_from=None, policies=None):
+        """Recompute the deadlines of open complaints after their rules
+        changed: the working days from ``changed_from`` on, the clocks of
+        ``policies``, or (``policies=True``) which policy applies.
+
+        Finished complaints keep the deadlines they had.
+        """
+        domain = [("is_closed", "=", False)]
+        fnames = [
+            "accept_deadline",
+            "reply_deadline",
+            "callback_deadline",
+            "deadline_fallback_years",
+            "deadline_state",
+        ]
+        if changed_from:
+            domain += [
+                "|",
+                "|",
+                ("accept_deadline", ">=", changed_from),
+                ("reply_deadline", ">=", changed_from),
+                ("callback_deadline", ">=", changed_from),
+            ]
+        elif policies is True:
+            fnames.insert(0, "deadline_policy_id")
+        elif policies:
+            domain.append(("deadline_policy_id", "in", policies.ids))
+        else:
+            return
+        self.env.flush_all()
+        Complaint = self.sudo().with_context(active_test=False)
+        complaints = Complaint.search(domain, order="id")
+        for batch in complaints._split_in_batches(STATE_BATCH):
+            for fname in fnames:
+                self.env.add_to_compute(self._fields[fname], batch)
+            batch.flush_recordset()
+
+    def _split_in_batches(self, size):
+        for start in range(0, len(self), size):
+            yield self[start : start + size]
+
+    # ------------------------------------------------------------------
+    # Scheduled job
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_update_deadlines(self, alert_batch=ALERT_BATCH):
+        """Refresh the deadline state of open complaints whose state the date
+        moves, then alert owners and managers (a batch per run)."""
+        self.env["huatai.workday"].sudo()._ensure_covered()
+        self._refresh_deadline_states()
+        done, remaining = self._send_deadline_alerts(limit=alert_batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _refresh_deadline_states(self, today=None):
+        """Recompute the states that passing time changed: open complaints
+        only, found through the indexed ``next_deadline``."""
+        today = today or china_today()
+        soon = self._due_soon_limit(today)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT id FROM huatai_complaint
+             WHERE is_closed IS NOT TRUE
+               AND active
+               AND next_deadline IS NOT NULL
+               AND ((next_deadline < %(today)s
+                     AND deadline_state IS DISTINCT FROM 'overdue')
+                 OR (next_deadline <= %(soon)s
+                     AND deadline_state IS DISTINCT FROM 'due_soon'
+                     AND deadline_state IS DISTINCT FROM 'overdue'))
+             ORDER BY id
+            """,
+            {"today": today, "soon": soon},
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        Complaint = self.sudo().with_context(active_test=False)
+        field = self._fields["deadline_state"]
+        for start in range(0, len(ids), STATE_BATCH):
+            batch = Complaint.browse(ids[start : start + STATE_BATCH])
+            self.env.add_to_compute(field, batch)
+            batch.flush_recordset(["deadline_state", "next_deadline"])
+            self.env.invalidate_all()
+        return len(ids)
+
+    @api.model
+    def _send_deadline_alerts(self, limit=ALERT_BATCH):
+        """One activity for the owner when a clock first becomes due soon and
+        when it becomes overdue; when overdue, the handling unit's manager is
+        informed, and Retail Client Service HQ too for a major complaint.
+
+        :return: (alerts sent, complaints still waiting for theirs)
+        """
+        self.env.flush_all()
+        query = """
+            FROM huatai_complaint
+           WHERE is_closed IS NOT TRUE
+             AND active
+             AND ((deadline_state = 'due_soon'
+                   AND alert_due_soon_key IS DISTINCT FROM
+                       deadline_clock || ':' || next_deadline::text)
+               OR (deadline_state = 'overdue'
+                   AND alert_overdue_key IS DISTINCT FROM
+                       deadline_clock || ':' || next_deadline::text))
+        """
+        self.env.cr.execute(f"SELECT id {query} ORDER BY id LIMIT %s", [limit])  # noqa: S608
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return 0, 0
+        complaints = self.sudo().with_context(active_test=False).browse(ids)
+        due_soon = complaints.filtered(lambda c: c.deadline_state == "due_soon")
+        overdue = complaints - due_soon
+        complaints._schedule_deadline_activities()
+        overdue._inform_managers_overdue()
+        self.env.cr.execute(
+            """
+            UPDATE huatai_complaint
+               SET alert_due_soon_key = CASE WHEN deadline_state = 'due_soon'
+                       THEN deadline_clock || ':' || next_deadline::text
+                       ELSE alert_due_soon_key END,
+                   alert_overdue_key = CASE WHEN deadline_state = 'overdue'
+                       THEN deadline_clock || ':' || next_deadline::text
+                       ELSE alert_overdue_key END
+             WHERE id = ANY(%s)
+            """,
+            [ids],
+        )
+        complaints.invalidate_recordset(["alert_due_soon_key", "alert_overdue_key"])
+        self.env.cr.execute(f"SELECT count(*) {query}")  # noqa: S608
+        remaining = self.env.cr.fetchone()[0]
+        return len(ids), remaining
+
+    def _deadline_alert_recipient(self):
+        """Who gets the deadline activity: the owner, else the handling
+        unit's manager."""
+        self.ensure_one()
+        return self.user_id or self.handling_unit_id.manager_id
+
+    def _schedule_deadline_activities(self):
+        activity_type = self.env.ref(DEADLINE_ACTIVITY_XMLID, raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for complaint in self:
+            user = complaint._deadline_alert_recipient()
+            if not user or not user.active:
+                continue
+            env = complaint.with_context(lang=user.lang).env
+            clocks = dict(
+                complaint.with_env(env)._fields["deadline_clock"]._description_selection(
+                    env
+                )
+            )
+            clock = clocks.get(complaint.deadline_clock, "")
+            if complaint.deadline_state == "overdue":
+                summary = env._(
+                    "Overdue: %(clock)s was due on %(date)s",
+                    clock=clock,
+                    date=complaint.next_deadline,
+                )
+            else:
+                summary = env._(
+                    "Due soon: %(clock)s due on %(date)s",
+                    clock=clock,
+                    date=complaint.next_deadline,
+                )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": complaint.id,
+                    "user_id": user.id,
+                    "activity_type_id": activity_type.id if activity_type else False,
+                    "summary": summary,
+                    "date_deadline": complaint.next_deadline,
+                }
+            )
+        if vals_list:
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(vals_list)
+
+    def _inform_managers_overdue(self):
+        retail_hq = self.env.ref(RETAIL_HQ_XMLID, raise_if_not_found=False)
+        hq_users = retail_hq.sudo()._get_notification_users() if retail_hq else None
+        for complaint in self:
+            users = complaint.handling_unit_id.sudo().manager_id
+            if complaint.is_major and hq_users:
+                users |= hq_users
+            users = complaint._allowed_recipients(users - complaint.user_id)
+            if not users:
+                continue
+            env = complaint.with_context(lang=users[0].lang).env
+            clocks = dict(self._fields["deadline_clock"]._description_selection(env))
+            body = env._(
+                "Overdue: the %(clock)s deadline of %(ref)s was %(date)s (owner: "
+                "%(owner)s, handling unit: %(unit)s).",
+                clock=clocks.get(complaint.deadline_clock, ""),
+                ref=complaint.name,
+                date=complaint.next_deadline,
+                owner=complaint.user_id.name or env._("nobody"),
+                unit=complaint.handling_unit_id.display_name or "",
+            )
+            complaint.message_post(
+                body=Markup("<p>%s</p>") % body,
+                partner_ids=users.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+                message_type="comment",
+            )
+
+    def _allowed_recipients(self, users):
+        """The ``users`` who may learn about this complaint: for a
+        whistleblowing report, Compliance only."""
+        self.ensure_one()
+        users = users.filtered("active")
+        if self.is_confidential:
+            users = users.filtered(
+                lambda u: u.has_group("huatai_complaints.group_complaint_compliance")
+            )
+        return users
