@@ -33,7 +33,12 @@
         "views/huatai_complaints_menus.xml",
     ],
     "external_dependencies": {"python": ["chinese_calendar"]},
-    "demo": [],
+    "demo": ["demo/huatai_complaint_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "huatai_complaints/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

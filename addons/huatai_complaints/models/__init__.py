@@ -4,6 +4,8 @@ from . import huatai_complaint_category
 from . import huatai_complaint_stage
 from . import huatai_complaint
 from . import huatai_complaint_dispatch
+from . import huatai_complaint_handover
+from . import ir_attachment
 from . import huatai_workday
 from . import huatai_holiday_schedule
 from . import huatai_holiday
