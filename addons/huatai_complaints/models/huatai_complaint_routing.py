@@ -93,7 +93,7 @@ class HuataiComplaint(models.Model):
             complaints.write({**vals, "deadline_policy_override_id": policy.id})
         if rule.owner_mode == "least_loaded":
             by_user = defaultdict(lambda: self.browse())
-            for complaint in self:
+            for complaint in self.sorted("id"):
                 user = loads.pick(complaint.handling_unit_id)
                 if user:
                     by_user[user] |= complaint
