@@ -620,7 +620,7 @@ class HuataiComplaint(models.Model):
             user = complaint._deadline_alert_recipient()
             if not user or not user.active:
                 continue
-            env = complaint.with_context(lang=user.lang).env
+            env = complaint._env_in_lang(user)
             clocks = dict(
                 complaint.with_env(env)._fields["deadline_clock"]._description_selection(
                     env
@@ -664,7 +664,7 @@ class HuataiComplaint(models.Model):
             users = complaint._allowed_recipients(users - complaint.user_id)
             if not users:
                 continue
-            env = complaint.with_context(lang=users[0].lang).env
+            env = complaint._env_in_lang(users)
             clocks = dict(self._fields["deadline_clock"]._description_selection(env))
             body = env._(
                 "Overdue: the %(clock)s deadline of %(ref)s was %(date)s (owner: "
@@ -681,6 +681,14 @@ class HuataiComplaint(models.Model):
                 subtype_xmlid="mail.mt_note",
                 message_type="comment",
             )
+
+    def _env_in_lang(self, users):
+        """An environment in the language of the first of ``users`` (when
+        that language is installed), to write them in their language."""
+        lang = users[:1].lang
+        if not lang or not self.env["res.lang"]._get_data(code=lang):
+            return self.env
+        return self.with_context(lang=lang).env
 
     def _allowed_recipients(self, users):
         """The ``users`` who may learn about this complaint: for a

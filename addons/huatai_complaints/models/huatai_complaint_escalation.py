@@ -180,7 +180,7 @@ class HuataiComplaint(models.Model):
             hq_users = retail_hq._get_notification_users() if retail_hq else None
             users = complaint._allowed_recipients(hq_users or self.env["res.users"])
             if users:
-                env = complaint.with_context(lang=users[0].lang).env
+                env = complaint._env_in_lang(users)
                 body = env._(
                     "%(ref)s needs the opinion of Compliance (%(reasons)s): "
                     "Retail Client Service HQ is informed.",
@@ -237,7 +237,7 @@ class HuataiComplaint(models.Model):
     def _schedule_unit_activity(self, activity_xmlid, user, summary):
         self.ensure_one()
         activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
-        env = self.with_context(lang=user.lang).env
+        env = self._env_in_lang(user)
         self.sudo().activity_schedule(
             act_type_xmlid=activity_xmlid if activity_type else "mail.mail_activity_data_todo",
             summary=summary(env, self),
