@@ -12,6 +12,4 @@ from . import huatai_holiday
 from . import resource_calendar_leaves
 from . import huatai_deadline_policy
 from . import huatai_complaint_routing_rule
-from . import huatai_complaint_deadline
-from . import huatai_complaint_routing
-from . import huatai_complaint_escalation
+from . import huatai_complaint_process

@@ -30,7 +30,6 @@ class HuataiComplaintRoutingRule(models.Model):
     # actions
     handling_unit_id = fields.Many2one(
         "huatai.org.unit",
-        string="Handling Unit",
         ondelete="restrict",
         help="The unit that handles the matching complaints (empty: keep it).",
     )
@@ -54,7 +53,6 @@ class HuataiComplaintRoutingRule(models.Model):
     )
     deadline_policy_id = fields.Many2one(
         "huatai.deadline.policy",
-        string="Deadline Policy",
         ondelete="restrict",
         help="Force this deadline policy on the matching complaints.",
     )
@@ -122,8 +120,8 @@ class HuataiComplaintRoutingRule(models.Model):
             raise ValidationError(self._invalid_domain_message())
         try:
             domain = expression.normalize_domain(list(domain))
-            Complaint = self.env["huatai.complaint"].sudo().with_context(
-                active_test=False
+            Complaint = (
+                self.env["huatai.complaint"].sudo().with_context(active_test=False)
             )
             with mute_logger("odoo.osv.expression", "odoo.models"):
                 Complaint._search(domain).select()

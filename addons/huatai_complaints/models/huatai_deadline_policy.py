@@ -32,7 +32,7 @@ class HuataiDeadlinePolicy(models.Model):
     channel = fields.Selection(
         CHANNELS,
         help="Only complaints received through this channel (empty: any). "
-        "\"Forwarded by Regulator\" selects the regulator-forwarded complaints.",
+        '"Forwarded by Regulator" selects the regulator-forwarded complaints.',
     )
     category_ids = fields.Many2many(
         "huatai.complaint.category",
@@ -44,9 +44,7 @@ class HuataiDeadlinePolicy(models.Model):
     match_difficult = fields.Boolean(string="Difficult Complaints Only")
     match_media = fields.Boolean(string="Media-related Complaints Only")
     match_judicial = fields.Boolean(string="Judicial Complaints Only")
-    match_compensation = fields.Boolean(
-        string="Complaints Claiming Compensation Only"
-    )
+    match_compensation = fields.Boolean(string="Complaints Claiming Compensation Only")
     specificity = fields.Integer(
         compute="_compute_specificity",
         store=True,
@@ -89,9 +87,7 @@ class HuataiDeadlinePolicy(models.Model):
                             "Deadline policy %(policy)s: %(clock)s must be at least "
                             "one working day.",
                             policy=policy.name,
-                            clock=policy._fields[fname]._description_string(
-                                self.env
-                            ),
+                            clock=policy._fields[fname]._description_string(self.env),
                         )
                     )
 
@@ -108,9 +104,9 @@ class HuataiDeadlinePolicy(models.Model):
     @api.depends("channel", "category_ids", *(c for _f, c in SEVERITY_CRITERIA))
     def _compute_criteria_summary(self):
         for policy in self:
-            policy.criteria_summary = (
-                ", ".join(policy._criteria_labels()) or self.env._("All complaints")
-            )
+            policy.criteria_summary = ", ".join(
+                policy._criteria_labels()
+            ) or self.env._("All complaints")
 
     # ------------------------------------------------------------------
     # CRUD: the open complaints follow their policy's changes
@@ -155,9 +151,9 @@ class HuataiDeadlinePolicy(models.Model):
         for flag, criterion in SEVERITY_CRITERIA:
             if self[criterion]:
                 labels.append(
-                    self.env["huatai.complaint"]._fields[flag]._description_string(
-                        self.env
-                    )
+                    self.env["huatai.complaint"]
+                    ._fields[flag]
+                    ._description_string(self.env)
                 )
         return labels
 

@@ -36,7 +36,6 @@ class HuataiHoliday(models.Model):
     name = fields.Char(string="Label", help="Optional: a name for an unusual day.")
     schedule_id = fields.Many2one(
         "huatai.holiday.schedule",
-        string="Schedule",
         required=True,
         index=True,
         ondelete="cascade",
@@ -78,7 +77,9 @@ class HuataiHoliday(models.Model):
     def _compute_weekday(self):
         for day in self:
             day.weekday = (
-                format_date(self.env, day.date, date_format="EEEE") if day.date else False
+                format_date(self.env, day.date, date_format="EEEE")
+                if day.date
+                else False
             )
 
     @api.model_create_multi
@@ -91,7 +92,9 @@ class HuataiHoliday(models.Model):
         }
         if years:
             Schedule = self.env["huatai.holiday.schedule"]
-            schedules = {s.year: s for s in Schedule.search([("year", "in", list(years))])}
+            schedules = {
+                s.year: s for s in Schedule.search([("year", "in", list(years))])
+            }
             missing = years - set(schedules)
             for schedule in Schedule.create([{"year": y} for y in sorted(missing)]):
                 schedules[schedule.year] = schedule

@@ -196,9 +196,9 @@ class HuataiHolidaySchedule(models.Model):
         Leave = self.env["resource.calendar.leaves"].sudo()
         Leave.search([("huatai_schedule_id", "!=", False)]).unlink()
         festivals = dict(
-            self.env["huatai.holiday"]._fields["festival"]._description_selection(
-                self.env
-            )
+            self.env["huatai.holiday"]
+            ._fields["festival"]
+            ._description_selection(self.env)
         )
         schedules = self.sudo().search([("state", "=", "confirmed")])
         days = schedules.day_ids.filtered(lambda d: d.kind == "holiday").sorted("date")
@@ -276,9 +276,7 @@ class HuataiHolidaySchedule(models.Model):
         schedules = self.browse()
         to_create = []
         for year in years:
-            lines = [
-                Command.create(vals) for vals in _library_days(library, year)
-            ]
+            lines = [Command.create(vals) for vals in _library_days(library, year)]
             schedule = existing.get(year)
             if schedule and not overwrite:
                 continue

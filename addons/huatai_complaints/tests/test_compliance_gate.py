@@ -26,8 +26,12 @@ class TestComplianceGate(DeadlineCase):
         wizard.save().action_record_reply()
 
     def _reject(self, complaint, user):
-        wizard = self.env["huatai.complaint.reject.wizard"].with_user(user).create(
-            {"complaint_id": complaint.id, "rejection_reason": "不属于投诉受理范围"}
+        wizard = (
+            self.env["huatai.complaint.reject.wizard"]
+            .with_user(user)
+            .create(
+                {"complaint_id": complaint.id, "rejection_reason": "不属于投诉受理范围"}
+            )
         )
         wizard.action_reject()
 
@@ -94,7 +98,9 @@ class TestComplianceGate(DeadlineCase):
         self.assertEqual(ordinary.stage_id, self.stage["rejected"])
 
     def test_group_threshold_is_configurable(self):
-        self.env["ir.config_parameter"].set_param("huatai_complaints.group_threshold", "8")
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.group_threshold", "8"
+        )
         self.assertFalse(self._make(self.nanjing, complainant_count=7).is_group)
         complaint = self._make(self.nanjing, complainant_count=8)
         self.assertTrue(complaint.is_group)
@@ -128,19 +134,21 @@ class TestComplianceGate(DeadlineCase):
 
     def test_media_complaint_brings_in_institutional_hq(self):
         complaint = self._make(self.nanjing, is_media=True)
-        self.assertIn(
-            self.institutional_user.partner_id, complaint.message_partner_ids
-        )
+        self.assertIn(self.institutional_user.partner_id, complaint.message_partner_ids)
         activity = self._activities(complaint, MEDIA_ACTIVITY)
         self.assertEqual(activity.user_id, self.institutional_user)
-        self.assertIn(self.hq_user.partner_id, complaint.message_ids.notified_partner_ids)
+        self.assertIn(
+            self.hq_user.partner_id, complaint.message_ids.notified_partner_ids
+        )
 
     def test_whistleblowing_details_stay_within_compliance(self):
         report = self._make(
             self.nanjing, category_id=self.category_whistleblowing.id, is_major=True
         )
         self.assertTrue(report.compliance_required)
-        self.assertNotIn(self.hq_user.partner_id, report.message_ids.notified_partner_ids)
+        self.assertNotIn(
+            self.hq_user.partner_id, report.message_ids.notified_partner_ids
+        )
         self.assertEqual(
             self._activities(report, OPINION_ACTIVITY).user_id, self.compliance_user
         )

@@ -51,9 +51,7 @@ class TestWorkingDays(DeadlineCase):
             set(schedules.filtered(lambda s: s.state == "confirmed").mapped("year")),
             set(range(2015, 2027)),
         )
-        national_day = self.env["huatai.holiday"].search(
-            [("date", "=", "2026-10-10")]
-        )
+        national_day = self.env["huatai.holiday"].search([("date", "=", "2026-10-10")])
         self.assertEqual(national_day.kind, "workday")
         self.assertEqual(national_day.festival, "national_day")
         # the public holidays are time off of the "China Working Days" calendar
@@ -134,7 +132,9 @@ class TestComplaintDeadlines(DeadlineCase):
         self.assertFalse(result["messages"], result["messages"])
         schedule = Day.browse(result["ids"]).schedule_id
         self.assertEqual((schedule.year, schedule.state), (2027, "draft"))
-        self.assertEqual(complaint.reply_deadline, day("2027-01-18"), "draft: no effect")
+        self.assertEqual(
+            complaint.reply_deadline, day("2027-01-18"), "draft: no effect"
+        )
         schedule.action_confirm()
         self.assertEqual(complaint.reply_deadline, day("2027-01-19"))
         self.assertFalse(complaint.deadline_fallback_years)
@@ -143,7 +143,11 @@ class TestComplaintDeadlines(DeadlineCase):
         schedule.write(
             {
                 "day_ids": [
-                    (0, 0, {"date": "2027-01-09", "kind": "workday", "festival": "other"})
+                    (
+                        0,
+                        0,
+                        {"date": "2027-01-09", "kind": "workday", "festival": "other"},
+                    )
                 ]
             }
         )
@@ -187,7 +191,9 @@ class TestComplaintDeadlines(DeadlineCase):
                 "sequence": 50,
             }
         )
-        major = self.Policy.create({"name": "Major", "match_major": True, "reply_days": 20})
+        major = self.Policy.create(
+            {"name": "Major", "match_major": True, "reply_days": 20}
+        )
         service = self._make(self.nanjing, received_date=cn("2026-09-30 10:00"))
         system = self._make(
             self.nanjing,

@@ -20,7 +20,10 @@ class TestRoutingRules(DeadlineCase):
 
     def test_first_matching_rule_wins_in_order(self):
         by_channel = self._rule(
-            "Email to Suzhou", "[('channel', '=', 'email')]", 5, handling_unit_id=self.suzhou.id
+            "Email to Suzhou",
+            "[('channel', '=', 'email')]",
+            5,
+            handling_unit_id=self.suzhou.id,
         )
         by_type = self._rule(
             "Service to Hangzhou",
@@ -47,7 +50,9 @@ class TestRoutingRules(DeadlineCase):
         self.assertFalse(complaint.routing_rule_id)
 
     def test_unmatched_complaint_stays_with_the_accepting_unit(self):
-        self._rule("Phone only", "[('channel', '=', 'phone')]", handling_unit_id=self.suzhou.id)
+        self._rule(
+            "Phone only", "[('channel', '=', 'phone')]", handling_unit_id=self.suzhou.id
+        )
         complaint = self._make(self.nanjing)
         self.assertEqual(complaint.handling_unit_id, self.nanjing)
         self.assertFalse(complaint.routing_rule_id)
@@ -71,7 +76,9 @@ class TestRoutingRules(DeadlineCase):
         # open complaints now: staff_hangzhou 2, hz2 0, hz3 1 (+1 finished)
         for owner in (self.staff_hangzhou, self.staff_hangzhou, self.staff_hz3):
             self._make(self.hangzhou, user_id=owner.id)
-        finished = self._make(self.hangzhou, user_id=self.staff_hz2.id, rejection_reason="x")
+        finished = self._make(
+            self.hangzhou, user_id=self.staff_hz2.id, rejection_reason="x"
+        )
         finished.stage_id = self.stage["rejected"]
         self._rule(
             "Service to Hangzhou",
@@ -154,7 +161,9 @@ class TestRoutingRules(DeadlineCase):
         ):
             with self.assertRaises(ValidationError, msg=domain):
                 self._rule("Broken", domain)
-        self.assertEqual(self.Rule.with_context(active_test=False).search_count([]), count)
+        self.assertEqual(
+            self.Rule.with_context(active_test=False).search_count([]), count
+        )
         rule = self._rule("Fine", "[('is_major', '=', True)]")
         with self.assertRaises(ValidationError):
             rule.domain = "[('is_major', '=', True), 1]"
@@ -164,7 +173,7 @@ class TestRoutingRules(DeadlineCase):
             self.Rule.with_context(lang="zh_CN").create(
                 {"name": "Broken", "domain": "[('nope', '=', 1)]"}
             )
-        self.assertIn("路由规则", str(caught.exception))
+        self.assertIn("分派规则", str(caught.exception))
 
     def test_only_staff_who_can_write_may_route_again(self):
         complaint = self._make(self.nanjing)

@@ -1,5 +1,14 @@
-"""Deadlines of a complaint (SPEC §7): policies, working-day clocks, pauses,
-the regulator cap, the deadline state and the scheduled job that alerts."""
+"""What the firm's rules add to a complaint's life (SPEC §6-§8):
+
+- deadlines: the policy that applies, the working-day clocks (accept, reply,
+  callback), paused clocks, the regulator's cap, the deadline state and the
+  scheduled job that alerts owners and managers;
+- routing: the ordered rules of huatai.complaint.routing.rule;
+- escalation and the compliance gate: serious complaints need the opinion of
+  Compliance before they are replied to, closed or rejected; Retail Client
+  Service HQ is informed of each, the Institutional Client Service HQ
+  coordinates the media-related ones.
+"""
 
 import logging
 from collections import defaultdict
@@ -7,8 +16,10 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
+from .huatai_complaint import COMPLIANCE_GROUP
 from .huatai_deadline_policy import DEFAULT_DAYS
 from .huatai_workday import china_date, china_today
 
@@ -26,18 +37,33 @@ CLOCKS = [
     ("reply", "Final Reply"),
     ("callback", "Callback"),
 ]
+SEVERITY_FLAGS = (
+    "is_major",
+    "is_group",
+    "is_difficult",
+    "is_media",
+    "is_judicial",
+    "is_compensation",
+)
+# stages a complaint needing Compliance reaches only after its opinion
+GATED_STATES = ("replied", "callback", "closed", "rejected")
+OPINION_FIELDS = {
+    "compliance_opinion",
+    "compliance_opinion_user_id",
+    "compliance_opinion_date",
+}
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
+COMPLIANCE_UNIT_XMLID = "huatai_complaints.unit_compliance"
+INSTITUTIONAL_HQ_XMLID = "huatai_complaints.unit_institutional_service_hq"
 DEADLINE_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_complaint_deadline"
+OPINION_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_compliance_opinion"
+MEDIA_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_media_coordination"
 STATE_BATCH = 5000
 ALERT_BATCH = 500
 
 
 class HuataiComplaint(models.Model):
     _inherit = "huatai.complaint"
-
-    # ------------------------------------------------------------------
-    # Fields
-    # ------------------------------------------------------------------
     deadline_policy_override_id = fields.Many2one(
         "huatai.deadline.policy",
         string="Forced Deadline Policy",
@@ -48,7 +74,6 @@ class HuataiComplaint(models.Model):
     )
     deadline_policy_id = fields.Many2one(
         "huatai.deadline.policy",
-        string="Deadline Policy",
         compute="_compute_deadline_policy_id",
         store=True,
         tracking=True,
@@ -119,6 +144,40 @@ class HuataiComplaint(models.Model):
     alert_due_soon_key = fields.Char(copy=False, readonly=True)
     alert_overdue_key = fields.Char(copy=False, readonly=True)
     can_edit_deadlines = fields.Boolean(compute="_compute_can_edit_deadlines")
+
+    routing_rule_id = fields.Many2one(
+        "huatai.complaint.routing.rule",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        ondelete="set null",
+        help="The rule that routed the complaint (empty: no rule matched, the "
+        "accepting unit handles it).",
+    )
+
+    compliance_review_requested = fields.Boolean(
+        tracking=True,
+        copy=False,
+        help="Ask for the opinion of Compliance even though no severity flag "
+        "requires it (set by hand or by a routing rule).",
+    )
+    compliance_required = fields.Boolean(
+        string="Compliance Opinion Required",
+        compute="_compute_compliance_required",
+        store=True,
+        index=True,
+    )
+    compliance_opinion = fields.Text(tracking=True, copy=False, readonly=True)
+    compliance_opinion_user_id = fields.Many2one(
+        "res.users", string="Opinion Given By", copy=False, readonly=True
+    )
+    compliance_opinion_date = fields.Datetime(
+        string="Opinion Given On", copy=False, readonly=True
+    )
+    # technical: escalation notices already sent
+    escalation_notified = fields.Boolean(copy=False, readonly=True)
+    media_escalated = fields.Boolean(copy=False, readonly=True)
 
     # ------------------------------------------------------------------
     # Constraints
@@ -266,9 +325,7 @@ class HuataiComplaint(models.Model):
             if not clocks:
                 complaint.next_deadline = False
                 complaint.deadline_clock = False
-                complaint.deadline_state = (
-                    False if complaint.is_closed else "on_track"
-                )
+                complaint.deadline_state = False if complaint.is_closed else "on_track"
                 continue
             clock, deadline = min(clocks, key=lambda item: item[1])
             complaint.next_deadline = deadline
@@ -301,23 +358,68 @@ class HuataiComplaint(models.Model):
         for complaint in self:
             complaint.can_edit_deadlines = allowed
 
+    @api.depends("compliance_review_requested", *SEVERITY_FLAGS)
+    def _compute_compliance_required(self):
+        for complaint in self:
+            complaint.compliance_required = (
+                complaint.compliance_review_requested
+                or any(complaint[flag] for flag in SEVERITY_FLAGS)
+            )
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        if any(OPINION_FIELDS & set(vals) for vals in vals_list):
+            self._check_compliance_user()
         complaints = super().create(vals_list)
         complaints._update_clock_pause()
+        if not self.env.context.get("huatai_skip_routing"):
+            complaints._apply_routing()
+        complaints._escalate()
         return complaints
 
     def write(self, vals):
+        if OPINION_FIELDS & set(vals):
+            self._check_compliance_user()
         res = super().write(vals)
         if "stage_id" in vals or "deadline_policy_override_id" in vals:
             self._update_clock_pause()
+        if {"compliance_review_requested", "complainant_count", *SEVERITY_FLAGS} & set(
+            vals
+        ):
+            self._escalate()
         return res
 
     # ------------------------------------------------------------------
-    # Business methods
+    # Actions
+    # ------------------------------------------------------------------
+    def action_route_again(self):
+        """Apply the routing rules again, as if the complaints were new."""
+        self.check_access("write")
+        open_complaints = self.filtered(lambda c: not c.is_closed)
+        open_complaints._apply_routing(reroute=True)
+        return True
+
+    def action_open_compliance_opinion_wizard(self):
+        self.ensure_one()
+        self._check_compliance_user()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Compliance Opinion"),
+            "res_model": "huatai.complaint.compliance.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_id": self.id},
+        }
+
+    def action_request_compliance_review(self):
+        """Send the complaint to the Compliance review stage."""
+        self._move_to_state("compliance")
+
+    # ------------------------------------------------------------------
+    # Deadlines
     # ------------------------------------------------------------------
     @api.model
     def _workday_calendar(self):
@@ -366,7 +468,11 @@ class HuataiComplaint(models.Model):
             and self.accept_deadline
         ):
             clocks.append(("accept", self.accept_deadline))
-        if not self.replied_date and not self.clock_paused_since and self.reply_deadline:
+        if (
+            not self.replied_date
+            and not self.clock_paused_since
+            and self.reply_deadline
+        ):
             clocks.append(("reply", self.reply_deadline))
         if self.replied_date and self.callback_deadline:
             clocks.append(("callback", self.callback_deadline))
@@ -568,7 +674,8 @@ class HuataiComplaint(models.Model):
         :return: (alerts sent, complaints still waiting for theirs)
         """
         self.env.flush_all()
-        query = """
+        pending = SQL(
+            """
             FROM huatai_complaint
            WHERE is_closed IS NOT TRUE
              AND active
@@ -578,8 +685,9 @@ class HuataiComplaint(models.Model):
                OR (deadline_state = 'overdue'
                    AND alert_overdue_key IS DISTINCT FROM
                        deadline_clock || ':' || next_deadline::text))
-        """
-        self.env.cr.execute(f"SELECT id {query} ORDER BY id LIMIT %s", [limit])  # noqa: S608
+            """
+        )
+        self.env.cr.execute(SQL("SELECT id %s ORDER BY id LIMIT %s", pending, limit))
         ids = [row[0] for row in self.env.cr.fetchall()]
         if not ids:
             return 0, 0
@@ -602,7 +710,7 @@ class HuataiComplaint(models.Model):
             [ids],
         )
         complaints.invalidate_recordset(["alert_due_soon_key", "alert_overdue_key"])
-        self.env.cr.execute(f"SELECT count(*) {query}")  # noqa: S608
+        self.env.cr.execute(SQL("SELECT count(*) %s", pending))
         remaining = self.env.cr.fetchone()[0]
         return len(ids), remaining
 
@@ -622,9 +730,9 @@ class HuataiComplaint(models.Model):
                 continue
             env = complaint._env_in_lang(user)
             clocks = dict(
-                complaint.with_env(env)._fields["deadline_clock"]._description_selection(
-                    env
-                )
+                complaint.with_env(env)
+                ._fields["deadline_clock"]
+                ._description_selection(env)
             )
             clock = clocks.get(complaint.deadline_clock, "")
             if complaint.deadline_state == "overdue":
@@ -700,3 +808,302 @@ class HuataiComplaint(models.Model):
                 lambda u: u.has_group("huatai_complaints.group_complaint_compliance")
             )
         return users
+
+    # ------------------------------------------------------------------
+    # Routing
+    # ------------------------------------------------------------------
+    def _apply_routing(self, reroute=False):
+        """Route ``self`` by the active rules: one search per rule over the
+        whole batch, the first matching rule wins.
+
+        Complaints no rule matches stay with (on re-routing: go back to) the
+        accepting unit.
+        """
+        if not self:
+            return
+        complaints = self.sudo().with_context(active_test=False)
+        rules = self.env["huatai.complaint.routing.rule"].sudo().search([])
+        remaining = complaints
+        matches = []
+        for rule in rules:
+            if not remaining:
+                break
+            domain = rule._get_domain()
+            matched = complaints.search([("id", "in", remaining.ids), *domain])
+            if matched:
+                matches.append((rule, matched))
+                remaining -= matched
+        loads = _Loads(self.env)
+        for rule, matched in matches:
+            matched._apply_routing_rule(rule, loads, reroute)
+        if reroute and remaining:
+            remaining._route_back_to_accepting_unit()
+
+    def _apply_routing_rule(self, rule, loads, reroute):
+        vals = {"routing_rule_id": rule.id}
+        if rule.handling_unit_id:
+            vals["handling_unit_id"] = rule.handling_unit_id.id
+        if rule.compliance_review:
+            vals["compliance_review_requested"] = True
+        if rule.owner_mode == "user":
+            vals["user_id"] = rule.user_id.id
+        policy_groups = defaultdict(lambda: self.browse())
+        for complaint in self:
+            policy = complaint.deadline_policy_override_id
+            if (
+                reroute
+                and policy
+                and policy == complaint.routing_rule_id.deadline_policy_id
+            ):
+                policy = self.env["huatai.deadline.policy"]  # set by the old rule
+            policy_groups[rule.deadline_policy_id or policy] |= complaint
+        if reroute:
+            self._log_dispatches(rule.handling_unit_id, rule)
+        for policy, complaints in policy_groups.items():
+            complaints.write({**vals, "deadline_policy_override_id": policy.id})
+        if rule.owner_mode == "least_loaded":
+            by_user = defaultdict(lambda: self.browse())
+            for complaint in self.sorted("id"):
+                user = loads.pick(complaint.handling_unit_id)
+                if user:
+                    by_user[user] |= complaint
+            for user, complaints in by_user.items():
+                complaints.write({"user_id": user.id})
+        partners = rule._follower_partners()
+        if partners:
+            public = self.filtered(lambda c: not c.is_confidential)
+            public.message_subscribe(partner_ids=partners.ids)
+            for complaint in self - public:
+                allowed = complaint._allowed_recipients(partners.user_ids)
+                if allowed:
+                    complaint.message_subscribe(partner_ids=allowed.partner_id.ids)
+
+    def _route_back_to_accepting_unit(self):
+        for complaint in self:
+            vals = {"routing_rule_id": False}
+            if complaint.handling_unit_id != complaint.accepting_unit_id:
+                complaint._log_dispatches(complaint.accepting_unit_id, False)
+                vals["handling_unit_id"] = complaint.accepting_unit_id.id
+                if complaint.user_id and (
+                    complaint.user_id not in complaint.accepting_unit_id.member_ids
+                ):
+                    vals["user_id"] = False
+            old_policy = complaint.routing_rule_id.deadline_policy_id
+            if old_policy and complaint.deadline_policy_override_id == old_policy:
+                vals["deadline_policy_override_id"] = False
+            complaint.write(vals)
+
+    def _log_dispatches(self, unit, rule):
+        """Re-routing hands the complaints over: keep it in their history."""
+        if not unit:
+            return
+        moving = self.filtered(lambda c: c.handling_unit_id != unit)
+        if not moving:
+            return
+        reason = (
+            self.env._("Routed again by the rule %(rule)s.", rule=rule.name)
+            if rule
+            else self.env._(
+                "Routed again: no rule matches, back to the accepting unit."
+            )
+        )
+        self.env["huatai.complaint.dispatch"].sudo().create(
+            [
+                {
+                    "complaint_id": complaint.id,
+                    "from_unit_id": complaint.handling_unit_id.id,
+                    "to_unit_id": unit.id,
+                    "from_user_id": complaint.user_id.id,
+                    "reason": reason,
+                }
+                for complaint in moving
+            ]
+        )
+        for complaint in moving:
+            complaint.message_post(
+                body=Markup("<p>%s</p>") % reason, subtype_xmlid="mail.mt_note"
+            )
+
+    # ------------------------------------------------------------------
+    # Escalation and the compliance gate
+    # ------------------------------------------------------------------
+    def _check_compliance_user(self):
+        if self.env.su or self.env.user.has_group(COMPLIANCE_GROUP):
+            return
+        raise UserError(
+            self.env._(
+                "Only Compliance can give the compliance opinion on a complaint."
+            )
+        )
+
+    def _give_compliance_opinion(self, opinion):
+        """Record the opinion of the current (Compliance) user."""
+        self._check_compliance_user()
+        if not (opinion or "").strip():
+            raise UserError(self.env._("Write the opinion of Compliance."))
+        self.write(
+            {
+                "compliance_opinion": opinion,
+                "compliance_opinion_user_id": self.env.user.id,
+                "compliance_opinion_date": fields.Datetime.now(),
+            }
+        )
+
+    def _check_stage_requirements(self):
+        res = super()._check_stage_requirements()
+        for complaint in self:
+            if (
+                complaint.stage_state in GATED_STATES
+                and complaint.compliance_required
+                and not complaint.compliance_opinion_date
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(ref)s cannot move to %(stage)s before Compliance gives "
+                        "its opinion: it is %(reasons)s.",
+                        ref=complaint.name,
+                        stage=complaint.stage_id.name,
+                        reasons=", ".join(complaint._compliance_reasons()),
+                    )
+                )
+        return res
+
+    def _compliance_reasons(self):
+        self.ensure_one()
+        reasons = [
+            self._fields[flag]._description_string(self.env)
+            for flag in SEVERITY_FLAGS
+            if self[flag]
+        ]
+        if self.compliance_review_requested:
+            reasons.append(
+                self._fields["compliance_review_requested"]._description_string(
+                    self.env
+                )
+            )
+        return reasons
+
+    def _escalate(self):
+        """Inform Retail Client Service HQ of complaints that need Compliance,
+        ask Compliance for its opinion, and bring the Institutional Client
+        Service HQ into media-related ones: once per complaint."""
+        to_escalate = self.filtered(
+            lambda c: (
+                c.compliance_required and not c.escalation_notified and not c.is_closed
+            )
+        )
+        media = self.filtered(
+            lambda c: c.is_media and not c.media_escalated and not c.is_closed
+        )
+        if not to_escalate and not media:
+            return
+        retail_hq = self.env.ref(RETAIL_HQ_XMLID, raise_if_not_found=False)
+        compliance = self.env.ref(COMPLIANCE_UNIT_XMLID, raise_if_not_found=False)
+        for complaint in to_escalate.sudo():
+            hq_users = retail_hq._get_notification_users() if retail_hq else None
+            users = complaint._allowed_recipients(hq_users or self.env["res.users"])
+            if users:
+                env = complaint._env_in_lang(users)
+                body = env._(
+                    "%(ref)s needs the opinion of Compliance (%(reasons)s): "
+                    "Retail Client Service HQ is informed.",
+                    ref=complaint.name,
+                    reasons=", ".join(complaint.with_env(env)._compliance_reasons()),
+                )
+                complaint.message_post(
+                    body=Markup("<p>%s</p>") % body,
+                    partner_ids=users.partner_id.ids,
+                    subtype_xmlid="mail.mt_note",
+                    message_type="comment",
+                )
+            reviewer = compliance and complaint._unit_contact(compliance)
+            if reviewer:
+                complaint._schedule_unit_activity(
+                    OPINION_ACTIVITY_XMLID,
+                    reviewer,
+                    lambda env, c: env._("Compliance opinion on %(ref)s", ref=c.name),
+                )
+        if to_escalate:
+            to_escalate.sudo().write({"escalation_notified": True})
+        institutional = self.env.ref(INSTITUTIONAL_HQ_XMLID, raise_if_not_found=False)
+        for complaint in media.sudo():
+            if not institutional:
+                break
+            users = complaint._allowed_recipients(
+                institutional._get_notification_users()
+            )
+            if users:
+                complaint.message_subscribe(partner_ids=users.partner_id.ids)
+            coordinator = complaint._unit_contact(institutional)
+            if coordinator:
+                complaint._schedule_unit_activity(
+                    MEDIA_ACTIVITY_XMLID,
+                    coordinator,
+                    lambda env, c: env._(
+                        "Coordinate the media-related complaint %(ref)s and draft "
+                        "its reply",
+                        ref=c.name,
+                    ),
+                )
+        if media:
+            media.sudo().write({"media_escalated": True})
+
+    def _unit_contact(self, unit):
+        """The person of ``unit`` who gets its activities: its manager, else
+        its first member — if allowed to know about this complaint."""
+        self.ensure_one()
+        users = unit.sudo().manager_id or unit.sudo().member_ids[:1]
+        return self._allowed_recipients(users)[:1]
+
+    def _schedule_unit_activity(self, activity_xmlid, user, summary):
+        self.ensure_one()
+        activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
+        env = self._env_in_lang(user)
+        self.sudo().activity_schedule(
+            act_type_xmlid=activity_xmlid
+            if activity_type
+            else "mail.mail_activity_data_todo",
+            summary=summary(env, self),
+            user_id=user.id,
+        )
+
+
+class _Loads:
+    """Open complaints per user, counted once per unit and kept up to date
+    while a batch is assigned (least-loaded assignment)."""
+
+    def __init__(self, env):
+        self.env = env
+        self.counts = {}
+        self.members = {}
+
+    def pick(self, unit):
+        if not unit:
+            return None
+        if unit.id not in self.members:
+            members = unit.sudo().member_ids.filtered(
+                lambda u: u.active and not u.share
+            )
+            if not members and unit.manager_id.active:
+                members = unit.sudo().manager_id
+            self.members[unit.id] = members
+            missing = [u.id for u in members if u.id not in self.counts]
+            if missing:
+                groups = (
+                    self.env["huatai.complaint"]
+                    .sudo()
+                    ._read_group(
+                        [("user_id", "in", missing), ("is_closed", "=", False)],
+                        ["user_id"],
+                        ["__count"],
+                    )
+                )
+                found = {user.id: count for user, count in groups}
+                for user_id in missing:
+                    self.counts[user_id] = found.get(user_id, 0)
+        members = self.members[unit.id]
+        if not members:
+            return None
+        user = min(members, key=lambda u: (self.counts[u.id], u.id))
+        self.counts[user.id] += 1
+        return user
