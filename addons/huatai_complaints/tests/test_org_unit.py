@@ -12,6 +12,15 @@ class TestOrgUnit(ComplaintCase):
             self.nanjing.complete_name, f"{self.hq.name} / 江苏分公司 / 南京鼓楼营业部"
         )
         self.assertEqual(self.nanjing.branch_id, self.jiangsu)
+        # shown below company HQ, in the user's language
+        self.assertEqual(self.nanjing.display_name, "江苏分公司 / 南京鼓楼营业部")
+        self.assertEqual(self.hq.display_name, self.hq.name)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.retail_hq.with_context(lang="zh_CN").name = "零售客户服务总部"
+        self.assertEqual(
+            self.retail_hq.with_context(lang="zh_CN").display_name, "零售客户服务总部"
+        )
+        self.assertEqual(self.retail_hq.display_name, "Retail Client Service HQ")
         self.assertEqual(self.jiangsu.branch_id, self.jiangsu)
         self.assertFalse(self.retail_hq.branch_id)
         self.nanjing.parent_id = self.zhejiang
