@@ -124,7 +124,7 @@ class HuataiComplaint(models.Model):
     next_deadline = fields.Date(
         compute="_compute_deadline_state",
         store=True,
-        index=True,
+        index="btree_not_null",
         help="The earliest deadline of the clocks still running.",
     )
     deadline_clock = fields.Selection(
@@ -635,14 +635,21 @@ class HuataiComplaint(models.Model):
 
     @api.model
     def _refresh_deadline_states(self, today=None):
-        """Recompute the states that passing time changed: open complaints
-        only, found through the indexed ``next_deadline``."""
+        """Move the states that passing time changed: open complaints only,
+        found through the indexed ``next_deadline``.
+
+        The next deadline and its clock are kept up to date by the ORM; only
+        the date moves here, so the new state is set in one statement (the
+        same rule as ``_compute_deadline_state``).
+        """
         today = today or china_today()
         soon = self._due_soon_limit(today)
         self.env.flush_all()
         self.env.cr.execute(
             """
-            SELECT id FROM huatai_complaint
+            UPDATE huatai_complaint
+               SET deadline_state = CASE WHEN next_deadline < %(today)s
+                                         THEN 'overdue' ELSE 'due_soon' END
              WHERE is_closed IS NOT TRUE
                AND active
                AND next_deadline IS NOT NULL
@@ -651,18 +658,15 @@ class HuataiComplaint(models.Model):
                  OR (next_deadline <= %(soon)s
                      AND deadline_state IS DISTINCT FROM 'due_soon'
                      AND deadline_state IS DISTINCT FROM 'overdue'))
-             ORDER BY id
+            RETURNING id
             """,
             {"today": today, "soon": soon},
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
-        Complaint = self.sudo().with_context(active_test=False)
-        field = self._fields["deadline_state"]
-        for start in range(0, len(ids), STATE_BATCH):
-            batch = Complaint.browse(ids[start : start + STATE_BATCH])
-            self.env.add_to_compute(field, batch)
-            batch.flush_recordset(["deadline_state", "next_deadline"])
-            self.env.invalidate_all()
+        if ids:
+            complaints = self.sudo().with_context(active_test=False).browse(ids)
+            complaints.invalidate_recordset(["deadline_state"])
+            complaints.modified(["deadline_state"])
         return len(ids)
 
     @api.model
