@@ -45,6 +45,13 @@ SEVERITY_FLAGS = (
     "is_judicial",
     "is_compensation",
 )
+# what can make a complaint need Compliance
+ESCALATION_TRIGGERS = {
+    *SEVERITY_FLAGS,
+    "compliance_review_requested",
+    "complainant_count",
+    "compensation_amount",
+}
 # stages a complaint needing Compliance reaches only after its opinion
 GATED_STATES = ("replied", "callback", "closed", "rejected")
 OPINION_FIELDS = {
@@ -64,6 +71,12 @@ ALERT_BATCH = 500
 
 class HuataiComplaint(models.Model):
     _inherit = "huatai.complaint"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    # deadlines (the contract's accept/reply/callback deadlines and
+    # deadline_state become computed here)
     deadline_policy_override_id = fields.Many2one(
         "huatai.deadline.policy",
         string="Forced Deadline Policy",
@@ -144,7 +157,7 @@ class HuataiComplaint(models.Model):
     alert_due_soon_key = fields.Char(copy=False, readonly=True)
     alert_overdue_key = fields.Char(copy=False, readonly=True)
     can_edit_deadlines = fields.Boolean(compute="_compute_can_edit_deadlines")
-
+    # routing
     routing_rule_id = fields.Many2one(
         "huatai.complaint.routing.rule",
         readonly=True,
@@ -155,7 +168,7 @@ class HuataiComplaint(models.Model):
         help="The rule that routed the complaint (empty: no rule matched, the "
         "accepting unit handles it).",
     )
-
+    # escalation and the compliance gate
     compliance_review_requested = fields.Boolean(
         tracking=True,
         copy=False,
@@ -386,9 +399,7 @@ class HuataiComplaint(models.Model):
         res = super().write(vals)
         if "stage_id" in vals or "deadline_policy_override_id" in vals:
             self._update_clock_pause()
-        if {"compliance_review_requested", "complainant_count", *SEVERITY_FLAGS} & set(
-            vals
-        ):
+        if ESCALATION_TRIGGERS & set(vals):
             self._escalate()
         return res
 

@@ -129,7 +129,8 @@ class TestComplianceGate(DeadlineCase):
         # flagged after registration: informed then
         later = self._make(self.nanjing)
         self.assertFalse(later.message_ids.notified_partner_ids)
-        later.is_judicial = True
+        later.compensation_amount = 3000
+        self.assertTrue(later.is_compensation)
         self.assertIn(self.hq_user.partner_id, later.message_ids.notified_partner_ids)
 
     def test_media_complaint_brings_in_institutional_hq(self):
