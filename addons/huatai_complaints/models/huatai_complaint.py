@@ -195,20 +195,7 @@ class HuataiComplaint(models.Model):
     )
     # handling, reply and closing
     accepted_date = fields.Datetime(string="Accepted On", copy=False, readonly=True)
-    accept_deadline = fields.Date(
-        string="Acceptance Deadline", tracking=True, copy=False
-    )
-    reply_deadline = fields.Date(tracking=True, index=True, copy=False)
-    callback_deadline = fields.Date(tracking=True, copy=False)
-    deadline_state = fields.Selection(
-        [
-            ("on_track", "On Track"),
-            ("due_soon", "Due Soon"),
-            ("overdue", "Overdue"),
-        ],
-        copy=False,
-        index=True,
-    )
+    # deadlines: see huatai_complaint_process.py
     reply_text = fields.Html(string="Reply to Complainant", copy=False)
     reply_method = fields.Selection(
         [
