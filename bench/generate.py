@@ -170,8 +170,8 @@ def _load_partners(cr, count, uid):
                       ELSE (%(giv)s::text[])[1 + (p * 31) %% %(ng)s] END AS nm,
                    CASE WHEN p %% 10 < 3 THEN 'kh' || p || '@'
                         || (%(doms)s::text[])[1 + p %% 6] END AS em,
-                   '1' || (3 + p %% 7) || lpad(((p::bigint * 7919 * 13) %% 1000000000)::text,
-                                               9, '0') AS ph
+                   '1' || (3 + p %% 7)
+                   || lpad(((p::bigint * 7919 * 13) %% 1000000000)::text, 9, '0') AS ph
             FROM generate_series(1, %(count)s) p
         ) x
         """,
@@ -542,7 +542,8 @@ def load_complaints(env, size, depts=300, seed=0.42, today=None):
                c.cat = %(wb)s,
                CASE WHEN c.cat <> %(wb)s THEN c.partner END,
                p.name, p.phone, p.email, p.city || p.street,
-               CASE WHEN b.r_x < 0.85 THEN lpad((100000000000 + c.partner)::text, 12, '0') END,
+               CASE WHEN b.r_x < 0.85
+                    THEN lpad((100000000000 + c.partner)::text, 12, '0') END,
                CASE WHEN c.cat IN (%(service)s, %(marketing)s, %(fin)s)
                     THEN (%(sur)s::text[])[1 + (c.i * 11) %% %(ns)s] || '经理' END,
                CASE WHEN c.cat IN (%(service)s, %(marketing)s, %(fin)s)
@@ -1086,7 +1087,8 @@ def load_helpdesk(env, size, teams=300, seed=0.42, today=None):
         "ON s.id = t.stage_id WHERE t.id > %s",
         [base_id],
     )
-    stage_names = {k: (v.id, v.with_context(lang=_lang(env)).name) for k, v in st.items()}
+    lang = _lang(env)
+    stage_names = {k: (v.id, v.with_context(lang=lang).name) for k, v in st.items()}
     stage_field = env["ir.model.fields"]._get("helpdesk.ticket", "stage_id").id
     _chatter(
         env,
