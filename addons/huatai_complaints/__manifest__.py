@@ -22,7 +22,12 @@
         "wizard/huatai_complaint_wizard_views.xml",
         "views/huatai_complaints_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/huatai_complaint_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "huatai_complaints/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

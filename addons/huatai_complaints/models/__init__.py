@@ -5,3 +5,5 @@ from . import huatai_complaint_category
 from . import huatai_complaint_stage
 from . import huatai_complaint
 from . import huatai_complaint_dispatch
+from . import huatai_complaint_handover
+from . import ir_attachment

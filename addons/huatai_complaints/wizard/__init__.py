@@ -1,3 +1,4 @@
 from . import huatai_complaint_dispatch_wizard
 from . import huatai_complaint_reply_wizard
 from . import huatai_complaint_reject_wizard
+from . import huatai_whistleblowing_wizard
