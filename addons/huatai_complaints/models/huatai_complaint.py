@@ -263,8 +263,9 @@ class HuataiComplaint(models.Model):
         super().init()
         # The boards and lists work on the open complaints (~10% of millions):
         # partial indexes on them, in the default order.  The first serves the
-        # kanban (grouped by stage; its INCLUDE columns let the column counts and
-        # the record rules' conditions be read from the index alone), the second
+        # kanban (grouped by stage; its INCLUDE columns let the column counts, the
+        # progress bar and the record rules' conditions be read from the index
+        # alone), the second
         # the list's first page.  The WHERE clause is the one the ORM writes for
         # ('is_closed', '=', False).
         open_only = SQL("is_closed IS NULL OR NOT is_closed")
@@ -272,7 +273,7 @@ class HuataiComplaint(models.Model):
             "huatai_complaint_open_stage_index": SQL(
                 "(stage_id, priority DESC, received_date DESC, id DESC) INCLUDE "
                 "(active, is_closed, is_confidential, accepting_unit_id, "
-                "handling_unit_id, user_id)"
+                "handling_unit_id, user_id, deadline_state)"
             ),
             "huatai_complaint_open_order_index": SQL(
                 "(priority DESC, received_date DESC, id DESC)"
