@@ -265,9 +265,8 @@ class HuataiComplaint(models.Model):
         # partial indexes on them, in the default order.  The first serves the
         # kanban (grouped by stage; its INCLUDE columns let the column counts, the
         # progress bar and the record rules' conditions be read from the index
-        # alone), the second
-        # the list's first page.  The WHERE clause is the one the ORM writes for
-        # ('is_closed', '=', False).
+        # alone), the second the list's first page.  The WHERE clause is the one
+        # the ORM writes for ('is_closed', '=', False).
         open_only = SQL("is_closed IS NULL OR NOT is_closed")
         indexes = {
             "huatai_complaint_open_stage_index": SQL(
