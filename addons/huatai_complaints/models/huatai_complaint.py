@@ -754,6 +754,10 @@ class HuataiComplaint(models.Model):
                 [("email_normalized", "in", list(emails))], order="id"
             ):
                 known.setdefault(partner.email_normalized, partner)
+        # the contacts to create, in one batch: one per new email address (and
+        # one per complainant without an email)
+        new_contacts, waiting = [], []
+        new_by_email = {}
         for vals in vals_list:
             if (
                 vals.get("partner_id")
@@ -763,9 +767,12 @@ class HuataiComplaint(models.Model):
             ):
                 continue
             email = email_normalize(vals.get("complainant_email") or "")
-            partner = known.get(email) if email else None
-            if not partner:
-                partner = Partner.create(
+            if email and email in known:
+                vals["partner_id"] = known[email].id
+                continue
+            if not email or email not in new_by_email:
+                new_by_email[email or None] = len(new_contacts)
+                new_contacts.append(
                     {
                         "name": vals["complainant_name"],
                         "email": vals.get("complainant_email"),
@@ -773,6 +780,10 @@ class HuataiComplaint(models.Model):
                         "street": vals.get("complainant_address"),
                     }
                 )
-                if email:
-                    known[email] = partner
-            vals["partner_id"] = partner.id
+                waiting.append((vals, len(new_contacts) - 1))
+            else:
+                waiting.append((vals, new_by_email[email]))
+        if new_contacts:
+            partners = Partner.create(new_contacts)
+            for vals, position in waiting:
+                vals["partner_id"] = partners[position].id
