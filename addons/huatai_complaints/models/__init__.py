@@ -1,4 +1,5 @@
 from . import huatai_org_unit
+from . import res_partner
 from . import res_users
 from . import huatai_complaint_category
 from . import huatai_complaint_stage
