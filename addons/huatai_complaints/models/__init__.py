@@ -1,4 +1,5 @@
 from . import huatai_org_unit
+from . import res_partner
 from . import res_users
 from . import huatai_complaint_category
 from . import huatai_complaint_stage
@@ -6,3 +7,10 @@ from . import huatai_complaint
 from . import huatai_complaint_dispatch
 from . import huatai_complaint_handover
 from . import ir_attachment
+from . import huatai_workday
+from . import huatai_holiday_schedule
+from . import huatai_holiday
+from . import resource_calendar_leaves
+from . import huatai_deadline_policy
+from . import huatai_complaint_routing_rule
+from . import huatai_complaint_process

@@ -4,3 +4,6 @@ from . import test_access
 from . import test_workflow
 from . import test_jsonrpc
 from . import test_ui
+from . import test_deadlines
+from . import test_routing
+from . import test_compliance_gate
