@@ -4,3 +4,12 @@ from . import huatai_complaint_category
 from . import huatai_complaint_stage
 from . import huatai_complaint
 from . import huatai_complaint_dispatch
+from . import mail_thread
+from . import mail_activity
+from . import huatai_complaint_intake
+from . import huatai_complaint_followup
+from . import huatai_complaint_web_submission
+from . import huatai_complaint_callback
+from . import huatai_callback_spot_check
+from . import survey_survey
+from . import survey_user_input
