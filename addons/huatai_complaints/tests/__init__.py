@@ -1,2 +1,3 @@
 from . import test_mail_gateway
+from . import test_portal
 from . import test_web_form
