@@ -82,26 +82,16 @@ class HuataiComplaint(models.Model):
             complaint.callback_attempt_count = len(callbacks)
             complaint.callback_result = callbacks[-1:].result or False
 
+    @api.depends("activity_ids.activity_type_id")
     def _compute_callback_activity_id(self):
         callback_type = self.env.ref(CALLBACK_TYPE, raise_if_not_found=False)
-        activities = self.env["mail.activity"]
-        if callback_type and self.ids:
-            activities = (
-                self.env["mail.activity"]
-                .sudo()
-                .search(
-                    [
-                        ("res_model", "=", self._name),
-                        ("res_id", "in", self.ids),
-                        ("activity_type_id", "=", callback_type.id),
-                    ],
-                    order="date_deadline, id",
-                )
-            )
         for complaint in self:
-            complaint.callback_activity_id = activities.filtered(
-                lambda a, c=complaint: a.res_id == c.id
-            )[:1]
+            complaint.callback_activity_id = (
+                complaint.sudo()
+                .activity_ids.filtered(lambda a: a.activity_type_id == callback_type)
+                .sorted(lambda a: (a.date_deadline, a.id))[:1]
+                .sudo(False)
+            )
 
     @api.depends(
         "survey_user_input_ids.state",
@@ -180,7 +170,6 @@ class HuataiComplaint(models.Model):
         if not callback_type:
             return self.env["mail.activity"]
         activities = self.env["mail.activity"]
-        self.invalidate_recordset(["callback_activity_id"])
         for complaint in self:
             if complaint.callback_activity_id:
                 continue
@@ -307,7 +296,7 @@ class HuataiComplaint(models.Model):
                     error,
                 )
                 continue
-            template.send_mail(
+            template.sudo().send_mail(
                 answer.id, email_layout_xmlid="mail.mail_notification_light"
             )
             complaint.message_post(
