@@ -210,3 +210,29 @@ class TestComplaintPortal(ComplaintIntakeMixin, HttpCase):
             },
         )
         self.assertEqual(self.complaint_1.message_ids[0].attachment_ids.name, "证明.pdf")
+
+
+@tagged("post_install", "-at_install", "huatai_intake")
+class TestComplaintWebFormTour(ComplaintIntakeMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_intake_data()
+
+    def test_tour_public_visitor(self):
+        before = self.env["huatai.complaint"].search([])
+        self.start_tour("/complaints/new", "huatai_complaint_web_form_public")
+        complaint = self.env["huatai.complaint"].search([("id", "not in", before.ids)])
+        self.assertEqual(complaint.complainant_name, "游客张三")
+        self.assertEqual(complaint.channel, "website")
+
+    def test_tour_portal_client(self):
+        before = self.env["huatai.complaint"].search([])
+        self.start_tour(
+            "/complaints/new",
+            "huatai_complaint_web_form_portal",
+            login=self.portal_user_1.login,
+        )
+        complaint = self.env["huatai.complaint"].search([("id", "not in", before.ids)])
+        self.assertEqual(complaint.partner_id, self.portal_user_1.partner_id)
+        self.assertEqual(complaint.subject, "交易系统卡顿")
