@@ -99,7 +99,9 @@ class HuataiComplaintWebForm(http.Controller):
         # refuse an oversized request before reading its files
         max_request = (limits["max_total_mb"] + 1) << 20
         if (request.httprequest.content_length or 0) > max_request:
-            _logger.warning("Web complaint form from %s: request too large", remote_addr)
+            _logger.warning(
+                "Web complaint form from %s: request too large", remote_addr
+            )
             return self._render_refusal(
                 env._(
                     "The attached files are too large together (at most %(max)s MB).",
@@ -111,8 +113,10 @@ class HuataiComplaintWebForm(http.Controller):
             # honeypot field, hidden from people
             _logger.warning("Web complaint form from %s: honeypot filled", remote_addr)
             return self._render_refusal(env._("Your submission was refused."), 400)
-        submission, error = env["huatai.complaint.web.submission"].sudo()._register_post(
-            post.get("form_token"), remote_addr
+        submission, error = (
+            env["huatai.complaint.web.submission"]
+            .sudo()
+            ._register_post(post.get("form_token"), remote_addr)
         )
         if error == "rate_limit":
             return self._render_refusal(

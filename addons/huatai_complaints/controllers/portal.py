@@ -41,8 +41,14 @@ class HuataiComplaintPortal(CustomerPortal):
         env = request.env
         return {
             "all": {"label": env._("All"), "domain": []},
-            "open": {"label": env._("In progress"), "domain": [("is_closed", "=", False)]},
-            "closed": {"label": env._("Finished"), "domain": [("is_closed", "=", True)]},
+            "open": {
+                "label": env._("In progress"),
+                "domain": [("is_closed", "=", False)],
+            },
+            "closed": {
+                "label": env._("Finished"),
+                "domain": [("is_closed", "=", True)],
+            },
         }
 
     @http.route(

@@ -52,11 +52,15 @@ class HuataiCallbackSpotCheck(models.Model):
         related="callback_id.branch_id", store=True, string="Branch Company"
     )
     callback_date = fields.Datetime(related="callback_id.date", string="Called On")
-    callback_user_id = fields.Many2one(related="callback_id.user_id", string="Called By")
+    callback_user_id = fields.Many2one(
+        related="callback_id.user_id", string="Called By"
+    )
     callback_result = fields.Selection(
         related="callback_id.result", store=True, string="Recorded Outcome"
     )
-    callback_remarks = fields.Text(related="callback_id.remarks", string="Recorded Remarks")
+    callback_remarks = fields.Text(
+        related="callback_id.remarks", string="Recorded Remarks"
+    )
     complainant_name = fields.Char(related="callback_id.complaint_id.complainant_name")
     complainant_phone = fields.Char(
         related="callback_id.complaint_id.complainant_phone"
@@ -129,8 +133,10 @@ class HuataiCallbackSpotCheck(models.Model):
             }
         )
         activities = self.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref(VERIFICATION_TYPE, raise_if_not_found=False)
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(VERIFICATION_TYPE, raise_if_not_found=False)
+            )
         )
         activities.with_context(huatai_spot_check_recording=True).action_feedback(
             feedback=dict(self._fields["result"]._description_selection(self.env))[
@@ -214,7 +220,9 @@ class HuataiCallbackSpotCheck(models.Model):
                 ("unit_kind", "=", "sales_department"),
             ]
         ).ids
-        seed = f"huatai-callback-spot-check:{date_from.isoformat()}:{date_to.isoformat()}"
+        seed = (
+            f"huatai-callback-spot-check:{date_from.isoformat()}:{date_to.isoformat()}"
+        )
         sample = select_sample(callback_ids, self._sample_percent(), seed)
         existing = self.sudo().search([("callback_id", "in", sample)])
         new_ids = sorted(set(sample) - set(existing.callback_id.ids))

@@ -39,7 +39,9 @@ class HuataiComplaintCallback(models.Model):
         index=True,
         help="The unit responsible for calling the complainant back.",
     )
-    unit_kind = fields.Selection(related="unit_id.kind", store=True, string="Unit Level")
+    unit_kind = fields.Selection(
+        related="unit_id.kind", store=True, string="Unit Level"
+    )
     branch_id = fields.Many2one(
         related="unit_id.branch_id", store=True, string="Branch Company"
     )

@@ -61,8 +61,7 @@ class HuataiComplaint(models.Model):
         store=True,
         aggregator="avg",
         digits=(3, 2),
-        help="Average of the 1–5 answers of the latest completed satisfaction "
-        "survey.",
+        help="Average of the 1–5 answers of the latest completed satisfaction survey.",
     )
     survey_state = fields.Selection(
         [("invited", "Invited"), ("done", "Answered")],
@@ -237,18 +236,14 @@ class HuataiComplaint(models.Model):
         if not survey:
             survey = self.env.ref(SURVEY_XMLID, raise_if_not_found=False)
         if not survey or not survey.active:
-            raise UserError(
-                self.env._("No active satisfaction survey is configured.")
-            )
+            raise UserError(self.env._("No active satisfaction survey is configured."))
         return survey.sudo()
 
     def _check_survey_possible(self):
         self.ensure_one()
         if self.is_confidential:
             raise UserError(
-                self.env._(
-                    "No satisfaction survey is run for whistleblowing reports."
-                )
+                self.env._("No satisfaction survey is run for whistleblowing reports.")
             )
 
     def _create_survey_answer(self, **values):
@@ -300,9 +295,7 @@ class HuataiComplaint(models.Model):
                 answer.id, email_layout_xmlid="mail.mail_notification_light"
             )
             complaint.message_post(
-                body=self.env._(
-                    "Satisfaction survey sent to %(email)s.", email=email
-                ),
+                body=self.env._("Satisfaction survey sent to %(email)s.", email=email),
                 subtype_xmlid="mail.mt_note",
             )
             answers |= answer
@@ -311,9 +304,7 @@ class HuataiComplaint(models.Model):
     def action_send_satisfaction_survey(self):
         self.ensure_one()
         self._check_survey_possible()
-        if not email_normalize(
-            self.partner_id.email or self.complainant_email or ""
-        ):
+        if not email_normalize(self.partner_id.email or self.complainant_email or ""):
             raise UserError(
                 self.env._("The complainant has no email address to send it to.")
             )

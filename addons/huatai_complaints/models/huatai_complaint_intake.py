@@ -171,7 +171,9 @@ class HuataiComplaint(models.Model):
         complaints = super().create(vals_list)
         complaints._subscribe_complainant()
         context = self.env.context
-        if not (context.get("huatai_skip_acknowledgement") or context.get("import_file")):
+        if not (
+            context.get("huatai_skip_acknowledgement") or context.get("import_file")
+        ):
             complaints._send_acknowledgement()
         return complaints
 
@@ -369,7 +371,9 @@ class HuataiComplaint(models.Model):
             msg_dict["author_id"] = complaint.partner_id.id
         complaint._log_refused_files(refused)
         _logger.info(
-            "Complaint %s registered from mail %s", complaint.name, msg_dict.get("message_id")
+            "Complaint %s registered from mail %s",
+            complaint.name,
+            msg_dict.get("message_id"),
         )
         return complaint
 
@@ -389,7 +393,9 @@ class HuataiComplaint(models.Model):
             .sudo()
             .get_param(PARAM % "web_form_extensions", WEB_FORM_EXTENSIONS)
         )
-        return {ext.strip().lstrip(".").lower() for ext in value.split(",") if ext.strip()}
+        return {
+            ext.strip().lstrip(".").lower() for ext in value.split(",") if ext.strip()
+        }
 
     @api.model
     def _web_form_limits(self):
@@ -439,8 +445,12 @@ class HuataiComplaint(models.Model):
             "complainant_name": text(
                 "complainant_name", 100, True, self.env._("Your name")
             ),
-            "complainant_phone": text("complainant_phone", 30, label=self.env._("Phone")),
-            "complainant_email": text("complainant_email", 120, label=self.env._("Email")),
+            "complainant_phone": text(
+                "complainant_phone", 30, label=self.env._("Phone")
+            ),
+            "complainant_email": text(
+                "complainant_email", 120, label=self.env._("Email")
+            ),
             "client_account": text(
                 "client_account", 40, label=self.env._("Client account number")
             ),
@@ -489,7 +499,9 @@ class HuataiComplaint(models.Model):
             except ValueError:
                 category = categories.browse()
             if not category:
-                errors["category_id"] = self.env._("Choose a complaint type from the list.")
+                errors["category_id"] = self.env._(
+                    "Choose a complaint type from the list."
+                )
         if not form.get("consent"):
             errors["consent"] = self.env._(
                 "Please agree to the processing of your personal data for handling "
@@ -519,7 +531,8 @@ class HuataiComplaint(models.Model):
         if len(files) > limits["max_files"]:
             errors.append(
                 self.env._(
-                    "At most %(count)s files can be attached.", count=limits["max_files"]
+                    "At most %(count)s files can be attached.",
+                    count=limits["max_files"],
                 )
             )
         total = sum(len(data) for _name, data in files)
@@ -549,16 +562,20 @@ class HuataiComplaint(models.Model):
         if errors:
             raise ValidationError("\n".join(errors))
         complaint = self.sudo().create(values)
-        attachments = self.env["ir.attachment"].sudo().create(
-            [
-                {
-                    "name": name,
-                    "raw": data,
-                    "res_model": self._name,
-                    "res_id": complaint.id,
-                }
-                for name, data in files
-            ]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": name,
+                        "raw": data,
+                        "res_model": self._name,
+                        "res_id": complaint.id,
+                    }
+                    for name, data in files
+                ]
+            )
         )
         author = complaint.partner_id
         complaint.sudo().message_post(

@@ -61,7 +61,9 @@ class HuataiComplaintWebSubmission(models.Model):
     def _rate_limited(self, remote_addr):
         Complaint = self.env["huatai.complaint"]
         limit = Complaint._get_int_param("web_form_rate_limit", 5, minimum=1)
-        minutes = Complaint._get_int_param("web_form_rate_window_minutes", 60, minimum=1)
+        minutes = Complaint._get_int_param(
+            "web_form_rate_window_minutes", 60, minimum=1
+        )
         since = fields.Datetime.now() - timedelta(minutes=minutes)
         count = self.sudo().search_count(
             [("remote_addr", "=", remote_addr), ("create_date", ">=", since)]
@@ -83,7 +85,9 @@ class HuataiComplaintWebSubmission(models.Model):
             _logger.warning("Web complaint form from %s: replayed post", remote_addr)
             return self.browse(), "replay"
         if self._rate_limited(remote_addr):
-            _logger.warning("Web complaint form from %s: rate limit reached", remote_addr)
+            _logger.warning(
+                "Web complaint form from %s: rate limit reached", remote_addr
+            )
             return self.browse(), "rate_limit"
         # concurrent replays: the unique index decides, without a failed query
         self.env.cr.execute(

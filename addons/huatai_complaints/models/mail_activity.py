@@ -23,7 +23,9 @@ class MailActivity(models.Model):
                 continue
             activity_type = self.env.ref(xmlid, raise_if_not_found=False)
             if activity_type:
-                guarded |= self.filtered(lambda a, t=activity_type: a.activity_type_id == t)
+                guarded |= self.filtered(
+                    lambda a, t=activity_type: a.activity_type_id == t
+                )
         return guarded
 
     def _huatai_guard_message(self, activities):
@@ -47,7 +49,9 @@ class MailActivity(models.Model):
     def write(self, vals):
         if "activity_type_id" in vals and not self.env.su:
             guarded = self._huatai_guarded()
-            if guarded.filtered(lambda a: a.activity_type_id.id != vals["activity_type_id"]):
+            if guarded.filtered(
+                lambda a: a.activity_type_id.id != vals["activity_type_id"]
+            ):
                 raise UserError(self._huatai_guard_message(guarded))
         return super().write(vals)
 

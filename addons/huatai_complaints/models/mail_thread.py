@@ -50,7 +50,9 @@ def normalize_mail_charsets(message):
         for index, (name, value) in enumerate(headers):
             if not isinstance(value, str) or ("=?" not in value and "*=" not in value):
                 continue
-            fixed = ENCODED_WORD_RE.sub(lambda m: f"=?gb18030{m.group(1) or ''}?", value)
+            fixed = ENCODED_WORD_RE.sub(
+                lambda m: f"=?gb18030{m.group(1) or ''}?", value
+            )
             fixed = RFC2231_VALUE_RE.sub("*=gb18030'", fixed)
             if fixed != value:
                 headers[index] = (name, fixed)

@@ -99,7 +99,10 @@ class SurveyUserInput(models.Model):
     def write(self, vals):
         if "complaint_id" in vals:
             for answer in self:
-                if answer.complaint_id and answer.complaint_id.id != vals["complaint_id"]:
+                if (
+                    answer.complaint_id
+                    and answer.complaint_id.id != vals["complaint_id"]
+                ):
                     raise ValidationError(
                         self.env._(
                             "A survey answer stays linked to the complaint it was "

@@ -41,7 +41,9 @@ class TestComplaintCallback(ComplaintIntakeMixin, TransactionCase):
     def _wizard(self, complaint, user, **values):
         action = complaint.with_user(user).action_open_callback_wizard()
         form = Form(
-            self.env[action["res_model"]].with_user(user).with_context(action["context"])
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(action["context"])
         )
         for key, value in values.items():
             setattr(form, key, value)
@@ -268,9 +270,7 @@ class TestCallbackSpotCheck(ComplaintIntakeMixin, TransactionCase):
         checks = self.SpotCheck._sample_callbacks("2026-03-01", "2026-03-31")
         self.assertEqual(len(checks), 3)  # 10% of 25, rounded up
         self.assertLessEqual(checks.callback_id, self.march_sales)
-        self.assertEqual(
-            set(checks.mapped("unit_id.kind")), {"sales_department"}
-        )
+        self.assertEqual(set(checks.mapped("unit_id.kind")), {"sales_department"})
         self.assertEqual(set(checks.mapped("result")), {"pending"})
         # one verification activity each, for the Customer Service Center
         verification = self.env.ref(
@@ -304,7 +304,9 @@ class TestCallbackSpotCheck(ComplaintIntakeMixin, TransactionCase):
             self.SpotCheck._cron_sample_previous_month()
         checks = self.SpotCheck.search([])
         self.assertEqual(len(checks), 3)
-        self.assertEqual(checks.mapped("period_start"), [fields.Date.to_date("2026-03-01")] * 3)
+        self.assertEqual(
+            checks.mapped("period_start"), [fields.Date.to_date("2026-03-01")] * 3
+        )
 
     def test_wizard_button(self):
         action = (
@@ -347,5 +349,7 @@ class TestCallbackSpotCheck(ComplaintIntakeMixin, TransactionCase):
     def test_sales_departments_do_not_see_their_checks(self):
         self.SpotCheck._sample_callbacks("2026-03-01", "2026-03-31")
         self.assertFalse(self.SpotCheck.with_user(self.user_sales_manager).search([]))
-        self.assertEqual(len(self.SpotCheck.with_user(self.user_csc_agent).search([])), 3)
+        self.assertEqual(
+            len(self.SpotCheck.with_user(self.user_csc_agent).search([])), 3
+        )
         self.assertEqual(len(self.SpotCheck.with_user(self.user_hq).search([])), 3)

@@ -176,8 +176,11 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             "<script>alert(1)</script></div></body></html>"
         )
         complaint = self._process(
-            self._raw("=?utf-8?B?5Lqk5piT57O757uf5pWF6Zqc?=", html.encode("utf-8"),
-                      content_type="text/html")
+            self._raw(
+                "=?utf-8?B?5Lqk5piT57O757uf5pWF6Zqc?=",
+                html.encode("utf-8"),
+                content_type="text/html",
+            )
         )
         self.assertEqual(complaint.subject, "交易系统故障")
         self.assertIn("3月1日", complaint.description)
@@ -209,7 +212,9 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         attachments = self.env["ir.attachment"].search(
             [("res_model", "=", "huatai.complaint"), ("res_id", "=", complaint.id)]
         )
-        self.assertEqual(sorted(attachments.mapped("name")), sorted([name_2231, name_2047]))
+        self.assertEqual(
+            sorted(attachments.mapped("name")), sorted([name_2231, name_2047])
+        )
         pdf_attachment = attachments.filtered(lambda a: a.name == name_2231)
         self.assertEqual(pdf_attachment.raw, pdf)
         self.assertIn("交易记录", complaint.description)
@@ -231,7 +236,9 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             'Content-Disposition: attachment; filename="notes.txt"\r\n'
             "\r\nmy notes",
         ]
-        with mute_logger("odoo.addons.huatai_complaints.models.huatai_complaint_intake"):
+        with mute_logger(
+            "odoo.addons.huatai_complaints.models.huatai_complaint_intake"
+        ):
             complaint = self._process(self._multipart(parts))
         self.assertEqual(len(complaint), 1)
         attachments = self.env["ir.attachment"].search(
@@ -256,24 +263,33 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             'Content-Disposition: attachment; filename="recording.wav"\r\n'
             "\r\n" + b64_lines(big),
         ]
-        with mute_logger("odoo.addons.huatai_complaints.models.huatai_complaint_intake"):
+        with mute_logger(
+            "odoo.addons.huatai_complaints.models.huatai_complaint_intake"
+        ):
             complaint = self._process(self._multipart(parts))
         self.assertFalse(
             self.env["ir.attachment"].search_count(
                 [("res_model", "=", "huatai.complaint"), ("res_id", "=", complaint.id)]
             )
         )
-        self.assertIn("too large", complaint.message_ids[0].body + "".join(
-            complaint.message_ids.mapped("body")))
+        self.assertIn(
+            "too large",
+            complaint.message_ids[0].body
+            + "".join(complaint.message_ids.mapped("body")),
+        )
 
     def test_reply_threads_into_same_complaint(self):
         first_id = self._msg_id()
         with self.mock_mail_gateway():
             complaint = self._process(
-                self._raw("First complaint", b"My order was not executed.", msg_id=first_id)
+                self._raw(
+                    "First complaint", b"My order was not executed.", msg_id=first_id
+                )
             )
         ack = complaint.message_ids.filtered(
-            lambda m: m.message_type == "comment" and complaint.name in (m.subject or "")
+            lambda m: (
+                m.message_type == "comment" and complaint.name in (m.subject or "")
+            )
         )
         self.assertTrue(ack)
         # the client answers the acknowledgement
@@ -314,7 +330,9 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         # a person writing "no" in Auto-Submitted is a person
         self.assertTrue(
             self._process(
-                self._raw("Real complaint", b"Please help.", extra="Auto-Submitted: no\r\n")
+                self._raw(
+                    "Real complaint", b"Please help.", extra="Auto-Submitted: no\r\n"
+                )
             )
         )
 
@@ -373,7 +391,10 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             ),
         }
         for key, raw in cases.items():
-            with self.subTest(key), mute_logger("odoo.addons.huatai_complaints.models.mail_thread"):
+            with (
+                self.subTest(key),
+                mute_logger("odoo.addons.huatai_complaints.models.mail_thread"),
+            ):
                 complaint = self._process(raw.encode("ascii"))
                 self.assertEqual(len(complaint), 1)
                 self.assertEqual(complaint.complainant_email, "client@example.cn")
@@ -392,7 +413,7 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         self.env["ir.config_parameter"].set_param(
             "huatai_complaints.description_max_chars", "5000"
         )
-        text = ("交易系统故障导致损失。" * 3000)  # 33,000 characters
+        text = "交易系统故障导致损失。" * 3000  # 33,000 characters
         huge = self._process(self._raw("Huge", text.encode("utf-8")))
         self.assertLess(len(huge.description), 5300)
         self.assertTrue(huge.description.startswith("交易系统故障导致损失。"))

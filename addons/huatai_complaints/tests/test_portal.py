@@ -118,7 +118,9 @@ class TestComplaintPortal(ComplaintIntakeMixin, HttpCase):
 
     def test_access_token_link_without_login(self):
         token = self.complaint_1._portal_ensure_token()
-        response = self.url_open(f"/my/complaints/{self.complaint_1.id}?access_token={token}")
+        response = self.url_open(
+            f"/my/complaints/{self.complaint_1.id}?access_token={token}"
+        )
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.complaint_1.name, response.text)
         with mute_logger(*QUIET):
@@ -172,7 +174,9 @@ class TestComplaintPortal(ComplaintIntakeMixin, HttpCase):
 
     def test_attachment_upload_rules(self):
         self.authenticate(self.portal_user_1.login, self.portal_user_1.login)
-        csrf = self.url_open("/my/complaints").text.split('csrf_token: "')[1].split('"')[0]
+        csrf = (
+            self.url_open("/my/complaints").text.split('csrf_token: "')[1].split('"')[0]
+        )
 
         def upload(name, data, complaint):
             with mute_logger(*QUIET):
@@ -209,7 +213,9 @@ class TestComplaintPortal(ComplaintIntakeMixin, HttpCase):
                 "attachment_tokens": [attachment_data["access_token"]],
             },
         )
-        self.assertEqual(self.complaint_1.message_ids[0].attachment_ids.name, "证明.pdf")
+        self.assertEqual(
+            self.complaint_1.message_ids[0].attachment_ids.name, "证明.pdf"
+        )
 
 
 @tagged("post_install", "-at_install", "huatai_intake")

@@ -17,7 +17,9 @@ class TestComplaintSurvey(ComplaintIntakeMixin, MockEmail, HttpCase):
         cls._setup_intake_data()
         cls.survey = cls.env.ref("huatai_complaints.survey_complaint_satisfaction")
         cls.questions = cls.survey.question_ids.sorted("sequence")
-        cls.scale_questions = cls.questions.filtered(lambda q: q.question_type == "scale")
+        cls.scale_questions = cls.questions.filtered(
+            lambda q: q.question_type == "scale"
+        )
         cls.env["ir.config_parameter"].set_param(
             "huatai_complaints.survey_send_on", "reply"
         )
@@ -35,10 +37,14 @@ class TestComplaintSurvey(ComplaintIntakeMixin, MockEmail, HttpCase):
     def test_shipped_survey(self):
         self.assertTrue(self.survey.huatai_complaint_survey)
         self.assertEqual(self.survey.access_mode, "token")
-        self.assertEqual(len(self.scale_questions), 4)  # overall, time, attitude, outcome
+        self.assertEqual(
+            len(self.scale_questions), 4
+        )  # overall, time, attitude, outcome
         for question in self.scale_questions:
             self.assertEqual((question.scale_min, question.scale_max), (1, 5))
-        self.assertTrue(self.questions.filtered(lambda q: q.question_type == "text_box"))
+        self.assertTrue(
+            self.questions.filtered(lambda q: q.question_type == "text_box")
+        )
 
     def test_invitation_on_reply_and_score(self):
         complaint = self._create_complaint(
@@ -103,12 +109,14 @@ class TestComplaintSurvey(ComplaintIntakeMixin, MockEmail, HttpCase):
         wang_answer = survey._create_answer(
             partner=self.portal_user_2.partner_id, check_attempts=False
         )
-        with self.assertRaises(ValidationError), mute_logger(
-            "odoo.addons.huatai_complaints.models.survey_user_input"
+        with (
+            self.assertRaises(ValidationError),
+            mute_logger("odoo.addons.huatai_complaints.models.survey_user_input"),
         ):
             wang_answer.write({"complaint_id": complaint_li.id})
-        with self.assertRaises(ValidationError), mute_logger(
-            "odoo.addons.huatai_complaints.models.survey_user_input"
+        with (
+            self.assertRaises(ValidationError),
+            mute_logger("odoo.addons.huatai_complaints.models.survey_user_input"),
         ):
             survey._create_answer(
                 email="intruder@example.com",
@@ -135,7 +143,9 @@ class TestComplaintSurvey(ComplaintIntakeMixin, MockEmail, HttpCase):
             accepting_unit_id=self.unit_sales.id, user_id=self.user_sales_agent.id
         )
         self._record_reply(complaint, user=self.user_sales_agent)
-        action = complaint.with_user(self.user_sales_agent).action_fill_satisfaction_survey()
+        action = complaint.with_user(
+            self.user_sales_agent
+        ).action_fill_satisfaction_survey()
         self.assertEqual(action["type"], "ir.actions.act_url")
         answer = complaint.sudo().survey_user_input_ids.filtered("filled_by_id")
         self.assertEqual(answer.filled_by_id, self.user_sales_agent)

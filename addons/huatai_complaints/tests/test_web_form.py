@@ -88,7 +88,9 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
         self.assertIn(complaint.name, response.text)
         self.assertEqual(complaint.channel, "website")
         self.assertEqual(complaint.accepting_unit_id, self.unit_csc)
-        self.assertEqual(complaint.stage_id, self.env.ref("huatai_complaints.stage_registered"))
+        self.assertEqual(
+            complaint.stage_id, self.env.ref("huatai_complaints.stage_registered")
+        )
         self.assertFalse(complaint.user_id)
         self.assertEqual(complaint.category_id, self.category_service)
         self.assertEqual(complaint.complainant_name, "陈静")
@@ -98,7 +100,9 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
         attachments = self.env["ir.attachment"].search(
             [("res_model", "=", "huatai.complaint"), ("res_id", "=", complaint.id)]
         )
-        self.assertEqual(sorted(attachments.mapped("name")), ["交易记录.pdf", "说明.txt"])
+        self.assertEqual(
+            sorted(attachments.mapped("name")), ["交易记录.pdf", "说明.txt"]
+        )
         submission = self.env["huatai.complaint.web.submission"].search(
             [("complaint_id", "=", complaint.id)]
         )
@@ -121,7 +125,9 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
         before = self.Complaint.search([])
         nonce, stamp, _sig = token.split(".")
         forged = f"{nonce}.{stamp}.{'0' * 64}"
-        self.assertEqual(self._post(self._form(), csrf=csrf, token=forged).status_code, 400)
+        self.assertEqual(
+            self._post(self._form(), csrf=csrf, token=forged).status_code, 400
+        )
         self.assertEqual(
             self._post(self._form(), csrf="bad", token=token).status_code, 400
         )
@@ -134,9 +140,7 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
         before = self.Complaint.search([])
         self.assertEqual(self._post(self._form()).status_code, 200)
         # a refused post counts too
-        self.assertEqual(
-            self._post(self._form(complainant_name="")).status_code, 400
-        )
+        self.assertEqual(self._post(self._form(complainant_name="")).status_code, 400)
         blocked = self._post(self._form())
         self.assertEqual(blocked.status_code, 429)
         self.assertIn("Too many complaints", blocked.text)
@@ -173,9 +177,13 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
         )
         before = self.Complaint.search([])
         cases = {
-            "program": [("attachments", ("setup.exe", EXE, "application/octet-stream"))],
+            "program": [
+                ("attachments", ("setup.exe", EXE, "application/octet-stream"))
+            ],
             "disguised": [("attachments", ("statement.pdf", EXE, "application/pdf"))],
-            "type": [("attachments", ("archive.zip", b"PK\x03\x04", "application/zip"))],
+            "type": [
+                ("attachments", ("archive.zip", b"PK\x03\x04", "application/zip"))
+            ],
             "size": [
                 ("attachments", ("scan.pdf", PDF + b"0" * (1 << 20), "application/pdf"))
             ],
@@ -201,7 +209,9 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
         self.authenticate(self.portal_user_1.login, self.portal_user_1.login)
         before = self.Complaint.search([])
         response = self._post(
-            self._form(complainant_email="", complainant_phone="", complainant_name="李明")
+            self._form(
+                complainant_email="", complainant_phone="", complainant_name="李明"
+            )
         )
         self.assertEqual(response.status_code, 200)
         complaint = self._new_complaints(before)

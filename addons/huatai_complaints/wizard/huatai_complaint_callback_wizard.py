@@ -12,7 +12,10 @@ class HuataiComplaintCallbackWizard(models.TransientModel):
     activity_id = fields.Many2one("mail.activity", string="Planned Callback")
     attempt = fields.Integer(compute="_compute_attempt")
     reached = fields.Selection(
-        [("reached", "Reached the client"), ("unreached", "Could not reach the client")],
+        [
+            ("reached", "Reached the client"),
+            ("unreached", "Could not reach the client"),
+        ],
         string="Call Outcome",
         required=True,
     )
@@ -53,7 +56,9 @@ class HuataiComplaintCallbackWizard(models.TransientModel):
         if self.reached == "reached" and not self.satisfaction:
             raise UserError(self.env._("Record whether the client is satisfied."))
         remarks = (self.remarks or "").strip()
-        if (self.reached == "unreached" or self.satisfaction == "dissatisfied") and not remarks:
+        if (
+            self.reached == "unreached" or self.satisfaction == "dissatisfied"
+        ) and not remarks:
             raise UserError(
                 self.env._(
                     "Add remarks: when the client was not reached or is not "
