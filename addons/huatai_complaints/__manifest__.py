@@ -33,10 +33,10 @@
         "views/huatai_complaints_menus.xml",
         "views/huatai_complaint_followup_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/huatai_complaint_demo.xml"],
     "assets": {
         "web.assets_tests": [
-            "huatai_complaints/static/tests/tours/**/*",
+            "huatai_complaints/static/tests/tours/*.js",
         ],
     },
     "application": True,

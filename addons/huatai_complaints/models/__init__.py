@@ -4,6 +4,8 @@ from . import huatai_complaint_category
 from . import huatai_complaint_stage
 from . import huatai_complaint
 from . import huatai_complaint_dispatch
+from . import huatai_complaint_handover
+from . import ir_attachment
 from . import mail_thread
 from . import mail_activity
 from . import huatai_complaint_intake

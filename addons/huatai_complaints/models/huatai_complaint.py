@@ -451,6 +451,7 @@ class HuataiComplaint(models.Model):
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
+            self._consent_state_from_boolean(vals)
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 received = fields.Datetime.to_datetime(
                     vals.get("received_date")
@@ -467,10 +468,14 @@ class HuataiComplaint(models.Model):
                 complaint.handling_unit_id = complaint.accepting_unit_id
         complaints._apply_stage_side_effects()
         complaints._check_stage_requirements()
-        complaints.filtered("is_confidential")._restrict_confidential_followers()
+        confidential = complaints.filtered("is_confidential")
+        if confidential:
+            confidential._restrict_confidential_followers()
+            confidential._hand_over_to_compliance()
         return complaints
 
     def write(self, vals):
+        self._consent_state_from_boolean(vals)
         if vals.get("stage_id"):
             stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
             if stage.is_closed:
@@ -484,6 +489,14 @@ class HuataiComplaint(models.Model):
         if "category_id" in vals:
             self.filtered("is_confidential")._restrict_confidential_followers()
         return res
+
+    @api.model
+    def _consent_state_from_boolean(self, vals):
+        """Integrations write the contract's boolean: keep the decision with it."""
+        if "recording_consent" in vals and not vals.get("recording_consent_state"):
+            vals["recording_consent_state"] = (
+                "granted" if vals["recording_consent"] else "refused"
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_complaint(self):
@@ -525,12 +538,15 @@ class HuataiComplaint(models.Model):
 
     def action_accept(self):
         self._move_to_state("accepted")
+        return True
 
     def action_start(self):
         self._move_to_state("in_progress")
+        return True
 
     def action_close(self):
         self._move_to_state("closed")
+        return True
 
     def action_open_reject_wizard(self):
         self.ensure_one()
@@ -668,6 +684,23 @@ class HuataiComplaint(models.Model):
             )
             if outsiders:
                 complaint.message_unsubscribe(partner_ids=outsiders.ids)
+
+    def _hand_over_to_compliance(self):
+        """Leave the registering staff a receipt of the reports they handed over."""
+        if self.env.su or self.env.user.has_group(COMPLIANCE_GROUP):
+            return
+        user = self.env.user
+        self.env["huatai.complaint.handover"].sudo().create(
+            [
+                {
+                    "name": complaint.name,
+                    "registered_by_id": user.id,
+                    "unit_id": complaint.accepting_unit_id.id,
+                    "complaint_id": complaint.id,
+                }
+                for complaint in self.sudo()
+            ]
+        )
 
     def _prepare_complainant_partners(self, vals_list):
         """Link each complainant to a contact, found by email or created."""

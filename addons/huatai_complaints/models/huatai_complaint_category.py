@@ -8,6 +8,7 @@ class HuataiComplaintCategory(models.Model):
     _parent_name = "parent_id"
     _parent_store = True
     _rec_name = "complete_name"
+    _rec_names_search = ["complete_name", "code"]
     _order = "sequence, complete_name"
 
     name = fields.Char(required=True, translate=True)
@@ -58,6 +59,17 @@ class HuataiComplaintCategory(models.Model):
                 )
             else:
                 category.complete_name = category.name
+
+    @api.depends_context("lang")
+    @api.depends("name", "parent_id.name")
+    def _compute_display_name(self):
+        for category in self:
+            names = []
+            node = category
+            while node:
+                names.append(node.name or "")
+                node = node.parent_id
+            category.display_name = " / ".join(reversed(names))
 
     @api.depends("parent_id.is_confidential")
     def _compute_is_confidential(self):

@@ -31,6 +31,7 @@ class HuataiOrgUnit(models.Model):
     _parent_name = "parent_id"
     _parent_store = True
     _rec_name = "complete_name"
+    _rec_names_search = ["complete_name", "code"]
     _order = "complete_name"
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -129,6 +130,19 @@ class HuataiOrgUnit(models.Model):
                 unit.complete_name = f"{unit.parent_id.complete_name} / {unit.name}"
             else:
                 unit.complete_name = unit.name
+
+    @api.depends_context("lang")
+    @api.depends("name", "parent_id.name", "parent_id.parent_id.name")
+    def _compute_display_name(self):
+        # the path below company HQ, in the user's language (complete_name is
+        # stored once, for search and order)
+        for unit in self:
+            names = []
+            node = unit
+            while node and (node.kind != "company" or node == unit):
+                names.append(node.name or "")
+                node = node.parent_id
+            unit.display_name = " / ".join(reversed(names))
 
     @api.depends("kind", "parent_id.branch_id")
     def _compute_branch_id(self):

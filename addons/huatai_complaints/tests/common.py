@@ -1,0 +1,121 @@
+import base64
+
+from odoo.tests import TransactionCase, new_test_user
+
+GROUPS = "huatai_complaints.group_complaint_%s"
+
+
+class ComplaintCase(TransactionCase):
+    """An org tree with a user per role, shared by the complaint tests.
+
+    HQ ─┬─ Retail Client Service HQ, Customer Service Center, Compliance, ...
+        ├─ Jiangsu branch ─┬─ Nanjing Gulou sales department
+        │                  └─ Suzhou sales department
+        └─ Zhejiang branch ─── Hangzhou sales department
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                no_reset_password=True,
+                tracking_disable=True,
+            )
+        )
+        ref = cls.env.ref
+        cls.Unit = cls.env["huatai.org.unit"]
+        cls.Complaint = cls.env["huatai.complaint"]
+        cls.hq = ref("huatai_complaints.unit_company")
+        cls.retail_hq = ref("huatai_complaints.unit_retail_service_hq")
+        cls.csc = ref("huatai_complaints.unit_customer_service_center")
+        cls.compliance_unit = ref("huatai_complaints.unit_compliance")
+        cls.jiangsu = cls.Unit.create(
+            {"name": "江苏分公司", "code": "T-JS", "kind": "branch", "parent_id": cls.hq.id}
+        )
+        cls.zhejiang = cls.Unit.create(
+            {"name": "浙江分公司", "code": "T-ZJ", "kind": "branch", "parent_id": cls.hq.id}
+        )
+        cls.nanjing = cls.Unit.create(
+            {
+                "name": "南京鼓楼营业部",
+                "code": "T-JS-NJ",
+                "kind": "sales_department",
+                "parent_id": cls.jiangsu.id,
+            }
+        )
+        cls.suzhou = cls.Unit.create(
+            {
+                "name": "苏州营业部",
+                "code": "T-JS-SZ",
+                "kind": "sales_department",
+                "parent_id": cls.jiangsu.id,
+            }
+        )
+        cls.hangzhou = cls.Unit.create(
+            {
+                "name": "杭州营业部",
+                "code": "T-ZJ-HZ",
+                "kind": "sales_department",
+                "parent_id": cls.zhejiang.id,
+            }
+        )
+        cls.staff_nanjing = cls._user("t_staff_nj", "user", cls.nanjing)
+        cls.staff_suzhou = cls._user("t_staff_sz", "user", cls.suzhou)
+        cls.staff_hangzhou = cls._user("t_staff_hz", "user", cls.hangzhou)
+        cls.head_jiangsu = cls._user("t_head_js", "manager", cls.jiangsu)
+        cls.hq_user = cls._user("t_hq", "hq", cls.retail_hq)
+        cls.compliance_user = cls._user("t_compliance", "compliance", cls.compliance_unit)
+        cls.admin_user = cls._user("t_cadmin", "admin", cls.hq)
+        cls.jiangsu.manager_id = cls.head_jiangsu
+        cls.category_service = ref("huatai_complaints.category_service")
+        cls.category_system = ref("huatai_complaints.category_system")
+        cls.category_whistleblowing = ref("huatai_complaints.category_whistleblowing")
+        cls.stage = {
+            stage.state: stage
+            for stage in cls.env["huatai.complaint.stage"].search([], order="sequence desc")
+        }
+
+    @classmethod
+    def _user(cls, login, role, unit):
+        user = new_test_user(
+            cls.env,
+            login=login,
+            groups=f"base.group_user,{GROUPS % role}",
+            name=login,
+        )
+        user.huatai_unit_ids = unit
+        return user
+
+    @classmethod
+    def _complaint_vals(cls, unit, **values):
+        vals = {
+            "channel": "email",
+            "category_id": cls.category_service.id,
+            "complainant_name": "张三",
+            "complainant_phone": "13800000000",
+            "description": "营业部员工态度恶劣",
+            "accepting_unit_id": unit.id,
+        }
+        vals.update(values)
+        return vals
+
+    @classmethod
+    def _make(cls, unit, **values):
+        return cls.Complaint.create(cls._complaint_vals(unit, **values))
+
+    @staticmethod
+    def _attach(complaint, name="recording.mp3", mimetype="audio/mpeg"):
+        return complaint.env["ir.attachment"].create(
+            {
+                "name": name,
+                "res_model": complaint._name,
+                "res_id": complaint.id,
+                "mimetype": mimetype,
+                "datas": base64.b64encode(b"ID3 fake audio frame"),
+            }
+        )
