@@ -217,8 +217,11 @@ class HuataiComplaint(models.Model):
                 continue
             partner = complaint.partner_id
             if partner.email_normalized and not complaint.is_confidential:
-                # a public message: the client finds it in the portal too
-                complaint.sudo().message_post_with_source(
+                # a public message: the client finds it in the portal too;
+                # queued, so that intake never waits for the mail server
+                complaint.sudo().with_context(
+                    mail_notify_force_send=False
+                ).message_post_with_source(
                     template,
                     message_type="comment",
                     subtype_xmlid="mail.mt_comment",
@@ -446,10 +449,10 @@ class HuataiComplaint(models.Model):
                 "complainant_name", 100, True, self.env._("Your name")
             ),
             "complainant_phone": text(
-                "complainant_phone", 30, label=self.env._("Phone")
+                "complainant_phone", 30, label=self.env._("Phone number")
             ),
             "complainant_email": text(
-                "complainant_email", 120, label=self.env._("Email")
+                "complainant_email", 120, label=self.env._("Email address")
             ),
             "client_account": text(
                 "client_account", 40, label=self.env._("Client account number")

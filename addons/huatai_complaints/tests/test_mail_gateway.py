@@ -108,7 +108,8 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         self.assertEqual(len(ack), 1)
         self.assertIn(partner, ack.recipient_ids)
         self.assertIn(complaint.name, ack.body_html)
-        self.assertIn(self.unit_csc.name, ack.body_html)
+        lang = complaint.complainant_lang or "en_US"
+        self.assertIn(self.unit_csc.with_context(lang=lang).name, ack.body_html)
 
     def test_known_sender_matched_to_contact(self):
         partner = self.env["res.partner"].create(
