@@ -9,7 +9,6 @@ from . import ir_attachment
 from . import mail_thread
 from . import mail_activity
 from . import huatai_complaint_intake
-from . import huatai_complaint_followup
 from . import huatai_complaint_web_submission
 from . import huatai_complaint_callback
 from . import huatai_callback_spot_check

@@ -12,7 +12,6 @@ class SurveyUserInput(models.Model):
 
     complaint_id = fields.Many2one(
         "huatai.complaint",
-        string="Complaint",
         index="btree_not_null",
         ondelete="set null",
         readonly=True,

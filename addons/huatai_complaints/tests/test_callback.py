@@ -43,7 +43,7 @@ class TestComplaintCallback(ComplaintIntakeMixin, TransactionCase):
         form = Form(
             self.env[action["res_model"]]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         for key, value in values.items():
             setattr(form, key, value)

@@ -82,7 +82,10 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
     # ------------------------------------------------------------------
     def test_utf8_mail_registers_complaint(self):
         subject = "投诉：营业部客户经理推销高风险产品"
-        body = "您好：\n客户经理王某多次向我推荐高风险私募产品，未做风险测评。\n请尽快处理。"
+        body = (
+            "您好：\n客户经理王某多次向我推荐高风险私募产品，未做风险测评。\n"
+            "请尽快处理。"
+        )
         with self.mock_mail_gateway():
             complaint = self._process(
                 self._raw(encoded_word(subject, "utf-8"), body.encode("utf-8"))
@@ -144,9 +147,8 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         ]
         for label, codec, text in cases:
             with self.subTest(label=label, codec=codec):
-                subject_word = "=?{}?B?{}?=".format(
-                    label, base64.b64encode(text.encode(codec)).decode()
-                )
+                encoded = base64.b64encode(text.encode(codec)).decode()
+                subject_word = f"=?{label}?B?{encoded}?="
                 body = f"{text}\n联系电话：13900001111".encode(codec)
                 complaint = self._process(self._raw(subject_word, body, charset=label))
                 self.assertEqual(len(complaint), 1)
@@ -194,6 +196,7 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
         name_2231 = "交易记录.pdf"
         name_2047 = "截图.jpg"
+        word_2047 = encoded_word(name_2047, "gb2312")
         parts = [
             "Content-Type: text/plain; charset=utf-8\r\n"
             "Content-Transfer-Encoding: base64\r\n\r\n"
@@ -204,9 +207,9 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             f"Content-Disposition: attachment; filename*=UTF-8''{quote(name_2231)}\r\n"
             "\r\n" + b64_lines(pdf),
             # RFC 2047 in a quoted parameter, GB2312 (Outlook, Foxmail)
-            f'Content-Type: image/jpeg; name="{encoded_word(name_2047, "gb2312")}"\r\n'
+            f'Content-Type: image/jpeg; name="{word_2047}"\r\n'
             "Content-Transfer-Encoding: base64\r\n"
-            f'Content-Disposition: attachment; filename="{encoded_word(name_2047, "gb2312")}"\r\n'
+            f'Content-Disposition: attachment; filename="{word_2047}"\r\n'
             "\r\n" + b64_lines(jpeg),
         ]
         complaint = self._process(self._multipart(parts))
@@ -297,7 +300,10 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         reply = self._raw(
             f"Re: {complaint.name}",
             "补充：委托编号 2026030100123。".encode(),
-            extra=f"In-Reply-To: {ack.message_id}\r\nReferences: {first_id} {ack.message_id}\r\n",
+            extra=(
+                f"In-Reply-To: {ack.message_id}\r\n"
+                f"References: {first_id} {ack.message_id}\r\n"
+            ),
         )
         new = self._process(reply)
         self.assertFalse(new, "a reply must not open another complaint")
@@ -344,7 +350,8 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             "Subject: Undelivered Mail Returned to Sender\r\n"
             f"Message-ID: {self._msg_id()}\r\n"
             "MIME-Version: 1.0\r\n"
-            'Content-Type: multipart/report; report-type=delivery-status; boundary="B1"\r\n'
+            "Content-Type: multipart/report; report-type=delivery-status;"
+            ' boundary="B1"\r\n'
             "\r\n--B1\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
             "This is the mail system. Your message could not be delivered.\r\n"
             "--B1\r\nContent-Type: message/delivery-status\r\n\r\n"
@@ -362,7 +369,8 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             # the closing boundary never comes
             "unterminated": (
                 "From: client@example.cn\r\nTo: complaints@test.mycompany.com\r\n"
-                f"Subject: Broken\r\nMessage-ID: {self._msg_id()}\r\nMIME-Version: 1.0\r\n"
+                f"Subject: Broken\r\nMessage-ID: {self._msg_id()}\r\n"
+                "MIME-Version: 1.0\r\n"
                 'Content-Type: multipart/mixed; boundary="XYZ"\r\n\r\n'
                 "--XYZ\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
                 "Text before the cut.\r\n--XYZ\r\nContent-Type: application/pdf\r\n"
@@ -381,7 +389,7 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
                 f"Subject: Bad base64\r\nMessage-ID: {self._msg_id()}\r\n"
                 "Content-Type: text/plain; charset=utf-8\r\n"
                 "Content-Transfer-Encoding: base64\r\n\r\n"
-                + base64.b64encode("Text before the cut.".encode()).decode()[:-3]
+                + base64.b64encode(b"Text before the cut.").decode()[:-3]
                 + "!!\r\n"
             ),
             # multipart without boundary parameter
