@@ -251,15 +251,15 @@ class HuataiComplaint(models.Model):
         """The complainant follows the public discussion of their complaint
         (replies, portal messages), never internal notes."""
         comment = self.env.ref("mail.mt_comment")
-        for complaint in self:
-            partner = complaint.partner_id
-            if (
-                partner
-                and partner.email
-                and not complaint.is_confidential
-                and partner not in complaint.sudo().message_partner_ids
-            ):
-                complaint.sudo().message_subscribe(
+        todo = self.sudo().filtered(
+            lambda c: c.partner_id.email and not c.is_confidential
+        )
+        for partner, complaints in todo.grouped("partner_id").items():
+            complaints = complaints.filtered(
+                lambda c, p=partner: p not in c.message_partner_ids
+            )
+            if complaints:
+                complaints.message_subscribe(
                     partner_ids=partner.ids, subtype_ids=comment.ids
                 )
 

@@ -445,3 +445,31 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         self.assertEqual(len(ack), 1)
         self.assertIn("我们已收到您的投诉", ack.subject)
         self.assertIn("客户服务中心", ack.body_html)
+
+    def test_whistleblower_acknowledged_without_contact(self):
+        compliance = self.env.ref("huatai_complaints.unit_compliance")
+        partners_before = self.env["res.partner"].search_count([])
+        with self.mock_mail_gateway():
+            complaint = self.Complaint.create(
+                {
+                    "channel": "email",
+                    "category_id": self.category_whistle.id,
+                    "accepting_unit_id": compliance.id,
+                    "complainant_name": "Anonymous",
+                    "complainant_email": "reporter@example.cn",
+                    "description": "A broker trades on clients' accounts.",
+                }
+            )
+        self.assertFalse(complaint.partner_id)
+        self.assertEqual(self.env["res.partner"].search_count([]), partners_before)
+        ack = self._new_mails.filtered(lambda m: complaint.name in (m.subject or ""))
+        self.assertEqual(len(ack), 1)
+        self.assertEqual(ack.email_to, "reporter@example.cn")
+        self.assertFalse(ack.recipient_ids)
+        # nobody outside Compliance follows the report
+        self.assertFalse(
+            complaint.message_partner_ids
+            - self.env.ref(
+                "huatai_complaints.group_complaint_compliance"
+            ).users.partner_id
+        )
