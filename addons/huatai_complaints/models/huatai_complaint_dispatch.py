@@ -16,10 +16,8 @@ class HuataiComplaintDispatch(models.Model):
         "huatai.complaint", required=True, ondelete="cascade", index=True
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
-    from_unit_id = fields.Many2one("huatai.org.unit", string="From Unit", readonly=True)
-    to_unit_id = fields.Many2one(
-        "huatai.org.unit", string="To Unit", required=True, readonly=True
-    )
+    from_unit_id = fields.Many2one("huatai.org.unit", readonly=True)
+    to_unit_id = fields.Many2one("huatai.org.unit", required=True, readonly=True)
     from_user_id = fields.Many2one("res.users", string="Previous Owner", readonly=True)
     to_user_id = fields.Many2one("res.users", string="New Owner", readonly=True)
     user_id = fields.Many2one(

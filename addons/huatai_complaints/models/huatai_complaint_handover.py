@@ -15,12 +15,17 @@ class HuataiComplaintHandover(models.Model):
 
     name = fields.Char(string="Reference", required=True, readonly=True)
     date = fields.Datetime(
-        string="Handed Over On", required=True, default=fields.Datetime.now, readonly=True
+        string="Handed Over On",
+        required=True,
+        default=fields.Datetime.now,
+        readonly=True,
     )
     registered_by_id = fields.Many2one(
-        "res.users", string="Registered By", required=True, readonly=True, index=True
+        "res.users", required=True, readonly=True, index=True
     )
-    unit_id = fields.Many2one("huatai.org.unit", string="Registering Unit", readonly=True)
+    unit_id = fields.Many2one(
+        "huatai.org.unit", string="Registering Unit", readonly=True
+    )
     handed_to_unit_id = fields.Many2one(
         "huatai.org.unit",
         string="Handed To",

@@ -61,7 +61,6 @@ class HuataiOrgUnit(models.Model):
     )
     manager_id = fields.Many2one(
         "res.users",
-        string="Manager",
         domain="[('share', '=', False)]",
         tracking=True,
     )

@@ -29,7 +29,6 @@ class HuataiWhistleblowingWizard(models.TransientModel):
     )
     accepting_unit_id = fields.Many2one(
         "huatai.org.unit",
-        string="Accepting Unit",
         required=True,
         default=lambda self: self.env.user.huatai_unit_ids[:1],
     )
