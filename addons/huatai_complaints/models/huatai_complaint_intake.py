@@ -208,20 +208,23 @@ class HuataiComplaint(models.Model):
     # Computes
     # ------------------------------------------------------------------
     @api.depends("partner_id.lang")
-    @api.depends_context("lang")
     def _compute_complainant_lang(self):
+        """The client's own language when they chose one, else the firm's
+        working language (zh_CN); only installed languages are used."""
+        Lang = self.env["res.lang"]
         preferred = (
             self.env["ir.config_parameter"]
             .sudo()
             .get_param(PARAM % "complainant_lang", "zh_CN")
         )
-        preferred = self.env["res.lang"]._get_code(preferred) if preferred else False
+        preferred = Lang._get_code(preferred) if preferred else False
         for complaint in self:
-            partner_lang = complaint.partner_id.lang
-            if partner_lang and partner_lang != "en_US":
-                complaint.complainant_lang = partner_lang
+            lang = complaint.partner_id.lang
+            lang = Lang._get_code(lang) if lang else False
+            if lang and lang != "en_US":
+                complaint.complainant_lang = lang
             else:
-                complaint.complainant_lang = preferred or partner_lang or False
+                complaint.complainant_lang = preferred or lang or False
 
     # ------------------------------------------------------------------
     # CRUD
@@ -264,48 +267,69 @@ class HuataiComplaint(models.Model):
                 )
 
     def _send_acknowledgement(self):
-        """Acknowledge receipt to every complainant with an email address."""
+        """Acknowledge receipt to every complainant with an email address.
+
+        A failure to build the mail never loses the complaint: it is logged
+        and noted on the complaint for the staff to acknowledge by hand.
+        """
         template = self.env.ref(
             "huatai_complaints.mail_template_complaint_acknowledgement",
             raise_if_not_found=False,
         )
         if not template:
             return
-        author = self.env.company.partner_id
         for complaint in self:
             email = email_normalize(complaint.complainant_email or "")
             if not email or complaint.is_closed:
                 continue
-            partner = complaint.partner_id
-            if partner.email_normalized and not complaint.is_confidential:
-                # a public message: the client finds it in the portal too;
-                # queued, so that intake never waits for the mail server
-                complaint.sudo().with_context(
-                    mail_notify_force_send=False
-                ).message_post_with_source(
-                    template,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                    author_id=author.id,
-                    email_layout_xmlid="mail.mail_notification_light",
-                )
-            else:
-                # no contact may be created (e.g. whistleblowers): plain mail
-                template.sudo().send_mail(
-                    complaint.id,
-                    email_layout_xmlid="mail.mail_notification_light",
-                    email_values={
-                        "email_to": complaint.complainant_email,
-                        "recipient_ids": [Command.clear()],
-                        "author_id": author.id,
-                    },
+            try:
+                with self.env.cr.savepoint():
+                    complaint._send_acknowledgement_mail(template, email)
+            except Exception as error:  # noqa: BLE001 - the complaint comes first
+                _logger.exception(
+                    "Complaint %s: acknowledgement not sent", complaint.name
                 )
                 complaint.sudo().message_post(
                     body=self.env._(
-                        "Acknowledgement of receipt sent to %(email)s.", email=email
+                        "The acknowledgement of receipt could not be sent "
+                        "(%(error)s): acknowledge the complaint by hand.",
+                        error=error,
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
+
+    def _send_acknowledgement_mail(self, template, email):
+        self.ensure_one()
+        author = self.env.company.partner_id
+        if self.partner_id.email_normalized and not self.is_confidential:
+            # a public message: the client finds it in the portal too;
+            # queued, so that intake never waits for the mail server
+            self.sudo().with_context(
+                mail_notify_force_send=False
+            ).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                author_id=author.id,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            return
+        # no contact may be created (e.g. whistleblowers): plain mail
+        template.sudo().send_mail(
+            self.id,
+            email_layout_xmlid="mail.mail_notification_light",
+            email_values={
+                "email_to": self.complainant_email,
+                "recipient_ids": [Command.clear()],
+                "author_id": author.id,
+            },
+        )
+        self.sudo().message_post(
+            body=self.env._(
+                "Acknowledgement of receipt sent to %(email)s.", email=email
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     # ------------------------------------------------------------------
     # Files

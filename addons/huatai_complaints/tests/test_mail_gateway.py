@@ -1,8 +1,10 @@
 """Complaints received by email: real RFC 822 messages through the gateway."""
 
 import base64
+from unittest.mock import patch
 from urllib.parse import quote
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -473,3 +475,34 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
                 "huatai_complaints.group_complaint_compliance"
             ).users.partner_id
         )
+
+    def test_failed_acknowledgement_keeps_the_complaint(self):
+        def broken(complaint, template, email):
+            raise UserError("mail server configuration missing")
+
+        Complaint = self.registry["huatai.complaint"]
+        with (
+            patch.object(Complaint, "_send_acknowledgement_mail", broken),
+            mute_logger("odoo.addons.huatai_complaints.models.huatai_complaint_intake"),
+        ):
+            complaint = self._process(self._raw("Still registered", b"Please help."))
+        self.assertEqual(len(complaint), 1)
+        self.assertTrue(
+            complaint.message_ids.filtered(
+                lambda m: "could not be sent" in (m.body or "")
+            )
+        )
+        # the client's mail itself is kept
+        self.assertTrue(
+            complaint.message_ids.filtered(lambda m: m.message_type == "email")
+        )
+
+    def test_complainant_lang_only_installed_languages(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Client", "email": "lang.client@example.cn", "lang": "en_US"}
+        )
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.complainant_lang", "xx_XX"
+        )
+        complaint = self._create_complaint(partner_id=partner.id)
+        self.assertEqual(complaint.complainant_lang, "en_US")
