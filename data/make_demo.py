@@ -93,6 +93,13 @@ def attr(value):
     return quoteattr(value)
 
 
+OPINIONS = [
+    "同意营业部处理方案，补偿金额须经分公司审批并留存依据。",
+    "经审查未发现违规行为，请按规定向客户做好解释。",
+    "涉及员工执业行为，请同步提交整改报告。",
+]
+
+
 def main():
     rnd = random.Random(20261127)
     out = [
@@ -220,7 +227,8 @@ def main():
         )
         w(f'        <field name="description">{escape(fact)}</field>')
         w(f'        <field name="demand">{escape(demand)}</field>')
-        if "赔偿" in demand or "退还" in demand:
+        needs_compliance = "赔偿" in demand or "退还" in demand
+        if needs_compliance:
             w(
                 f'        <field name="compensation_amount">{rnd.choice([2000, 5000, 12000, 50000])}</field>'
             )
@@ -246,6 +254,22 @@ def main():
             w('        <field name="complainant_count">8</field>')
         if n % 7 == 0:
             w('        <field name="is_difficult" eval="True" />')
+        needs_compliance = needs_compliance or n % 4 == 0 or n % 11 == 0 or n % 7 == 0
+        if needs_compliance and stage in ("replied", "callback", "closed", "rejected"):
+            # serious complaints are replied to, closed or rejected only after
+            # the opinion of Compliance
+            opinion = escape(OPINIONS[n % len(OPINIONS)])
+            w(f'        <field name="compliance_opinion">{opinion}</field>')
+            w(
+                '        <field name="compliance_opinion_user_id" '
+                'ref="demo_user_compliance" />'
+            )
+            opinion_days = max(days_ago - 8, 0)
+            w(
+                '        <field name="compliance_opinion_date" '
+                f'eval="(DateTime.today() - relativedelta(days={opinion_days}))'
+                ".strftime('%Y-%m-%d %H:%M:%S')\" />"
+            )
         if stage in ("replied", "callback", "closed"):
             w(
                 f'        <field name="reply_text">&lt;p&gt;{escape(rnd.choice(REPLIES))}&lt;/p&gt;</field>'

@@ -43,11 +43,14 @@ LINT_PATHS = ["addons", "tests", "bench", "scripts", "conftest.py"]
 # Logins of the demo database (created by the demo data of huatai_complaints).
 DEMO_LOGINS = [
     ("admin", "admin", "administrator"),
-    ("staff", "demo", "complaint staff of a sales department"),
-    ("head", "demo", "unit head (manager of a unit and its subtree)"),
+    ("staff", "demo", "complaint staff of 南京鼓楼营业部 (a sales department)"),
+    ("staff_hz", "demo", "complaint staff of 杭州庆春路营业部"),
+    ("head", "demo", "unit head of 江苏分公司 (a branch and its subtree)"),
     ("hq", "demo", "Retail Client Service HQ (process owner)"),
+    ("csc", "demo", "Customer Service Center (hotline, web, email, callbacks)"),
     ("compliance", "demo", "Compliance & Risk Management (sees whistleblowing)"),
     ("cadmin", "demo", "complaint configuration administrator"),
+    ("client", "demo", "a complainant with portal access (/my/complaints)"),
 ]
 
 PG_USER = "odoo"  # role created in the throwaway cluster (Odoo refuses `postgres`)

@@ -4,6 +4,9 @@ from . import test_access
 from . import test_workflow
 from . import test_jsonrpc
 from . import test_ui
+from . import test_deadlines
+from . import test_routing
+from . import test_compliance_gate
 from . import test_callback
 from . import test_mail_gateway
 from . import test_portal

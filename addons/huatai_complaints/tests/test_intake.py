@@ -35,6 +35,23 @@ class TestIntake(ComplaintCase):
         complaint = self._make(self.nanjing, complainant_email="wang.wu@example.com")
         self.assertEqual(complaint.partner_id, partner)
 
+    def test_batch_intake_creates_one_contact_per_complainant(self):
+        complaints = self.Complaint.create(
+            [
+                self._complaint_vals(self.nanjing, complainant_email="a@example.com"),
+                self._complaint_vals(self.nanjing, complainant_email="A@Example.com"),
+                self._complaint_vals(self.nanjing, complainant_email="b@example.com"),
+                self._complaint_vals(self.nanjing, complainant_name="赵六"),
+                self._complaint_vals(self.nanjing, complainant_name="钱七"),
+            ]
+        )
+        partners = complaints.partner_id
+        self.assertEqual(len(partners), 4)
+        self.assertEqual(complaints[0].partner_id, complaints[1].partner_id)
+        self.assertEqual(complaints[2].partner_id.email, "b@example.com")
+        self.assertEqual(complaints[3].partner_id.name, "赵六")
+        self.assertEqual(complaints[4].partner_id.name, "钱七")
+
     def test_whistleblower_gets_no_contact(self):
         complaint = self._make(
             self.hq,

@@ -1,0 +1,1124 @@
+"""What the firm's rules add to a complaint's life (SPEC §6-§8):
+
+- deadlines: the policy that applies, the working-day clocks (accept, reply,
+  callback), paused clocks, the regulator's cap, the deadline state and the
+  scheduled job that alerts owners and managers;
+- routing: the ordered rules of huatai.complaint.routing.rule;
+- escalation and the compliance gate: serious complaints need the opinion of
+  Compliance before they are replied to, closed or rejected; Retail Client
+  Service HQ is informed of each, the Institutional Client Service HQ
+  coordinates the media-related ones.
+"""
+
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .huatai_complaint import COMPLIANCE_GROUP
+from .huatai_deadline_policy import DEFAULT_DAYS
+from .huatai_workday import china_date, china_today
+
+_logger = logging.getLogger(__name__)
+
+DUE_SOON_PARAM = "huatai_complaints.due_soon_days"
+DEFAULT_DUE_SOON_DAYS = 2
+DEADLINE_STATES = [
+    ("on_track", "On Track"),
+    ("due_soon", "Due Soon"),
+    ("overdue", "Overdue"),
+]
+CLOCKS = [
+    ("accept", "Decision to Accept"),
+    ("reply", "Final Reply"),
+    ("callback", "Callback"),
+]
+SEVERITY_FLAGS = (
+    "is_major",
+    "is_group",
+    "is_difficult",
+    "is_media",
+    "is_judicial",
+    "is_compensation",
+)
+# what can make a complaint need Compliance
+ESCALATION_TRIGGERS = {
+    *SEVERITY_FLAGS,
+    "compliance_review_requested",
+    "complainant_count",
+    "compensation_amount",
+}
+# stages a complaint needing Compliance reaches only after its opinion
+GATED_STATES = ("replied", "callback", "closed", "rejected")
+OPINION_FIELDS = {
+    "compliance_opinion",
+    "compliance_opinion_user_id",
+    "compliance_opinion_date",
+}
+RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
+COMPLIANCE_UNIT_XMLID = "huatai_complaints.unit_compliance"
+INSTITUTIONAL_HQ_XMLID = "huatai_complaints.unit_institutional_service_hq"
+DEADLINE_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_complaint_deadline"
+OPINION_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_compliance_opinion"
+MEDIA_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_media_coordination"
+STATE_BATCH = 5000
+ALERT_BATCH = 500
+
+
+class HuataiComplaint(models.Model):
+    _inherit = "huatai.complaint"
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
+    # deadlines (the contract's accept/reply/callback deadlines and
+    # deadline_state become computed here)
+    deadline_policy_override_id = fields.Many2one(
+        "huatai.deadline.policy",
+        string="Forced Deadline Policy",
+        tracking=True,
+        copy=False,
+        help="Set by a routing rule or by hand: replaces the policy that the "
+        "complaint's channel, type and severity would select.",
+    )
+    deadline_policy_id = fields.Many2one(
+        "huatai.deadline.policy",
+        compute="_compute_deadline_policy_id",
+        store=True,
+        tracking=True,
+    )
+    deadline_explanation = fields.Text(
+        string="Why These Deadlines", compute="_compute_deadline_explanation"
+    )
+    accept_deadline = fields.Date(
+        string="Acceptance Deadline",
+        compute="_compute_accept_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        copy=False,
+    )
+    reply_deadline = fields.Date(
+        compute="_compute_reply_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    callback_deadline = fields.Date(
+        compute="_compute_callback_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        copy=False,
+    )
+    deadline_fallback_years = fields.Char(
+        string="Years Without Holiday Schedule",
+        compute="_compute_deadline_fallback_years",
+        store=True,
+        help="The deadlines reach into these years, for which no official "
+        "holiday schedule is in force yet: they count Monday to Friday there.",
+    )
+    clock_paused_since = fields.Date(
+        string="Reply Clock Paused Since", readonly=True, copy=False
+    )
+    paused_days = fields.Integer(
+        string="Working Days Paused",
+        readonly=True,
+        copy=False,
+        help="Working days spent in stages that pause the reply clock: the "
+        "final reply deadline moves by as many working days.",
+    )
+    next_deadline = fields.Date(
+        compute="_compute_deadline_state",
+        store=True,
+        index="btree_not_null",
+        help="The earliest deadline of the clocks still running.",
+    )
+    deadline_clock = fields.Selection(
+        CLOCKS,
+        string="Next Deadline For",
+        compute="_compute_deadline_state",
+        store=True,
+    )
+    deadline_state = fields.Selection(
+        DEADLINE_STATES,
+        compute="_compute_deadline_state",
+        store=True,
+        index=True,
+        copy=False,
+    )
+    # technical: which alerts the deadline job already sent ("clock:date")
+    alert_due_soon_key = fields.Char(copy=False, readonly=True)
+    alert_overdue_key = fields.Char(copy=False, readonly=True)
+    can_edit_deadlines = fields.Boolean(compute="_compute_can_edit_deadlines")
+    # routing
+    routing_rule_id = fields.Many2one(
+        "huatai.complaint.routing.rule",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        ondelete="set null",
+        help="The rule that routed the complaint (empty: no rule matched, the "
+        "accepting unit handles it).",
+    )
+    # escalation and the compliance gate
+    compliance_review_requested = fields.Boolean(
+        tracking=True,
+        copy=False,
+        help="Ask for the opinion of Compliance even though no severity flag "
+        "requires it (set by hand or by a routing rule).",
+    )
+    compliance_required = fields.Boolean(
+        string="Compliance Opinion Required",
+        compute="_compute_compliance_required",
+        store=True,
+        index=True,
+    )
+    compliance_opinion = fields.Text(tracking=True, copy=False, readonly=True)
+    compliance_opinion_user_id = fields.Many2one(
+        "res.users", string="Opinion Given By", copy=False, readonly=True
+    )
+    compliance_opinion_date = fields.Datetime(
+        string="Opinion Given On", copy=False, readonly=True
+    )
+    # technical: escalation notices already sent
+    escalation_notified = fields.Boolean(copy=False, readonly=True)
+    media_escalated = fields.Boolean(copy=False, readonly=True)
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains(
+        "accept_deadline",
+        "reply_deadline",
+        "callback_deadline",
+        "received_date",
+        "regulator_deadline",
+    )
+    def _check_deadlines(self):
+        labels = {
+            fname: self._fields[fname]._description_string(self.env)
+            for fname in ("accept_deadline", "reply_deadline", "callback_deadline")
+        }
+        for complaint in self:
+            received = complaint.received_date
+            earliest = min(china_date(received), received.date())
+            for fname, label in labels.items():
+                deadline = complaint[fname]
+                if deadline and deadline < earliest:
+                    raise ValidationError(
+                        self.env._(
+                            "%(ref)s: the %(deadline)s (%(date)s) cannot be before "
+                            "the date the complaint was received (%(received)s).",
+                            ref=complaint.name,
+                            deadline=label,
+                            date=deadline,
+                            received=china_date(received),
+                        )
+                    )
+            if (
+                complaint.channel == "regulator"
+                and complaint.regulator_deadline
+                and complaint.reply_deadline
+                and complaint.reply_deadline > complaint.regulator_deadline
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(ref)s: the reply deadline (%(date)s) cannot be later "
+                        "than the regulator's deadline (%(regulator)s).",
+                        ref=complaint.name,
+                        date=complaint.reply_deadline,
+                        regulator=complaint.regulator_deadline,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends(
+        "deadline_policy_override_id",
+        "channel",
+        "category_id",
+        "is_major",
+        "is_group",
+        "is_difficult",
+        "is_media",
+        "is_judicial",
+        "is_compensation",
+    )
+    def _compute_deadline_policy_id(self):
+        policies = self.env["huatai.deadline.policy"].sudo().search([])
+        for complaint in self:
+            if complaint.deadline_policy_override_id:
+                complaint.deadline_policy_id = complaint.deadline_policy_override_id
+            else:
+                complaint.deadline_policy_id = policies._select_for(complaint)[0]
+
+    @api.depends("received_date", "deadline_policy_id")
+    def _compute_accept_deadline(self):
+        calendar = self._workday_calendar()
+        for complaint in self:
+            received = china_date(complaint.received_date)
+            days = complaint._policy_days("accept_days")
+            complaint.accept_deadline = received and calendar.add(received, days)
+
+    @api.depends(
+        "received_date",
+        "deadline_policy_id",
+        "paused_days",
+        "channel",
+        "regulator_deadline",
+    )
+    def _compute_reply_deadline(self):
+        calendar = self._workday_calendar()
+        for complaint in self:
+            received = china_date(complaint.received_date)
+            if not received:
+                complaint.reply_deadline = False
+                continue
+            days = complaint._policy_days("reply_days") + complaint.paused_days
+            deadline = calendar.add(received, days)
+            cap = complaint._regulator_cap()
+            complaint.reply_deadline = min(deadline, cap) if cap else deadline
+
+    @api.depends("replied_date", "deadline_policy_id")
+    def _compute_callback_deadline(self):
+        calendar = self._workday_calendar()
+        for complaint in self:
+            replied = china_date(complaint.replied_date)
+            days = complaint._policy_days("callback_days")
+            complaint.callback_deadline = replied and calendar.add(replied, days)
+
+    @api.depends(
+        "received_date", "accept_deadline", "reply_deadline", "callback_deadline"
+    )
+    def _compute_deadline_fallback_years(self):
+        calendar = self._workday_calendar()
+        for complaint in self:
+            received = china_date(complaint.received_date)
+            deadlines = [
+                d
+                for d in (
+                    complaint.accept_deadline,
+                    complaint.reply_deadline,
+                    complaint.callback_deadline,
+                )
+                if d
+            ]
+            if not received or not deadlines:
+                complaint.deadline_fallback_years = False
+                continue
+            years = calendar.unscheduled_years(
+                min(received, *deadlines), max(deadlines)
+            )
+            complaint.deadline_fallback_years = ", ".join(map(str, years)) or False
+
+    @api.depends(
+        "accept_deadline",
+        "reply_deadline",
+        "callback_deadline",
+        "accepted_date",
+        "replied_date",
+        "is_closed",
+        "stage_state",
+        "clock_paused_since",
+    )
+    def _compute_deadline_state(self):
+        today = china_today()
+        soon = self._due_soon_limit(today)
+        for complaint in self:
+            clocks = complaint._running_clocks()
+            if not clocks:
+                complaint.next_deadline = False
+                complaint.deadline_clock = False
+                complaint.deadline_state = False if complaint.is_closed else "on_track"
+                continue
+            clock, deadline = min(clocks, key=lambda item: item[1])
+            complaint.next_deadline = deadline
+            complaint.deadline_clock = clock
+            if deadline < today:
+                complaint.deadline_state = "overdue"
+            elif deadline <= soon:
+                complaint.deadline_state = "due_soon"
+            else:
+                complaint.deadline_state = "on_track"
+
+    @api.depends_context("lang")
+    @api.depends(
+        "deadline_policy_id",
+        "deadline_policy_override_id",
+        "reply_deadline",
+        "regulator_deadline",
+        "paused_days",
+        "clock_paused_since",
+    )
+    def _compute_deadline_explanation(self):
+        policies = self.env["huatai.deadline.policy"].sudo().search([])
+        for complaint in self:
+            complaint.deadline_explanation = "\n".join(
+                complaint._deadline_explanation_lines(policies)
+            )
+
+    def _compute_can_edit_deadlines(self):
+        allowed = self.env.user.has_group("huatai_complaints.group_complaint_manager")
+        for complaint in self:
+            complaint.can_edit_deadlines = allowed
+
+    @api.depends("compliance_review_requested", *SEVERITY_FLAGS)
+    def _compute_compliance_required(self):
+        for complaint in self:
+            complaint.compliance_required = (
+                complaint.compliance_review_requested
+                or any(complaint[flag] for flag in SEVERITY_FLAGS)
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(OPINION_FIELDS & set(vals) for vals in vals_list):
+            self._check_compliance_user()
+        complaints = super().create(vals_list)
+        complaints._update_clock_pause()
+        if not self.env.context.get("huatai_skip_routing"):
+            complaints._apply_routing()
+        complaints._escalate()
+        return complaints
+
+    def write(self, vals):
+        if OPINION_FIELDS & set(vals):
+            self._check_compliance_user()
+        res = super().write(vals)
+        if "stage_id" in vals or "deadline_policy_override_id" in vals:
+            self._update_clock_pause()
+        if ESCALATION_TRIGGERS & set(vals):
+            self._escalate()
+        return res
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_route_again(self):
+        """Apply the routing rules again, as if the complaints were new."""
+        self.check_access("write")
+        open_complaints = self.filtered(lambda c: not c.is_closed)
+        open_complaints._apply_routing(reroute=True)
+        return True
+
+    def action_open_compliance_opinion_wizard(self):
+        self.ensure_one()
+        self._check_compliance_user()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Compliance Opinion"),
+            "res_model": "huatai.complaint.compliance.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_id": self.id},
+        }
+
+    def action_request_compliance_review(self):
+        """Send the complaint to the Compliance review stage."""
+        self._move_to_state("compliance")
+
+    # ------------------------------------------------------------------
+    # Deadlines
+    # ------------------------------------------------------------------
+    @api.model
+    def _workday_calendar(self):
+        return self.env["huatai.workday"].sudo()._get_calendar()
+
+    @api.model
+    def _due_soon_days(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(DUE_SOON_PARAM, str(DEFAULT_DUE_SOON_DAYS))
+        )
+        try:
+            return max(int(value), 0)
+        except ValueError:
+            return DEFAULT_DUE_SOON_DAYS
+
+    @api.model
+    def _due_soon_limit(self, today):
+        """The last date that is "due soon" seen from ``today``."""
+        days = self._due_soon_days()
+        if not days:
+            return today
+        return self._workday_calendar().add(today, days)
+
+    def _policy_days(self, fname):
+        self.ensure_one()
+        policy = self.deadline_policy_id.sudo()
+        return policy[fname] if policy else DEFAULT_DAYS[fname]
+
+    def _regulator_cap(self):
+        self.ensure_one()
+        if self.channel == "regulator" and self.regulator_deadline:
+            return self.regulator_deadline
+        return None
+
+    def _running_clocks(self):
+        """(clock, deadline) of the clocks still running."""
+        self.ensure_one()
+        if self.is_closed:
+            return []
+        clocks = []
+        if (
+            not self.accepted_date
+            and self.stage_state in (False, "new")
+            and self.accept_deadline
+        ):
+            clocks.append(("accept", self.accept_deadline))
+        if (
+            not self.replied_date
+            and not self.clock_paused_since
+            and self.reply_deadline
+        ):
+            clocks.append(("reply", self.reply_deadline))
+        if self.replied_date and self.callback_deadline:
+            clocks.append(("callback", self.callback_deadline))
+        return clocks
+
+    def _deadline_explanation_lines(self, policies):
+        self.ensure_one()
+        policy = self.deadline_policy_id.sudo()
+        lines = []
+        if self.deadline_policy_override_id:
+            lines.append(
+                self.env._(
+                    "Deadline policy %(policy)s was set on this complaint (by a "
+                    "routing rule or by hand).",
+                    policy=policy.display_name,
+                )
+            )
+        elif policy:
+            count = policies._select_for(self)[1]
+            criteria = policy._criteria_labels()
+            if criteria:
+                lines.append(
+                    self.env._(
+                        "Deadline policy %(policy)s applies: it matches %(criteria)s "
+                        "and is the most specific of the %(count)s matching "
+                        "policies.",
+                        policy=policy.display_name,
+                        criteria=", ".join(criteria),
+                        count=count,
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "Deadline policy %(policy)s applies to all complaints and "
+                        "no more specific policy matches this one.",
+                        policy=policy.display_name,
+                    )
+                )
+        else:
+            lines.append(
+                self.env._(
+                    "No deadline policy matches: the default clocks apply "
+                    "(%(accept)s, %(reply)s and %(callback)s working days).",
+                    **{k.removesuffix("_days"): v for k, v in DEFAULT_DAYS.items()},
+                )
+            )
+        if policy or not self.deadline_policy_override_id:
+            lines.append(
+                self.env._(
+                    "Clocks: decision to accept %(accept)s, final reply %(reply)s, "
+                    "callback %(callback)s working days.",
+                    accept=self._policy_days("accept_days"),
+                    reply=self._policy_days("reply_days"),
+                    callback=self._policy_days("callback_days"),
+                )
+            )
+        if self.paused_days:
+            lines.append(
+                self.env._(
+                    "The reply clock was paused for %(days)s working days: the "
+                    "reply deadline moved by as many.",
+                    days=self.paused_days,
+                )
+            )
+        if self.clock_paused_since:
+            lines.append(
+                self.env._(
+                    "The reply clock is paused since %(date)s.",
+                    date=self.clock_paused_since,
+                )
+            )
+        cap = self._regulator_cap()
+        if cap and self.reply_deadline == cap:
+            lines.append(
+                self.env._(
+                    "The reply deadline is the regulator's deadline %(date)s: it "
+                    "is never later than that.",
+                    date=cap,
+                )
+            )
+        return lines
+
+    def _update_clock_pause(self):
+        """Start or stop the reply clock's pause after a stage change."""
+        today = china_today()
+        calendar = self._workday_calendar()
+        starts = self.browse()
+        stops = defaultdict(lambda: self.browse())
+        for complaint in self:
+            pause_stages = complaint.deadline_policy_id.sudo().pause_stage_ids
+            paused = (
+                complaint.stage_id in pause_stages
+                and not complaint.replied_date
+                and not complaint.is_closed
+            )
+            if paused and not complaint.clock_paused_since:
+                starts |= complaint
+            elif not paused and complaint.clock_paused_since:
+                days = calendar.count_between(complaint.clock_paused_since, today)
+                stops[complaint.paused_days + days] |= complaint
+        if starts:
+            starts.sudo().write({"clock_paused_since": today})
+        for total, complaints in stops.items():
+            complaints.sudo().write({"clock_paused_since": False, "paused_days": total})
+
+    @api.model
+    def _recompute_open_deadlines(self, changed_from=None, policies=None):
+        """Recompute the deadlines of open complaints after their rules
+        changed: the working days from ``changed_from`` on, the clocks of
+        ``policies``, or (``policies=True``) which policy applies.
+
+        Finished complaints keep the deadlines they had.
+        """
+        domain = [("is_closed", "=", False)]
+        fnames = [
+            "accept_deadline",
+            "reply_deadline",
+            "callback_deadline",
+            "deadline_fallback_years",
+            "deadline_state",
+        ]
+        if changed_from:
+            domain += [
+                "|",
+                "|",
+                ("accept_deadline", ">=", changed_from),
+                ("reply_deadline", ">=", changed_from),
+                ("callback_deadline", ">=", changed_from),
+            ]
+        elif policies is True:
+            fnames.insert(0, "deadline_policy_id")
+        elif policies:
+            domain.append(("deadline_policy_id", "in", policies.ids))
+        else:
+            return
+        self.env.flush_all()
+        Complaint = self.sudo().with_context(active_test=False)
+        complaints = Complaint.search(domain, order="id")
+        for batch in complaints._split_in_batches(STATE_BATCH):
+            for fname in fnames:
+                self.env.add_to_compute(self._fields[fname], batch)
+            batch.flush_recordset()
+
+    def _split_in_batches(self, size):
+        for start in range(0, len(self), size):
+            yield self[start : start + size]
+
+    # ------------------------------------------------------------------
+    # Scheduled job
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_update_deadlines(self, alert_batch=ALERT_BATCH):
+        """Refresh the deadline state of open complaints whose state the date
+        moves, then alert owners and managers (a batch per run)."""
+        self.env["huatai.workday"].sudo()._ensure_covered()
+        self._refresh_deadline_states()
+        done, remaining = self._send_deadline_alerts(limit=alert_batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _refresh_deadline_states(self, today=None):
+        """Move the states that passing time changed: open complaints only,
+        found through the indexed ``next_deadline``.
+
+        The next deadline and its clock are kept up to date by the ORM; only
+        the date moves here, so the new state is set in one statement (the
+        same rule as ``_compute_deadline_state``).
+        """
+        today = today or china_today()
+        soon = self._due_soon_limit(today)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            UPDATE huatai_complaint
+               SET deadline_state = CASE WHEN next_deadline < %(today)s
+                                         THEN 'overdue' ELSE 'due_soon' END
+             WHERE is_closed IS NOT TRUE
+               AND active
+               AND next_deadline IS NOT NULL
+               AND ((next_deadline < %(today)s
+                     AND deadline_state IS DISTINCT FROM 'overdue')
+                 OR (next_deadline <= %(soon)s
+                     AND deadline_state IS DISTINCT FROM 'due_soon'
+                     AND deadline_state IS DISTINCT FROM 'overdue'))
+            RETURNING id
+            """,
+            {"today": today, "soon": soon},
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if ids:
+            complaints = self.sudo().with_context(active_test=False).browse(ids)
+            complaints.invalidate_recordset(["deadline_state"])
+            complaints.modified(["deadline_state"])
+        return len(ids)
+
+    @api.model
+    def _send_deadline_alerts(self, limit=ALERT_BATCH):
+        """One activity for the owner when a clock first becomes due soon and
+        when it becomes overdue; when overdue, the handling unit's manager is
+        informed, and Retail Client Service HQ too for a major complaint.
+
+        :return: (alerts sent, complaints still waiting for theirs)
+        """
+        self.env.flush_all()
+        pending = SQL(
+            """
+            FROM huatai_complaint
+           WHERE is_closed IS NOT TRUE
+             AND active
+             AND ((deadline_state = 'due_soon'
+                   AND alert_due_soon_key IS DISTINCT FROM
+                       deadline_clock || ':' || next_deadline::text)
+               OR (deadline_state = 'overdue'
+                   AND alert_overdue_key IS DISTINCT FROM
+                       deadline_clock || ':' || next_deadline::text))
+            """
+        )
+        self.env.cr.execute(SQL("SELECT id %s ORDER BY id LIMIT %s", pending, limit))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return 0, 0
+        complaints = self.sudo().with_context(active_test=False).browse(ids)
+        due_soon = complaints.filtered(lambda c: c.deadline_state == "due_soon")
+        overdue = complaints - due_soon
+        complaints._schedule_deadline_activities()
+        overdue._inform_managers_overdue()
+        self.env.cr.execute(
+            """
+            UPDATE huatai_complaint
+               SET alert_due_soon_key = CASE WHEN deadline_state = 'due_soon'
+                       THEN deadline_clock || ':' || next_deadline::text
+                       ELSE alert_due_soon_key END,
+                   alert_overdue_key = CASE WHEN deadline_state = 'overdue'
+                       THEN deadline_clock || ':' || next_deadline::text
+                       ELSE alert_overdue_key END
+             WHERE id = ANY(%s)
+            """,
+            [ids],
+        )
+        complaints.invalidate_recordset(["alert_due_soon_key", "alert_overdue_key"])
+        self.env.cr.execute(SQL("SELECT count(*) %s", pending))
+        remaining = self.env.cr.fetchone()[0]
+        return len(ids), remaining
+
+    def _deadline_alert_recipient(self):
+        """Who gets the deadline activity: the owner, else the handling
+        unit's manager."""
+        self.ensure_one()
+        return self.user_id or self.handling_unit_id.manager_id
+
+    def _schedule_deadline_activities(self):
+        activity_type = self.env.ref(DEADLINE_ACTIVITY_XMLID, raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for complaint in self:
+            user = complaint._deadline_alert_recipient()
+            if not user or not user.active:
+                continue
+            env = complaint._env_in_lang(user)
+            clocks = dict(
+                complaint.with_env(env)
+                ._fields["deadline_clock"]
+                ._description_selection(env)
+            )
+            clock = clocks.get(complaint.deadline_clock, "")
+            if complaint.deadline_state == "overdue":
+                summary = env._(
+                    "Overdue: %(clock)s was due on %(date)s",
+                    clock=clock,
+                    date=complaint.next_deadline,
+                )
+            else:
+                summary = env._(
+                    "Due soon: %(clock)s due on %(date)s",
+                    clock=clock,
+                    date=complaint.next_deadline,
+                )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": complaint.id,
+                    "user_id": user.id,
+                    "activity_type_id": activity_type.id if activity_type else False,
+                    "summary": summary,
+                    "date_deadline": complaint.next_deadline,
+                }
+            )
+        if vals_list:
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(vals_list)
+
+    def _inform_managers_overdue(self):
+        retail_hq = self.env.ref(RETAIL_HQ_XMLID, raise_if_not_found=False)
+        hq_users = retail_hq.sudo()._get_notification_users() if retail_hq else None
+        for complaint in self:
+            users = complaint.handling_unit_id.sudo().manager_id
+            if complaint.is_major and hq_users:
+                users |= hq_users
+            users = complaint._allowed_recipients(users - complaint.user_id)
+            if not users:
+                continue
+            env = complaint._env_in_lang(users)
+            clocks = dict(self._fields["deadline_clock"]._description_selection(env))
+            body = env._(
+                "Overdue: the %(clock)s deadline of %(ref)s was %(date)s (owner: "
+                "%(owner)s, handling unit: %(unit)s).",
+                clock=clocks.get(complaint.deadline_clock, ""),
+                ref=complaint.name,
+                date=complaint.next_deadline,
+                owner=complaint.user_id.name or env._("nobody"),
+                unit=complaint.handling_unit_id.display_name or "",
+            )
+            complaint.message_post(
+                body=Markup("<p>%s</p>") % body,
+                partner_ids=users.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+                message_type="comment",
+            )
+
+    def _env_in_lang(self, users):
+        """An environment in the language of the first of ``users`` (when
+        that language is installed), to write them in their language."""
+        lang = users[:1].lang
+        if not lang or not self.env["res.lang"]._get_data(code=lang):
+            return self.env
+        return self.with_context(lang=lang).env
+
+    def _allowed_recipients(self, users):
+        """The ``users`` who may learn about this complaint: for a
+        whistleblowing report, Compliance only."""
+        self.ensure_one()
+        users = users.filtered("active")
+        if self.is_confidential:
+            users = users.filtered(
+                lambda u: u.has_group("huatai_complaints.group_complaint_compliance")
+            )
+        return users
+
+    # ------------------------------------------------------------------
+    # Routing
+    # ------------------------------------------------------------------
+    def _apply_routing(self, reroute=False):
+        """Route ``self`` by the active rules: one search per rule over the
+        whole batch, the first matching rule wins.
+
+        Complaints no rule matches stay with (on re-routing: go back to) the
+        accepting unit.
+        """
+        if not self:
+            return
+        complaints = self.sudo().with_context(active_test=False)
+        rules = self.env["huatai.complaint.routing.rule"].sudo().search([])
+        remaining = complaints
+        matches = []
+        for rule in rules:
+            if not remaining:
+                break
+            domain = rule._get_domain()
+            matched = complaints.search([("id", "in", remaining.ids), *domain])
+            if matched:
+                matches.append((rule, matched))
+                remaining -= matched
+        loads = _Loads(self.env)
+        for rule, matched in matches:
+            matched._apply_routing_rule(rule, loads, reroute)
+        if reroute and remaining:
+            remaining._route_back_to_accepting_unit()
+
+    def _apply_routing_rule(self, rule, loads, reroute):
+        vals = {"routing_rule_id": rule.id}
+        if rule.handling_unit_id:
+            vals["handling_unit_id"] = rule.handling_unit_id.id
+        if rule.compliance_review:
+            vals["compliance_review_requested"] = True
+        if rule.owner_mode == "user":
+            vals["user_id"] = rule.user_id.id
+        policy_groups = defaultdict(lambda: self.browse())
+        for complaint in self:
+            policy = complaint.deadline_policy_override_id
+            if (
+                reroute
+                and policy
+                and policy == complaint.routing_rule_id.deadline_policy_id
+            ):
+                policy = self.env["huatai.deadline.policy"]  # set by the old rule
+            policy_groups[rule.deadline_policy_id or policy] |= complaint
+        if reroute:
+            self._log_dispatches(rule.handling_unit_id, rule)
+        for policy, complaints in policy_groups.items():
+            complaints.write({**vals, "deadline_policy_override_id": policy.id})
+        if rule.owner_mode == "least_loaded":
+            by_user = defaultdict(lambda: self.browse())
+            for complaint in self.sorted("id"):
+                user = loads.pick(complaint.handling_unit_id)
+                if user:
+                    by_user[user] |= complaint
+            for user, complaints in by_user.items():
+                complaints.write({"user_id": user.id})
+        partners = rule._follower_partners()
+        if partners:
+            public = self.filtered(lambda c: not c.is_confidential)
+            public.message_subscribe(partner_ids=partners.ids)
+            for complaint in self - public:
+                allowed = complaint._allowed_recipients(partners.user_ids)
+                if allowed:
+                    complaint.message_subscribe(partner_ids=allowed.partner_id.ids)
+
+    def _route_back_to_accepting_unit(self):
+        for complaint in self:
+            vals = {"routing_rule_id": False}
+            if complaint.handling_unit_id != complaint.accepting_unit_id:
+                complaint._log_dispatches(complaint.accepting_unit_id, False)
+                vals["handling_unit_id"] = complaint.accepting_unit_id.id
+                if complaint.user_id and (
+                    complaint.user_id not in complaint.accepting_unit_id.member_ids
+                ):
+                    vals["user_id"] = False
+            old_policy = complaint.routing_rule_id.deadline_policy_id
+            if old_policy and complaint.deadline_policy_override_id == old_policy:
+                vals["deadline_policy_override_id"] = False
+            complaint.write(vals)
+
+    def _log_dispatches(self, unit, rule):
+        """Re-routing hands the complaints over: keep it in their history."""
+        if not unit:
+            return
+        moving = self.filtered(lambda c: c.handling_unit_id != unit)
+        if not moving:
+            return
+        reason = (
+            self.env._("Routed again by the rule %(rule)s.", rule=rule.name)
+            if rule
+            else self.env._(
+                "Routed again: no rule matches, back to the accepting unit."
+            )
+        )
+        self.env["huatai.complaint.dispatch"].sudo().create(
+            [
+                {
+                    "complaint_id": complaint.id,
+                    "from_unit_id": complaint.handling_unit_id.id,
+                    "to_unit_id": unit.id,
+                    "from_user_id": complaint.user_id.id,
+                    "reason": reason,
+                }
+                for complaint in moving
+            ]
+        )
+        for complaint in moving:
+            complaint.message_post(
+                body=Markup("<p>%s</p>") % reason, subtype_xmlid="mail.mt_note"
+            )
+
+    # ------------------------------------------------------------------
+    # Escalation and the compliance gate
+    # ------------------------------------------------------------------
+    def _check_compliance_user(self):
+        if self.env.su or self.env.user.has_group(COMPLIANCE_GROUP):
+            return
+        raise UserError(
+            self.env._(
+                "Only Compliance can give the compliance opinion on a complaint."
+            )
+        )
+
+    def _give_compliance_opinion(self, opinion):
+        """Record the opinion of the current (Compliance) user."""
+        self._check_compliance_user()
+        if not (opinion or "").strip():
+            raise UserError(self.env._("Write the opinion of Compliance."))
+        self.write(
+            {
+                "compliance_opinion": opinion,
+                "compliance_opinion_user_id": self.env.user.id,
+                "compliance_opinion_date": fields.Datetime.now(),
+            }
+        )
+
+    def _check_stage_requirements(self):
+        res = super()._check_stage_requirements()
+        for complaint in self:
+            if (
+                complaint.stage_state in GATED_STATES
+                and complaint.compliance_required
+                and not complaint.compliance_opinion_date
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(ref)s cannot move to %(stage)s before Compliance gives "
+                        "its opinion: it is %(reasons)s.",
+                        ref=complaint.name,
+                        stage=complaint.stage_id.name,
+                        reasons=", ".join(complaint._compliance_reasons()),
+                    )
+                )
+        return res
+
+    def _compliance_reasons(self):
+        self.ensure_one()
+        reasons = [
+            self._fields[flag]._description_string(self.env)
+            for flag in SEVERITY_FLAGS
+            if self[flag]
+        ]
+        if self.compliance_review_requested:
+            reasons.append(
+                self._fields["compliance_review_requested"]._description_string(
+                    self.env
+                )
+            )
+        return reasons
+
+    def _escalate(self):
+        """Inform Retail Client Service HQ of complaints that need Compliance,
+        ask Compliance for its opinion, and bring the Institutional Client
+        Service HQ into media-related ones: once per complaint."""
+        to_escalate = self.filtered(
+            lambda c: (
+                c.compliance_required and not c.escalation_notified and not c.is_closed
+            )
+        )
+        media = self.filtered(
+            lambda c: c.is_media and not c.media_escalated and not c.is_closed
+        )
+        if not to_escalate and not media:
+            return
+        retail_hq = self.env.ref(RETAIL_HQ_XMLID, raise_if_not_found=False)
+        compliance = self.env.ref(COMPLIANCE_UNIT_XMLID, raise_if_not_found=False)
+        for complaint in to_escalate.sudo():
+            hq_users = retail_hq._get_notification_users() if retail_hq else None
+            users = complaint._allowed_recipients(hq_users or self.env["res.users"])
+            if users:
+                env = complaint._env_in_lang(users)
+                body = env._(
+                    "%(ref)s needs the opinion of Compliance (%(reasons)s): "
+                    "Retail Client Service HQ is informed.",
+                    ref=complaint.name,
+                    reasons=", ".join(complaint.with_env(env)._compliance_reasons()),
+                )
+                complaint.message_post(
+                    body=Markup("<p>%s</p>") % body,
+                    partner_ids=users.partner_id.ids,
+                    subtype_xmlid="mail.mt_note",
+                    message_type="comment",
+                )
+            reviewer = compliance and complaint._unit_contact(compliance)
+            if reviewer:
+                complaint._schedule_unit_activity(
+                    OPINION_ACTIVITY_XMLID,
+                    reviewer,
+                    lambda env, c: env._("Compliance opinion on %(ref)s", ref=c.name),
+                )
+        if to_escalate:
+            to_escalate.sudo().write({"escalation_notified": True})
+        institutional = self.env.ref(INSTITUTIONAL_HQ_XMLID, raise_if_not_found=False)
+        for complaint in media.sudo():
+            if not institutional:
+                break
+            users = complaint._allowed_recipients(
+                institutional._get_notification_users()
+            )
+            if users:
+                complaint.message_subscribe(partner_ids=users.partner_id.ids)
+            coordinator = complaint._unit_contact(institutional)
+            if coordinator:
+                complaint._schedule_unit_activity(
+                    MEDIA_ACTIVITY_XMLID,
+                    coordinator,
+                    lambda env, c: env._(
+                        "Coordinate the media-related complaint %(ref)s and draft "
+                        "its reply",
+                        ref=c.name,
+                    ),
+                )
+        if media:
+            media.sudo().write({"media_escalated": True})
+
+    def _unit_contact(self, unit):
+        """The person of ``unit`` who gets its activities: its manager, else
+        its first member — if allowed to know about this complaint."""
+        self.ensure_one()
+        users = unit.sudo().manager_id or unit.sudo().member_ids[:1]
+        return self._allowed_recipients(users)[:1]
+
+    def _schedule_unit_activity(self, activity_xmlid, user, summary):
+        self.ensure_one()
+        activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
+        env = self._env_in_lang(user)
+        self.sudo().activity_schedule(
+            act_type_xmlid=activity_xmlid
+            if activity_type
+            else "mail.mail_activity_data_todo",
+            summary=summary(env, self),
+            user_id=user.id,
+        )
+
+
+class _Loads:
+    """Open complaints per user, counted once per unit and kept up to date
+    while a batch is assigned (least-loaded assignment)."""
+
+    def __init__(self, env):
+        self.env = env
+        self.counts = {}
+        self.members = {}
+
+    def pick(self, unit):
+        if not unit:
+            return None
+        if unit.id not in self.members:
+            members = unit.sudo().member_ids.filtered(
+                lambda u: u.active and not u.share
+            )
+            if not members and unit.manager_id.active:
+                members = unit.sudo().manager_id
+            self.members[unit.id] = members
+            missing = [u.id for u in members if u.id not in self.counts]
+            if missing:
+                groups = (
+                    self.env["huatai.complaint"]
+                    .sudo()
+                    ._read_group(
+                        [("user_id", "in", missing), ("is_closed", "=", False)],
+                        ["user_id"],
+                        ["__count"],
+                    )
+                )
+                found = {user.id: count for user, count in groups}
+                for user_id in missing:
+                    self.counts[user_id] = found.get(user_id, 0)
+        members = self.members[unit.id]
+        if not members:
+            return None
+        user = min(members, key=lambda u: (self.counts[u.id], u.id))
+        self.counts[user.id] += 1
+        return user

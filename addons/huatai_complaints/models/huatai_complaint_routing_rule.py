@@ -1,0 +1,155 @@
+from ast import literal_eval
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import mute_logger
+
+
+class HuataiComplaintRoutingRule(models.Model):
+    """Where a new complaint goes: ordered rules, the first that matches
+    applies its actions (SPEC §8)."""
+
+    _name = "huatai.complaint.routing.rule"
+    _description = "Complaint Routing Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(
+        default=10, help="Rules are tried in this order; the first match wins."
+    )
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    domain = fields.Char(
+        string="Conditions",
+        required=True,
+        default="[]",
+        help="Which complaints the rule applies to (an empty condition matches "
+        "every complaint).",
+    )
+    # actions
+    handling_unit_id = fields.Many2one(
+        "huatai.org.unit",
+        ondelete="restrict",
+        help="The unit that handles the matching complaints (empty: keep it).",
+    )
+    owner_mode = fields.Selection(
+        [
+            ("keep", "Keep the owner"),
+            ("user", "A named user"),
+            ("least_loaded", "Least-loaded member of the handling unit"),
+        ],
+        string="Owner",
+        required=True,
+        default="keep",
+        help="Least-loaded: the member of the handling unit with the fewest "
+        "open complaints (the unit's manager when it has no members).",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Named Owner",
+        domain="[('share', '=', False)]",
+        ondelete="restrict",
+    )
+    deadline_policy_id = fields.Many2one(
+        "huatai.deadline.policy",
+        ondelete="restrict",
+        help="Force this deadline policy on the matching complaints.",
+    )
+    follower_user_ids = fields.Many2many(
+        "res.users",
+        string="Followers",
+        domain="[('share', '=', False)]",
+        help="Users who follow the matching complaints.",
+    )
+    follower_unit_ids = fields.Many2many(
+        "huatai.org.unit",
+        string="Following Units",
+        help="Units that follow the matching complaints: their manager, or "
+        "their members when they have no manager.",
+    )
+    compliance_review = fields.Boolean(
+        string="Compliance Review Required",
+        help="The matching complaints need the opinion of Compliance before "
+        "they are replied to, closed or rejected.",
+    )
+    complaint_count = fields.Integer(
+        string="Complaints Routed", compute="_compute_complaint_count"
+    )
+
+    @api.constrains("domain")
+    def _check_domain(self):
+        for rule in self:
+            rule._get_domain()
+
+    @api.constrains("owner_mode", "user_id")
+    def _check_owner(self):
+        for rule in self:
+            if rule.owner_mode == "user" and not rule.user_id:
+                raise ValidationError(
+                    self.env._(
+                        "Routing rule %(rule)s: choose the user who owns the "
+                        "matching complaints.",
+                        rule=rule.name,
+                    )
+                )
+
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["huatai.complaint"]._read_group(
+                [("routing_rule_id", "in", self.ids)], ["routing_rule_id"], ["__count"]
+            )
+        )
+        for rule in self:
+            rule.complaint_count = counts.get(rule, 0)
+
+    @api.onchange("owner_mode")
+    def _onchange_owner_mode(self):
+        if self.owner_mode != "user":
+            self.user_id = False
+
+    def _get_domain(self):
+        """The rule's conditions as a domain; ValidationError when they do not
+        parse or name what complaints do not have."""
+        self.ensure_one()
+        try:
+            domain = literal_eval((self.domain or "[]").strip() or "[]")
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            raise ValidationError(self._invalid_domain_message()) from None
+        if not isinstance(domain, list | tuple):
+            raise ValidationError(self._invalid_domain_message())
+        try:
+            domain = expression.normalize_domain(list(domain))
+            Complaint = (
+                self.env["huatai.complaint"].sudo().with_context(active_test=False)
+            )
+            with mute_logger("odoo.osv.expression", "odoo.models"):
+                Complaint._search(domain).select()
+        except Exception:  # noqa: BLE001 - any failure means an unusable domain
+            raise ValidationError(self._invalid_domain_message()) from None
+        return domain
+
+    def _invalid_domain_message(self):
+        return self.env._(
+            "The conditions of routing rule %(rule)s are not a valid filter on "
+            "complaints: %(domain)s",
+            rule=self.name,
+            domain=self.domain,
+        )
+
+    def _follower_partners(self):
+        self.ensure_one()
+        users = self.follower_user_ids
+        for unit in self.follower_unit_ids:
+            users |= unit._get_notification_users()
+        return users.filtered("active").partner_id
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Complaints Routed by %(rule)s", rule=self.name),
+            "res_model": "huatai.complaint",
+            "view_mode": "list,form",
+            "domain": [("routing_rule_id", "=", self.id)],
+        }

@@ -1,0 +1,487 @@
+"""The measurements: each issues what Odoo 18's web client (or the cron) issues.
+
+Every figure is the median of ``runs`` timed runs after one untimed warm-up run;
+the record cache is emptied before each run (a new request starts with an empty
+cache), the registry caches (rules, views, groups) stay warm as in a running
+server.  Nothing is committed: writes happen in a savepoint that is rolled back.
+
+The raw SQL floor of a figure: the SQL statements the ORM sent during the warm-up
+run, replayed with EXPLAIN (ANALYZE) and their execution times added up -- the
+time PostgreSQL itself needs for the work, without Python, ORM or network.
+"""
+
+import contextlib
+import json
+import statistics
+import time
+
+from lxml import etree
+
+KANBAN_LIMIT = 40  # web/static/src/views/kanban/kanban_controller.js
+KANBAN_GROUP_LIMIT = 10  # RelationalModel.DEFAULT_OPEN_GROUP_LIMIT
+LIST_LIMIT = 80  # RelationalModel.DEFAULT_LIMIT
+COUNT_LIMIT = 10001  # DEFAULT_COUNT_LIMIT + 1, as _loadUngroupedList sends it
+FLOOR_MAX_STATEMENTS = 3000  # replay a sample of longer runs and scale the sum
+# fields the activity widgets read besides activity_ids (their fieldDependencies)
+ACTIVITY_FIELDS = [
+    "activity_exception_decoration",
+    "activity_exception_icon",
+    "activity_state",
+    "activity_summary",
+    "activity_type_icon",
+    "activity_type_id",
+]
+
+SIDES = {
+    "complaints": {
+        "model": "huatai.complaint",
+        # the action's default filter (search_default_open)
+        "domain": [("is_closed", "=", False)],
+        "tables": [
+            "huatai_complaint",
+            "huatai_complaint_dispatch",
+            "res_partner",
+            "mail_message",
+            "mail_tracking_value",
+            "mail_followers",
+            "mail_activity",
+        ],
+    },
+    "helpdesk": {
+        "model": "helpdesk.ticket",
+        # the 'Open' filter the helpdesk dashboard applies
+        "domain": [("closed", "=", False)],
+        "tables": [
+            "helpdesk_ticket",
+            "helpdesk_ticket_sla",
+            "res_partner",
+            "mail_message",
+            "mail_tracking_value",
+            "mail_followers",
+            "mail_activity",
+        ],
+    },
+}
+
+
+# ---------------------------------------------------------------------------
+# timing and the SQL floor
+# ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def capture_queries():
+    """Record (query, params) of every statement sent through Odoo's cursors."""
+    from odoo import sql_db
+    from odoo.tools import SQL
+
+    original = sql_db.Cursor.execute
+    log = []
+
+    def execute(self, query, params=None, log_exceptions=True):
+        if isinstance(query, SQL):
+            log.append((query.code, query.params))
+        else:
+            log.append((query, params))
+        return original(self, query, params, log_exceptions)
+
+    sql_db.Cursor.execute = execute
+    try:
+        yield log
+    finally:
+        sql_db.Cursor.execute = original
+
+
+@contextlib.contextmanager
+def rolled_back(env):
+    """Run the block in a savepoint that is rolled back, caches emptied after."""
+    savepoint = env.cr.savepoint(flush=False)
+    try:
+        yield
+    finally:
+        env.invalidate_all(flush=False)
+        env.cr.precommit.clear()
+        env.cr.postcommit.clear()
+        savepoint.close(rollback=True)
+        env.invalidate_all(flush=False)
+
+
+def _statement_kind(query):
+    head = query.lstrip().split(None, 1)[0].upper() if query.strip() else ""
+    return head
+
+
+def sql_floor(env, queries, writes=False):
+    """Sum of EXPLAIN ANALYZE execution times (ms) of the captured statements."""
+    kinds = {"SELECT", "WITH"} | ({"INSERT", "UPDATE", "DELETE"} if writes else set())
+    todo = [(q, p) for q, p in queries if _statement_kind(q) in kinds]
+    if not todo:
+        return 0.0
+    step = max(1, len(todo) // FLOOR_MAX_STATEMENTS)
+    sample = todo[::step]
+    total = 0.0
+    done = 0
+    with rolled_back(env):
+        for query, params in sample:
+            savepoint = env.cr.savepoint(flush=False)
+            try:
+                env.cr.execute(
+                    "EXPLAIN (ANALYZE, FORMAT JSON) " + query,
+                    params,
+                    log_exceptions=False,
+                )
+                plan = env.cr.fetchone()[0]
+                if isinstance(plan, str):
+                    plan = json.loads(plan)
+                total += plan[0]["Execution Time"]
+                done += 1
+                savepoint.close(rollback=False)
+            except Exception:  # a replayed write may hit an id of the warm-up run
+                savepoint.close(rollback=True)
+    if not done:
+        return None
+    return total * len(todo) / done
+
+
+def timed(env, fn, runs=3, floor=True, writes=False):
+    """{'ms': median, 'runs': [...], 'floor_ms': ...} of ``fn()``."""
+    with capture_queries() as queries:
+        with rolled_back(env):
+            fn()
+            env.flush_all()
+    times = []
+    for _i in range(runs):
+        env.invalidate_all()
+        with rolled_back(env):
+            t0 = time.perf_counter()
+            fn()
+            env.flush_all()
+            times.append((time.perf_counter() - t0) * 1000)
+    result = {
+        "ms": statistics.median(times),
+        "runs": [round(t, 1) for t in times],
+        "queries": len(queries),
+    }
+    if floor:
+        result["floor_ms"] = sql_floor(env, queries, writes=writes)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# what the web client sends
+# ---------------------------------------------------------------------------
+
+
+def client_context(env, user):
+    return {
+        "lang": user.lang or "en_US",
+        "tz": user.tz or "UTC",
+        "uid": user.id,
+        "allowed_company_ids": [user.company_id.id],
+        "bin_size": True,
+    }
+
+
+def view_spec(model, view_type):
+    """The web_search_read specification of the default view of ``view_type``."""
+    views = model.get_views([(False, view_type)])
+    arch = etree.fromstring(views["views"][view_type]["arch"])
+    spec = {}
+    for node in arch.iter("field"):
+        if any(a.tag == "field" for a in node.iterancestors()):
+            continue  # inside an inline sub-view
+        name = node.get("name")
+        field = model._fields[name]
+        if field.type == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif field.type == "many2many" and node.get("widget") == "many2many_tags":
+            spec[name] = {"fields": {"display_name": {}, "color": {}}}
+        elif field.type in ("one2many", "many2many"):
+            spec[name] = {}
+        else:
+            spec[name] = {}
+        if name == "activity_ids":
+            for dep in ACTIVITY_FIELDS:
+                if dep in model._fields:
+                    spec[dep] = (
+                        {"fields": {"display_name": {}}}
+                        if model._fields[dep].type == "many2one"
+                        else {}
+                    )
+    return spec
+
+
+def progress_bar(model):
+    """The <progressbar> of the default kanban view: {'field', 'colors'}."""
+    views = model.get_views([(False, "kanban")])
+    arch = etree.fromstring(views["views"]["kanban"]["arch"])
+    node = next(arch.iter("progressbar"), None)
+    if node is None:
+        return None
+    return {"field": node.get("field"), "colors": json.loads(node.get("colors"))}
+
+
+def kanban_first_load(model, domain, spec, progress=None):
+    """web_read_group by stage + the first cards of each open column + progress bar
+    (``progress``: the view's <progressbar>, see progress_bar())."""
+    aggregates = [
+        f"{name}:{model._fields[name].aggregator}"
+        for name in spec
+        if getattr(model._fields[name], "aggregator", None) and name != "stage_id"
+    ]
+    res = model.web_read_group(
+        domain,
+        aggregates,
+        ["stage_id"],
+        limit=KANBAN_GROUP_LIMIT,
+        offset=0,
+        orderby="",
+        lazy=True,
+    )
+    opened = 0
+    cards = 0
+    for group in res["groups"]:
+        if group.get("__fold") or not group.get("stage_id_count"):
+            continue
+        opened += 1
+        if opened > KANBAN_GROUP_LIMIT:
+            break
+        page = model.web_search_read(
+            group["__domain"],
+            spec,
+            offset=0,
+            limit=KANBAN_LIMIT,
+            order="",
+            count_limit=COUNT_LIMIT,
+        )
+        cards += len(page["records"])
+    if progress:
+        model.read_progress_bar(domain, "stage_id", progress)
+    return cards
+
+
+def list_first_page(model, domain, spec):
+    page = model.web_search_read(
+        domain, spec, offset=0, limit=LIST_LIMIT, order="", count_limit=COUNT_LIMIT
+    )
+    return len(page["records"])
+
+
+# ---------------------------------------------------------------------------
+# intake
+# ---------------------------------------------------------------------------
+
+
+def complaint_vals(env, user, k):
+    cats = env["huatai.complaint.category"].search(
+        [("is_confidential", "=", False)], limit=3
+    )
+    return {
+        "channel": "email",
+        "category_id": cats[k % len(cats)].id,
+        "complainant_name": f"测试客户{k}",
+        "complainant_phone": f"139{k:08d}",
+        "complainant_email": f"bench.intake.{k}.{time.time_ns()}@example.com",
+        "client_account": f"{880000000000 + k}",
+        "description": "客户反映开盘后交易系统卡顿，委托长时间未成交。",
+        "demand": "要求尽快处理并书面答复。",
+        "accepting_unit_id": user.huatai_unit_ids[:1].id,
+    }
+
+
+def ticket_vals(env, user, k):
+    team = env["helpdesk.ticket.team"].search([("user_ids", "in", user.ids)], limit=1)
+    category = env["helpdesk.ticket.category"].search([], limit=1)
+    return {
+        "name": "交易系统问题",
+        "description": "<p>客户反映开盘后交易系统卡顿，委托长时间未成交。</p>",
+        "team_id": team.id,
+        "user_id": user.id,
+        "category_id": category.id,
+        "channel_id": env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email").id,
+        "partner_name": f"测试客户{k}",
+        "partner_email": f"bench.intake.{k}.{time.time_ns()}@example.com",
+    }
+
+
+def intake(env, side, user, count):
+    """Create ``count`` records as ``user`` with tracking on, then run what the
+    end of the request runs (flush, tracking in precommit)."""
+    model = (
+        env[SIDES[side]["model"]]
+        .with_user(user)
+        .with_context(**client_context(env, user))
+    )
+    make = complaint_vals if side == "complaints" else ticket_vals
+    vals = [make(model.env, user, k) for k in range(count)]
+
+    def run_one():
+        for v in vals:
+            model.create(dict(v))
+            model.env.flush_all()
+            model.env.cr.precommit.run()
+
+    def run_batch():
+        model.create([dict(v) for v in vals])
+        model.env.flush_all()
+        model.env.cr.precommit.run()
+
+    return run_one, run_batch
+
+
+# ---------------------------------------------------------------------------
+# the deadline job / the peer's SLA refresh
+# ---------------------------------------------------------------------------
+
+
+def complaint_deadline_job(env):
+    """The scheduled action that recomputes the complaints' deadlines, as a
+    callable, or None while the product has none."""
+    crons = (
+        env["ir.cron"]
+        .with_context(active_test=False)
+        .search([("model_id.model", "=", "huatai.complaint")])
+    )
+    for cron in crons:
+        code = (cron.code or "").strip()
+        if "deadline" not in (code + (cron.name or "")).lower():
+            continue
+        if code.startswith("model.") and code.endswith("()"):
+            method = code[len("model.") : -2]
+            model = env["huatai.complaint"].with_user(cron.user_id)
+            return getattr(model, method), cron.name
+    return None, None
+
+
+def helpdesk_sla_refresh(env, tickets):
+    """What the peer offers to bring SLAs up to date: refresh_sla() on each ticket
+    (re-matching the SLA rules), then their deadlines recomputed over the team's
+    working time."""
+
+    def run():
+        for ticket in tickets:
+            ticket.refresh_sla()
+        lines = tickets.ticket_sla_ids
+        field = lines._fields["deadline"]
+        env.add_to_compute(field, lines)
+        env.flush_all()
+
+    return run
+
+
+# ---------------------------------------------------------------------------
+# sizes
+# ---------------------------------------------------------------------------
+
+
+def db_sizes(env, side):
+    cr = env.cr
+    out = {}
+    for table in SIDES[side]["tables"]:
+        cr.execute("SELECT to_regclass(%s)", [table])
+        if cr.fetchone()[0]:
+            cr.execute("SELECT pg_total_relation_size(%s)", [table])
+            out[table] = cr.fetchone()[0]
+    cr.execute("SELECT pg_database_size(current_database())")
+    out["database"] = cr.fetchone()[0]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the whole suite for one side
+# ---------------------------------------------------------------------------
+
+
+def bench_users(env, side, depts):
+    """(sales-department user, HQ user) of a generated database.
+
+    The sales department is the median one by size (departments are skewed)."""
+    k = depts // 2 + 1
+    users = env["res.users"].with_context(active_test=False)
+    sales = users.search([("login", "=", f"bench_s{k:03d}a")])
+    hq_login = "bench_retail1" if side == "complaints" else "bench_hq1"
+    hq = users.search([("login", "=", hq_login)])
+    return sales, hq
+
+
+def run_side(
+    env, side, depts, runs=3, intake_count=20, batch=100, sla_sample=2000, say=print
+):
+    """All the figures of one side: {figure: {'ms':..., 'floor_ms':..., ...}}."""
+    conf = SIDES[side]
+    results = {}
+    sales, hq = bench_users(env, side, depts)
+    env.cr.execute(f"SELECT count(*) FROM {env[conf['model']]._table}")
+    results["records"] = env.cr.fetchone()[0]
+    open_ids = env[conf["model"]].search(conf["domain"]).ids
+    results["open_records"] = len(open_ids)
+
+    for label, user in (("sales", sales), ("hq", hq)):
+        model = (
+            env[conf["model"]].with_user(user).with_context(**client_context(env, user))
+        )
+        kspec = view_spec(model, "kanban")
+        bar = progress_bar(model)
+        lspec = view_spec(model, "list")
+        domain = conf["domain"]
+        results[f"kanban_{label}"] = timed(
+            env,
+            lambda m=model, s=kspec, d=domain, b=bar: kanban_first_load(m, d, s, b),
+            runs,
+        )
+        say(f"{side}: kanban {label} {results[f'kanban_{label}']['ms']:.0f} ms")
+        results[f"list_{label}"] = timed(
+            env, lambda m=model, s=lspec, d=domain: list_first_page(m, d, s), runs
+        )
+        results[f"count_{label}"] = timed(
+            env, lambda m=model, d=domain: m.search_count(d), runs
+        )
+        results[f"count_{label}"]["value"] = model.search_count(domain)
+        say(
+            f"{side}: list {label} {results[f'list_{label}']['ms']:.0f} ms, count "
+            f"{results[f'count_{label}']['ms']:.0f} ms"
+        )
+
+    one, many = intake(env, side, sales, intake_count)
+    res = timed(env, one, runs, writes=True)
+    for key in ("ms", "floor_ms"):
+        if res.get(key) is not None:
+            res[key] /= intake_count
+    res["runs"] = [round(t / intake_count, 1) for t in res["runs"]]
+    results["intake_one"] = res
+    _one, many = intake(env, side, sales, batch)
+    res = timed(env, many, runs, writes=True)
+    res["per_second"] = batch / (res["ms"] / 1000)
+    results["intake_batch"] = res
+    say(
+        f"{side}: intake {results['intake_one']['ms']:.0f} ms each, "
+        f"{res['per_second']:.0f}/s in batches of {batch}"
+    )
+
+    if side == "complaints":
+        job, name = complaint_deadline_job(env)
+        if job is None:
+            results["deadline_job"] = {
+                "skipped": "no deadline cron on huatai.complaint yet"
+            }
+        else:
+            res = timed(env, job, runs, writes=True)
+            res["job"] = name
+            res["per_100k_open_s"] = res["ms"] / 1000 * 100000 / max(len(open_ids), 1)
+            results["deadline_job"] = res
+    else:
+        sample = open_ids[:sla_sample]
+        tickets = env["helpdesk.ticket"].browse(sample)
+        res = timed(env, helpdesk_sla_refresh(env, tickets), runs, writes=True)
+        scale = len(open_ids) / max(len(sample), 1)
+        res["sample"] = len(sample)
+        res["sample_ms"] = res["ms"]
+        res["ms"] *= scale
+        if res.get("floor_ms") is not None:
+            res["floor_ms"] *= scale
+        res["per_100k_open_s"] = res["ms"] / 1000 * 100000 / max(len(open_ids), 1)
+        results["deadline_job"] = res
+    if "ms" in results["deadline_job"]:
+        say(f"{side}: deadline job {results['deadline_job']['ms'] / 1000:.1f} s")
+    results["sizes"] = db_sizes(env, side)
+    return results

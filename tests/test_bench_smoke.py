@@ -1,0 +1,141 @@
+"""Smoke run of the benchmark (bench/): the bulk generator and every measurement,
+on a few thousand rows inside the test transaction (rolled back).  No timing is
+asserted: this only keeps the benchmark from rotting."""
+
+import sys
+from pathlib import Path
+
+from odoo.tests import TransactionCase, tagged
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import generate, measure, reports, run  # noqa: E402
+
+SIZE = 3000
+DEPTS = 6
+
+
+@tagged("post_install", "-at_install")
+class TestBenchSmoke(TransactionCase):
+    def _silent(self, *args):
+        pass
+
+    def test_complaints_dataset_and_measurements(self):
+        env = self.env
+        info = generate.load_complaints(env, SIZE, depts=DEPTS)
+        self.assertEqual(info["size"], SIZE)
+        self.assertEqual(generate.read_marker(env)["side"], "complaints")
+
+        Complaint = env["huatai.complaint"]
+        complaints = Complaint.search([])
+        self.assertEqual(len(complaints), SIZE)
+        open_count = Complaint.search_count([("is_closed", "=", False)])
+        self.assertTrue(0.05 * SIZE < open_count < 0.15 * SIZE, open_count)
+        # the org: branches and sales departments under company HQ
+        dept = env["huatai.org.unit"].search(
+            [("kind", "=", "sales_department")], order="id", limit=1
+        )
+        self.assertRegex(dept.name, "营业部$")
+        self.assertEqual(dept.parent_id.kind, "branch")
+        self.assertEqual(dept.branch_id, dept.parent_id)
+        self.assertTrue(dept.parent_path.startswith(f"{dept.parent_id.parent_path}"))
+        self.assertIn(" / ", dept.complete_name)
+        self.assertEqual(len(dept.member_ids), 2)
+
+        # consistent rows: stored related fields, deadlines, dates
+        closed = complaints.filtered("is_closed")
+        self.assertTrue(all(c.stage_id.is_closed for c in closed))
+        self.assertTrue(all(c.stage_state == c.stage_id.state for c in complaints))
+        self.assertTrue(
+            all(c.reply_deadline > c.received_date.date() for c in complaints)
+        )
+        self.assertTrue(
+            all(
+                c.closed_date >= c.received_date
+                for c in closed.filtered(lambda c: c.stage_state == "closed")
+            )
+        )
+        self.assertTrue(complaints.filtered("is_confidential"))
+        self.assertFalse(complaints.filtered("is_confidential").partner_id)
+        opened = complaints - closed
+        self.assertTrue(all(c.deadline_state for c in opened))
+
+        # chatter: one creation message per record, stage tracking when moved on
+        env.cr.execute(
+            "SELECT count(*) FROM mail_message WHERE model = 'huatai.complaint' "
+            "AND message_type = 'notification' AND body LIKE '<p>%%'"
+        )
+        self.assertEqual(env.cr.fetchone()[0], SIZE)
+        sample = closed[:1]
+        self.assertTrue(sample.message_ids.tracking_value_ids)
+        self.assertEqual(
+            sample.message_ids.tracking_value_ids.field_id.name, "stage_id"
+        )
+
+        # the reference sequence continues after the loaded references
+        user = env["res.users"].search([("login", "=", "bench_s001a")])
+        new = Complaint.with_user(user).create(
+            {
+                "channel": "email",
+                "category_id": env.ref("huatai_complaints.category_service").id,
+                "complainant_name": "测试",
+                "description": "测试",
+            }
+        )
+        self.assertNotIn(new.name, complaints.mapped("name"))
+
+        results = measure.run_side(
+            env, "complaints", DEPTS, runs=1, intake_count=2, batch=5, say=self._silent
+        )
+        for key in (
+            "kanban_sales",
+            "kanban_hq",
+            "list_sales",
+            "list_hq",
+            "count_sales",
+            "count_hq",
+            "intake_one",
+            "intake_batch",
+        ):
+            self.assertGreater(results[key]["ms"], 0, key)
+            self.assertIsNotNone(results[key]["floor_ms"], key)
+        # the sales user sees their units' complaints only, HQ all but whistleblowing
+        self.assertLess(results["count_sales"]["value"], results["count_hq"]["value"])
+        self.assertEqual(
+            results["count_hq"]["value"],
+            Complaint.search_count(
+                [("is_closed", "=", False), ("is_confidential", "=", False)]
+            ),
+        )
+        self.assertEqual(results["records"], SIZE + 1)
+        self.assertIn("database", results["sizes"])
+        # intake ran in savepoints rolled back: nothing left behind
+        self.assertEqual(Complaint.search_count([]), SIZE + 1)
+
+        report = reports.run(env, runs=1, say=self._silent, export=False)
+        self.assertIn("stats_12m", report)
+        # the printed table works (the peer side borrowed from ours here)
+        text = run.table({"complaints": results, "helpdesk": results})
+        self.assertIn("kanban first load, HQ", text)
+        self.assertIn("met", run.targets({"complaints": results}))
+
+    def test_helpdesk_dataset_and_measurements(self):
+        if "helpdesk.ticket.sla" not in self.env:
+            self.skipTest("the OCA peer (bench/requirements.txt) is not installed here")
+        env = self.env
+        generate.load_helpdesk(env, SIZE, teams=DEPTS)
+        self.assertEqual(env["helpdesk.ticket"].search_count([]), SIZE)
+        results = measure.run_side(
+            env,
+            "helpdesk",
+            DEPTS,
+            runs=1,
+            intake_count=2,
+            batch=5,
+            sla_sample=10,
+            say=self._silent,
+        )
+        self.assertGreater(results["deadline_job"]["ms"], 0)
+        self.assertGreater(results["kanban_sales"]["ms"], 0)
