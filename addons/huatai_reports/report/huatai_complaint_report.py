@@ -24,6 +24,11 @@ FACT_TABLE = "huatai_complaint_report_fact"
 # bump when the fact table changes in a way its columns do not show
 FACT_VERSION = 2
 AGGREGATION_WORK_MEM = "64MB"
+# what the figures read beside the complaint row "c": its first callback
+FACT_JOINS = (
+    "LEFT JOIN LATERAL (SELECT MIN(date) AS first_date "
+    "FROM huatai_complaint_callback WHERE complaint_id = c.id) cb ON TRUE"
+)
 HQ_GROUP = "huatai_complaints.group_complaint_hq"
 MANAGER_GROUP = "huatai_complaints.group_complaint_manager"
 
@@ -68,6 +73,13 @@ STAT_MEASURES = {
     "reply_missed": "SUM(reply_missed)",
     "regulator_met": "SUM(regulator_met)",
     "regulator_missed": "SUM(regulator_missed)",
+    "callbacks": "SUM(nbr_callbacks)",
+    "reached": "SUM(nbr_reached)",
+    "satisfied": "SUM(nbr_satisfied)",
+    "surveyed": "SUM(nbr_surveyed)",
+    "callback_met": "SUM(callback_met)",
+    "callback_missed": "SUM(callback_missed)",
+    "satisfaction_score": "ROUND(AVG(satisfaction_score), 2)::float8",
     "days_to_accept": "ROUND(AVG(days_to_accept), 2)::float8",
     "days_to_reply": "ROUND(AVG(days_to_reply), 2)::float8",
     "days_to_close": "ROUND(AVG(days_to_close), 2)::float8",
@@ -78,8 +90,11 @@ STAT_RATES = {
         f"ROUND(100.0 * SUM({key}_met) / NULLIF(SUM({key}_met) + SUM({key}_missed), 0)"
         ", 2)::float8"
     )
-    for key in ("accept", "reply", "regulator")
+    for key in ("accept", "reply", "regulator", "callback")
 }
+STAT_RATES["satisfaction_rate"] = (
+    "ROUND(100.0 * SUM(nbr_satisfied) / NULLIF(SUM(nbr_reached), 0), 2)::float8"
+)
 
 
 def rate(met, missed):
@@ -131,7 +146,12 @@ class HuataiComplaintReport(models.Model):
             "callback_deadline",
             "closed_date",
             "deadline_state",
+            "callback_attempt_count",
+            "callback_result",
+            "survey_state",
+            "satisfaction_score",
         ],
+        "huatai.complaint.callback": ["date", "complaint_id"],
         "huatai.org.unit": ["kind", "parent_path", "branch_id"],
         "huatai.complaint.category": ["parent_path"],
     }
@@ -282,6 +302,42 @@ class HuataiComplaintReport(models.Model):
         readonly=True,
         digits=(16, 1),
     )
+    # callbacks (回访) and satisfaction
+    nbr_callbacks = fields.Integer(string="Called Back", readonly=True)
+    nbr_reached = fields.Integer(string="Client Reached", readonly=True)
+    nbr_satisfied = fields.Integer(string="Satisfied", readonly=True)
+    nbr_surveyed = fields.Integer(string="Surveys Answered", readonly=True)
+    callback_result = fields.Selection(
+        [
+            ("satisfied", "Reached, satisfied"),
+            ("dissatisfied", "Reached, not satisfied"),
+            ("unreached", "Not reached"),
+        ],
+        string="Callback Outcome",
+        readonly=True,
+    )
+    callback_met = fields.Integer(string="Called Back in Time", readonly=True)
+    callback_missed = fields.Integer(string="Callback Deadline Missed", readonly=True)
+    callback_rate = fields.Float(
+        string="Called Back in Time (%)",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 1),
+    )
+    satisfied_rate = fields.Float(
+        string="Satisfaction Rate (%)",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 1),
+        help="Share of the clients reached at the callback who were satisfied.",
+    )
+    satisfaction_score = fields.Float(
+        string="Survey Score",
+        aggregator="avg",
+        readonly=True,
+        digits=(16, 2),
+        help="The 1-5 score of the satisfaction survey, when answered.",
+    )
 
     # ------------------------------------------------------------------
     # SQL: fact table kept by triggers, and the view over it
@@ -388,6 +444,8 @@ class HuataiComplaintReport(models.Model):
         recv = "(c.received_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
         acc = "(c.accepted_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
         rep = "(c.replied_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
+        # first callback (FACT_JOINS): the callback clock stops there
+        cbk = "(cb.first_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
         clo = "(c.closed_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
         # acceptance decided: accepted, or rejected (refused) when closed
         decided = (
@@ -460,6 +518,24 @@ class HuataiComplaintReport(models.Model):
                 "smallint NOT NULL",
                 flag("c.handling_unit_id IS DISTINCT FROM c.accepting_unit_id"),
             ),
+            (
+                "nbr_callbacks",
+                "smallint NOT NULL",
+                flag("COALESCE(c.callback_attempt_count, 0) > 0"),
+            ),
+            (
+                "nbr_reached",
+                "smallint NOT NULL",
+                flag("c.callback_result IN ('satisfied', 'dissatisfied')"),
+            ),
+            (
+                "nbr_satisfied",
+                "smallint NOT NULL",
+                flag("c.callback_result = 'satisfied'"),
+            ),
+            ("nbr_surveyed", "smallint NOT NULL", flag("c.survey_state = 'done'")),
+            ("callback_met", "smallint NOT NULL", met(cbk, "c.callback_deadline")),
+            ("callback_late", "smallint NOT NULL", late(cbk, "c.callback_deadline")),
             ("accept_met", "smallint NOT NULL", met(decided, "c.accept_deadline")),
             ("accept_late", "smallint NOT NULL", late(decided, "c.accept_deadline")),
             (
@@ -518,11 +594,19 @@ class HuataiComplaintReport(models.Model):
                 "date",
                 pending(rep, "c.regulator_deadline", is_regulator),
             ),
+            ("callback_due", "date", pending(cbk, "c.callback_deadline")),
+            (
+                "satisfaction_score",
+                "numeric",
+                "CASE WHEN c.survey_state = 'done' THEN c.satisfaction_score END",
+            ),
+            ("callback_day", "date", cbk),
             ("compensation_amount", "numeric", "c.compensation_amount"),
             ("channel", "varchar NOT NULL", "c.channel"),
             ("stage_state", "varchar", "c.stage_state"),
             ("deadline_state", "varchar", "c.deadline_state"),
             ("regulator_authority", "varchar", "c.regulator_authority"),
+            ("callback_result", "varchar", "c.callback_result"),
         ]
 
     def _init_fact_table(self):
@@ -574,7 +658,7 @@ class HuataiComplaintReport(models.Model):
             RETURNS trigger LANGUAGE plpgsql AS $body$
             BEGIN
                 INSERT INTO %(fact)s (%(names)s)
-                SELECT %(exprs)s FROM huatai_complaint_new_rows c
+                SELECT %(exprs)s FROM huatai_complaint_new_rows c %(joins)s
                 ON CONFLICT (id) DO UPDATE SET %(updates)s;
                 RETURN NULL;
             END
@@ -612,6 +696,7 @@ class HuataiComplaintReport(models.Model):
                 fact=fact,
                 names=names,
                 exprs=exprs,
+                joins=SQL(FACT_JOINS),
                 updates=updates,
             )
         )
@@ -715,11 +800,12 @@ class HuataiComplaintReport(models.Model):
         cr.execute(
             # stored in date order: a period's rows sit together on disk
             SQL(
-                "INSERT INTO %s (%s) SELECT %s FROM huatai_complaint c "
+                "INSERT INTO %s (%s) SELECT %s FROM huatai_complaint c %s "
                 "ORDER BY c.received_date, c.id",
                 fact,
                 SQL(", ").join(SQL.identifier(name) for name, _t, _e in columns),
                 SQL(", ").join(SQL(expr) for _n, _t, expr in columns),
+                SQL(FACT_JOINS),
             )
         )
         cr.execute(SQL("ANALYZE %s", fact))
@@ -736,6 +822,7 @@ class HuataiComplaintReport(models.Model):
         accept_missed = missed("accept_late", "accept_due")
         reply_missed = missed("reply_late", "reply_due")
         regulator_missed = missed("regulator_late", "regulator_due")
+        callback_missed = missed("callback_late", "callback_due")
 
         def rate(met, missed_expr):
             return (
@@ -810,7 +897,18 @@ class HuataiComplaintReport(models.Model):
                 {rate("reply_met", reply_missed)} AS reply_rate,
                 f.regulator_met AS regulator_met,
                 {regulator_missed} AS regulator_missed,
-                {rate("regulator_met", regulator_missed)} AS regulator_rate
+                {rate("regulator_met", regulator_missed)} AS regulator_rate,
+                f.nbr_callbacks AS nbr_callbacks,
+                f.nbr_reached AS nbr_reached,
+                f.nbr_satisfied AS nbr_satisfied,
+                f.nbr_surveyed AS nbr_surveyed,
+                f.callback_result AS callback_result,
+                f.callback_met AS callback_met,
+                {callback_missed} AS callback_missed,
+                {rate("callback_met", callback_missed)} AS callback_rate,
+                CASE WHEN f.nbr_reached = 1 THEN f.nbr_satisfied * 100.0 END
+                    AS satisfied_rate,
+                f.satisfaction_score AS satisfaction_score
             FROM {FACT_TABLE} f
             LEFT JOIN huatai_complaint c ON c.id = f.id
             LEFT JOIN huatai_complaint_category cat ON cat.id = f.category_id

@@ -248,6 +248,15 @@ class HuataiComplaintXlsx(models.AbstractModel):
                 c(_("Working Days to Reply"), NUMBER, formats["days"], 10),
             ),
             ("reply_in_time", label(_("Replied in Time"), 8, "yes_no")),
+            (
+                "callback_result",
+                label(_("Callback Outcome"), 14, "callback_result"),
+            ),
+            (
+                "callback_attempts",
+                c(_("Callback Attempts"), NUMBER, formats["int"], 8),
+            ),
+            ("satisfaction_score", c(_("Survey Score"), NUMBER, formats["days"], 8)),
         ]
         complaint_fields = self.env["huatai.complaint"]._fields
         if not complaint_fields["complainant_id_number"].is_accessible(self.env):
@@ -364,6 +373,11 @@ class HuataiComplaintXlsx(models.AbstractModel):
             "dispatch_count": SQL(
                 "(SELECT COUNT(*) FROM huatai_complaint_dispatch d "
                 "WHERE d.complaint_id = c.id)"
+            ),
+            "callback_result": SQL("c.callback_result"),
+            "callback_attempts": SQL("NULLIF(c.callback_attempt_count, 0)"),
+            "satisfaction_score": SQL(
+                "CASE WHEN c.survey_state = 'done' THEN c.satisfaction_score END"
             ),
             "days_to_reply": figures["days_to_reply"],
             # replied by the deadline; late, or still unanswered past it
@@ -529,6 +543,21 @@ class HuataiComplaintXlsx(models.AbstractModel):
                 c(_("Compensation Claimed"), NUMBER, formats["money"], 14),
             ),
             ("transferred", c(_("Dispatched"), NUMBER, formats["int"], 9)),
+            ("callbacks", c(_("Called Back"), NUMBER, formats["int"], 9)),
+            (
+                "callback_rate",
+                c(_("Called Back in Time (%)"), NUMBER, formats["percent"], 10),
+            ),
+            ("reached", c(_("Client Reached"), NUMBER, formats["int"], 9)),
+            ("satisfied", c(_("Satisfied"), NUMBER, formats["int"], 9)),
+            (
+                "satisfaction_rate",
+                c(_("Satisfaction Rate"), NUMBER, formats["percent"], 10),
+            ),
+            (
+                "satisfaction_score",
+                c(_("Avg. Survey Score"), NUMBER, formats["days"], 10),
+            ),
         ]
 
     @api.model
@@ -781,28 +810,36 @@ class HuataiComplaintXlsx(models.AbstractModel):
             if value is None:
                 continue
             col = label_cols + offset
+            fmt = writer.columns[col].get("format")
             if key.endswith("_rate"):
-                sheet.write_number(row, col, value / 100.0, formats["bold_percent"])
-            elif key.startswith("days_"):
-                sheet.write_number(row, col, value, formats["bold_days"])
-            elif key == "compensation_amount":
-                sheet.write_number(row, col, value, formats["bold_money"])
-            else:
-                sheet.write_number(row, col, value, formats["bold_int"])
+                value = value / 100.0
+            sheet.write_number(row, col, value, self._bold_format(formats, fmt))
         writer.row += 1
 
     @api.model
+    def _bold_format(self, formats, fmt):
+        """The bold twin of a number format, for total lines."""
+        for name in ("percent", "money", "days"):
+            if fmt == formats[name]:
+                return formats[f"bold_{name}"]
+        return formats["bold_int"]
+
+    @api.model
     def _total_measures(self, rows):
+        """Totals of statistics rows: sums, weighted averages, rates."""
+        averages = {
+            "days_to_accept": "accepted",
+            "days_to_reply": "replied",
+            "days_to_close": "closed",
+            "satisfaction_score": "surveyed",
+        }
         totals = {}
         for key in STAT_MEASURES:
-            if key.startswith("days_"):
-                weight = {
-                    "days_to_accept": "accepted",
-                    "days_to_reply": "replied",
-                    "days_to_close": "closed",
-                }[key]
+            if key in averages:
                 weighted = [
-                    (row[key], row[weight]) for row in rows if row[key] is not None
+                    (row[key], row[averages[key]])
+                    for row in rows
+                    if row[key] is not None
                 ]
                 count = sum(w for _v, w in weighted)
                 totals[key] = (
@@ -810,8 +847,11 @@ class HuataiComplaintXlsx(models.AbstractModel):
                 )
             else:
                 totals[key] = sum(row[key] or 0 for row in rows)
-        for key in ("accept", "reply", "regulator"):
+        for key in ("accept", "reply", "regulator", "callback"):
             totals[f"{key}_rate"] = rate(totals[f"{key}_met"], totals[f"{key}_missed"])
+        totals["satisfaction_rate"] = rate(
+            totals["satisfied"], totals["reached"] - totals["satisfied"]
+        )
         return totals
 
     # ------------------------------------------------------------------
@@ -918,6 +958,15 @@ class HuataiComplaintXlsx(models.AbstractModel):
             ("group", c(_("Group Complaint"), NUMBER, formats["int"], 8)),
             ("media", c(_("Media-related"), NUMBER, formats["int"], 8)),
             ("judicial", c(_("Judicial"), NUMBER, formats["int"], 8)),
+            ("reached", c(_("Client Reached"), NUMBER, formats["int"], 9)),
+            (
+                "satisfaction_rate",
+                c(_("Satisfaction Rate"), NUMBER, formats["percent"], 10),
+            ),
+            (
+                "satisfaction_score",
+                c(_("Avg. Survey Score"), NUMBER, formats["days"], 10),
+            ),
         ]
         columns = [
             c(_("Branch Company"), width=18),
@@ -970,12 +1019,9 @@ class HuataiComplaintXlsx(models.AbstractModel):
             if value is None:
                 continue
             fmt = columns[offset]["format"]
-            bold = {
-                formats["percent"]: formats["bold_percent"],
-                formats["money"]: formats["bold_money"],
-                formats["days"]: formats["bold_days"],
-            }.get(fmt, formats["bold_int"])
-            sheet.write_number(writer.row, offset, value, bold)
+            sheet.write_number(
+                writer.row, offset, value, self._bold_format(formats, fmt)
+            )
         writer.row += 1
 
         # the firm's complaints per type and channel

@@ -39,6 +39,10 @@ class ReportCase(TransactionCase):
       hq_new         Retail Client Service HQ, 2025-01-25, website, still
                      registered, its acceptance deadline missed
       hq_whistle     Compliance, 2025-01-15, whistleblowing (confidential)
+
+    Callbacks: a1_closed reached and satisfied (survey score 4.5);
+    b1_compensation not reached, then reached and not satisfied; a1_late
+    never called back (its callback deadline missed).
     """
 
     @classmethod
@@ -310,6 +314,36 @@ class ReportCase(TransactionCase):
             category_id=cls.cat["whistleblowing"].id,
             complainant_name="匿名",
         )
+        # callbacks (回访) and the satisfaction survey
+        Callback = cls.env["huatai.complaint.callback"]
+        Callback.create(
+            {
+                "complaint_id": cls.a1_closed.id,
+                "date": utc(d(2025, 1, 13)),
+                "unit_id": cls.a1.id,
+                "reached": True,
+                "satisfied": True,
+            }
+        )
+        Callback.create(
+            [
+                {
+                    "complaint_id": cls.b1_compensation.id,
+                    "date": utc(d(2025, 2, 17)),
+                    "unit_id": cls.b1.id,
+                    "reached": False,
+                },
+                {
+                    "complaint_id": cls.b1_compensation.id,
+                    "date": utc(d(2025, 2, 18)),
+                    "unit_id": cls.b1.id,
+                    "attempt": 2,
+                    "reached": True,
+                    "satisfied": False,
+                },
+            ]
+        )
+        cls.a1_closed.write({"survey_state": "done", "satisfaction_score": 4.5})
         cls.all_2025 = (
             cls.a1_closed
             | cls.a1_rejected

@@ -74,6 +74,38 @@ class TestAnalysis(ReportCase):
         self.assertTrue(regulator.is_regulator and regulator.is_major)
         self.assertEqual((regulator.regulator_met, regulator.regulator_missed), (1, 0))
 
+    def test_callbacks_and_satisfaction(self):
+        closed = self.report(self.a1_closed)
+        self.assertEqual(
+            (closed.nbr_callbacks, closed.nbr_reached, closed.nbr_satisfied), (1, 1, 1)
+        )
+        self.assertEqual(closed.callback_result, "satisfied")
+        self.assertEqual((closed.callback_met, closed.callback_missed), (1, 0))
+        self.assertEqual(closed.satisfied_rate, 100)
+        self.assertEqual(closed.satisfaction_score, 4.5)
+        compensation = self.report(self.b1_compensation)
+        self.assertEqual(compensation.callback_result, "dissatisfied")
+        self.assertEqual(compensation.satisfied_rate, 0)
+        self.assertFalse(compensation.satisfaction_score)
+        late = self.report(self.a1_late)
+        self.assertEqual((late.nbr_callbacks, late.callback_missed), (0, 1))
+        self.assertFalse(late.satisfied_rate)
+        rows = self.Report.with_user(self.hq_user).get_statistics(
+            date(2025, 1, 1), date(2025, 2, 28), period="month", groupby=()
+        )
+        january, february = rows
+        self.assertEqual(
+            (january["reached"], january["satisfied"], january["satisfaction_rate"]),
+            (1, 1, 100.0),
+        )
+        self.assertEqual(january["satisfaction_score"], 4.5)
+        self.assertEqual(
+            (february["reached"], february["satisfied"], february["satisfaction_rate"]),
+            (1, 0, 0.0),
+        )
+        self.assertEqual(february["callback_missed"], 1)
+        self.assertIsNone(february["satisfaction_score"])
+
     def test_report_follows_writes_in_the_transaction(self):
         """The figures are kept by triggers: a change shows at once."""
         self.a1_overdue.write(

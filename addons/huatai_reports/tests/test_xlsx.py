@@ -56,6 +56,9 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(closed["Reply to Complainant"], "已核实并答复客户。")
         self.assertEqual(closed["Facts"], "营业部员工态度恶劣")
         self.assertEqual(closed["Major"], "No")
+        self.assertEqual(closed["Callback Outcome"], "Reached, satisfied")
+        self.assertEqual(closed["Callback Attempts"], 1)
+        self.assertEqual(closed["Survey Score"], 4.5)
         received_cell = sheet.cell(row=2, column=header.index("Received On") + 1)
         self.assertEqual(received_cell.number_format, "yyyy-mm-dd hh:mm")
 
@@ -229,6 +232,8 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(data[0]["Forwarded by Regulator"], 1)
         self.assertEqual(data[0]["Regulator Deadline Met (%)"], 1)
         self.assertEqual(data[1]["Compensation Claimed"], 5000)
+        self.assertEqual(data[1]["Client Reached"], 1)
+        self.assertEqual(data[1]["Satisfaction Rate"], 0)
         self.assertEqual(data[1]["Reply Compliance Rate"], 1)
         self.assertEqual(total["Period"], "Total")
         self.assertEqual(total["Complaints"], 2)
