@@ -163,6 +163,27 @@ class TestAnalysis(ReportCase):
         # received after that day: unchanged
         self.assertEqual(self.report(self.b1_regulator).days_to_reply, before)
 
+    def test_period_without_schedule_counts_monday_to_friday(self):
+        """Before the working-day table (or in a year without holiday
+        schedule) durations count Monday to Friday, without error."""
+        self.env.cr.execute("SELECT MIN(date) FROM huatai_workday")
+        first = self.env.cr.fetchone()[0]
+        received = date(2012, 3, 2)  # a Friday
+        self.assertTrue(first is None or first > received)
+        complaint = self._make(
+            self.a1,
+            received,
+            "replied",
+            accepted_date=utc(date(2012, 3, 5), 9),
+            replied_date=utc(date(2012, 3, 6), 17),
+        )
+        row = self.report(complaint)
+        self.assertEqual((row.days_to_accept, row.days_to_reply), (1, 2))
+        rows = self.Report.with_user(self.head_a).get_statistics(
+            "2012-01-01", "2012-12-31", period="year", groupby=()
+        )
+        self.assertEqual([(r["count"], r["days_to_reply"]) for r in rows], [(1, 2.0)])
+
     def test_non_working_day_receipt_counts_from_next_working_day(self):
         # Saturday 2025-01-11, replied Monday 2025-01-13: same first working day
         complaint = self._make(
