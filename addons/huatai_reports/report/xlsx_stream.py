@@ -105,67 +105,22 @@ class SheetWriter:
 
         A cell's ``r`` reference is optional in the file format: it is only
         written after an empty cell, which keeps the sheet XML (and the time
-        to compress it) smaller.
+        to compress it) smaller. A writer returns "" for nothing to show.
         """
-        str_table = self.workbook.str_table
         writers = []
         for column in self.columns:
             fmt = column.get("format")
             style = f' s="{fmt._get_xf_index()}"' if fmt else ""
-            kind = column["kind"]
-            if kind == NUMBER and column.get("decimals"):
-                number = f"{{:.{column['decimals']}f}}".format
-
-                def write(value, ref, style=style, number=number):
-                    return f"<c{ref}{style}><v>{number(value)}</v></c>"
-
-            elif kind == NUMBER:
-
-                def write(value, ref, style=style):
-                    if not isinstance(value, int):
-                        value = float(value)
-                    return f"<c{ref}{style}><v>{value!r}</v></c>"
-
-            elif kind == LABEL:
-                labels = column.get("labels") or {}
-                cache = {}
-
-                def write(value, ref, style=style, cache=cache, labels=labels):
-                    try:
-                        sst = cache[value]
-                    except KeyError:
-                        text = labels.get(value, value)
-                        if text is None or text is False or text == "":
-                            sst = cache[value] = None  # nothing to show
-                        else:
-                            text = text if isinstance(text, str) else str(text)
-                            sst = cache[value] = str_table._get_shared_string_index(
-                                _ILLEGAL_XML.sub("", text[:XLS_STRMAX])
-                            )
-                    if sst is None:
-                        return ""
-                    return f'<c{ref}{style} t="s"><v>{sst}</v></c>'
-
+            if column["kind"] == NUMBER:
+                writers.append(_number_writer(style, column.get("decimals")))
+            elif column["kind"] == LABEL:
+                writers.append(
+                    _label_writer(
+                        style, column.get("labels") or {}, self.workbook.str_table
+                    )
+                )
             else:
-
-                def write(value, ref, style=style):
-                    if not isinstance(value, str):
-                        value = str(value)
-                    if len(value) > XLS_STRMAX:
-                        value = value[:XLS_STRMAX]
-                    if _SPECIAL.search(value):
-                        value = _escape(value)
-                    space = (
-                        ' xml:space="preserve"'
-                        if value[0].isspace() or value[-1].isspace()
-                        else ""
-                    )
-                    return (
-                        f'<c{ref}{style} t="inlineStr"><is><t{space}>{value}'
-                        "</t></is></c>"
-                    )
-
-            writers.append(write)
+                writers.append(_text_writer(style))
         return writers
 
     def write_rows(self, rows):
@@ -222,3 +177,59 @@ class SheetWriter:
             self.sheet.autofilter(
                 self.header_row, 0, max(self.row - 1, self.header_row), self.last_col
             )
+
+
+def _number_writer(style, decimals=None):
+    if decimals:
+        number = f"{{:.{decimals}f}}".format
+
+        def write(value, ref):
+            return f"<c{ref}{style}><v>{number(value)}</v></c>"
+
+        return write
+
+    def write(value, ref):
+        if not isinstance(value, int):
+            value = float(value)
+        return f"<c{ref}{style}><v>{value!r}</v></c>"
+
+    return write
+
+
+def _label_writer(style, labels, str_table):
+    """Labels go to the shared strings table, once per distinct value."""
+    cache = {}
+
+    def write(value, ref):
+        try:
+            sst = cache[value]
+        except KeyError:
+            text = labels.get(value, value)
+            if text is None or text is False or text == "":
+                sst = cache[value] = None  # nothing to show
+            else:
+                text = text if isinstance(text, str) else str(text)
+                sst = cache[value] = str_table._get_shared_string_index(
+                    _ILLEGAL_XML.sub("", text[:XLS_STRMAX])
+                )
+        if sst is None:
+            return ""
+        return f'<c{ref}{style} t="s"><v>{sst}</v></c>'
+
+    return write
+
+
+def _text_writer(style):
+    def write(value, ref):
+        if not isinstance(value, str):
+            value = str(value)
+        if len(value) > XLS_STRMAX:
+            value = value[:XLS_STRMAX]
+        if _SPECIAL.search(value):
+            value = _escape(value)
+        space = (
+            ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+        )
+        return f'<c{ref}{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+
+    return write
