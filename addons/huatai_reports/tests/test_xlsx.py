@@ -190,6 +190,20 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(count, len(expected))
         self.assertEqual([row["Reference"] for row in rows], expected.mapped("name"))
 
+    def test_register_without_fast_path_is_the_same(self):
+        """Should xlsxwriter's internals change, the plain path gives the
+        same cells (only slower)."""
+        from unittest.mock import patch
+
+        from ..report.xlsx_stream import StreamWorksheet
+
+        period = {"date_from": date(2025, 1, 1), "date_to": date(2025, 12, 31)}
+        _b, fast_header, fast_rows, _c = self.register(self.hq_user, **period)
+        with patch.object(StreamWorksheet, "can_stream", lambda self: False):
+            _b, slow_header, slow_rows, _c = self.register(self.hq_user, **period)
+        self.assertEqual(fast_header, slow_header)
+        self.assertEqual(fast_rows, slow_rows)
+
     def test_register_writes_to_a_stream(self):
         stream = io.BytesIO()
         count = self.Xlsx.with_user(self.head_b).write_register(
