@@ -30,7 +30,6 @@ FACT_JOINS = (
     "FROM huatai_complaint_callback WHERE complaint_id = c.id) cb ON TRUE"
 )
 HQ_GROUP = "huatai_complaints.group_complaint_hq"
-MANAGER_GROUP = "huatai_complaints.group_complaint_manager"
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 
@@ -431,12 +430,6 @@ class HuataiComplaintReport(models.Model):
             $$
             """
         )
-
-    @api.model
-    def _local_date_sql(self, column):
-        # China has kept UTC+8 all year since 1991: a fixed offset is exact
-        # and much cheaper than a time zone lookup on every row.
-        return SQL(f"(%s + INTERVAL '{REPORT_UTC_OFFSET} hours')::date", column)
 
     @api.model
     def _fact_columns(self):
@@ -1040,9 +1033,12 @@ class HuataiComplaintReport(models.Model):
         :param domain: extra domain on ``huatai.complaint.report``
         :return: list of dicts, one per period and dimension values, ordered
             by period then dimensions: ``period_start`` (date), the
-            dimension ids/codes, the measures of ``STAT_MEASURES`` and the
-            deadline rates ``accept_rate``, ``reply_rate``, ``regulator_rate``
-            (percent or ``None``)
+            dimension ids/codes, the measures of ``STAT_MEASURES`` (counts,
+            compensation amount, deadlines met/missed, callbacks, average
+            working days and survey score) and ``STAT_RATES``: the deadline
+            rates ``accept_rate``, ``reply_rate``, ``regulator_rate``,
+            ``callback_rate`` and ``satisfaction_rate`` (satisfied among the
+            clients reached), in percent or ``None`` when nothing was due
 
         Record rules apply: a unit head only counts their subtree's
         complaints and whistleblowing reports only count for Compliance.

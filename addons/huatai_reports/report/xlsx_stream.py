@@ -96,10 +96,6 @@ class SheetWriter:
         self.sheet.freeze_panes(1, 0)
         self.row = 1
 
-    @property
-    def data_rows(self):
-        return self.row - self.header_row - 1
-
     def _cell_writers(self):
         """One function per column: (value, reference attribute) -> cell XML.
 
