@@ -343,7 +343,10 @@ class ReportCase(TransactionCase):
                 },
             ]
         )
+        # the survey's answer, as its computation would store it
+        cls.env.flush_all()
         cls.a1_closed.write({"survey_state": "done", "satisfaction_score": 4.5})
+        cls.env.flush_all()
         cls.all_2025 = (
             cls.a1_closed
             | cls.a1_rejected
