@@ -14,3 +14,11 @@ from . import resource_calendar_leaves
 from . import huatai_deadline_policy
 from . import huatai_complaint_routing_rule
 from . import huatai_complaint_process
+from . import mail_thread
+from . import mail_activity
+from . import huatai_complaint_intake
+from . import huatai_complaint_web_submission
+from . import huatai_complaint_callback
+from . import huatai_callback_spot_check
+from . import survey_survey
+from . import survey_user_input

@@ -7,3 +7,8 @@ from . import test_ui
 from . import test_deadlines
 from . import test_routing
 from . import test_compliance_gate
+from . import test_callback
+from . import test_mail_gateway
+from . import test_portal
+from . import test_survey
+from . import test_web_form

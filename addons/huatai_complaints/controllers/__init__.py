@@ -1,0 +1,4 @@
+from . import attachment
+from . import main
+from . import portal
+from . import survey

@@ -1,0 +1,220 @@
+"""The public complaint form, posted over HTTP like a browser does."""
+
+import re
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .intake_common import ComplaintIntakeMixin
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+EXE = b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00" + b"\x00" * 100
+QUIET = (
+    "odoo.addons.huatai_complaints.controllers.main",
+    "odoo.addons.huatai_complaints.models.huatai_complaint_web_submission",
+    "odoo.http",
+)
+
+
+@tagged("post_install", "-at_install", "huatai_intake")
+class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_intake_data()
+        cls.env["ir.config_parameter"].set_param(
+            "huatai_complaints.web_form_rate_limit", "100"
+        )
+        cls.Complaint = cls.env["huatai.complaint"]
+
+    def _open_form(self):
+        response = self.url_open("/complaints/new")
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+        return csrf, token
+
+    def _form(self, **values):
+        return {
+            "complainant_name": "陈静",
+            "complainant_phone": "139 0000 2222",
+            "complainant_email": "chen.jing@example.cn",
+            "client_account": "3101002233",
+            "subject": "营业部服务态度差",
+            "description": "3月1日在营业部办理业务时，柜台人员态度恶劣。",
+            "demand": "要求道歉",
+            "compensation_amount": "",
+            "category_id": str(self.category_service.id),
+            "consent": "1",
+            **values,
+        }
+
+    def _post(self, data, files=None, csrf=None, token=None):
+        if csrf is None or token is None:
+            form_csrf, form_token = self._open_form()
+            csrf = form_csrf if csrf is None else csrf
+            token = form_token if token is None else token
+        payload = {"csrf_token": csrf, "form_token": token, **data}
+        with mute_logger(*QUIET):
+            return self.url_open(
+                "/complaints/submit", data=payload, files=files or None
+            )
+
+    def _new_complaints(self, before):
+        return self.Complaint.search([("id", "not in", before.ids)])
+
+    # ------------------------------------------------------------------
+    def test_submit_registers_website_complaint(self):
+        before = self.Complaint.search([])
+        files = [
+            ("attachments", ("交易记录.pdf", PDF, "application/pdf")),
+            ("attachments", ("说明.txt", "柜台编号 12".encode(), "text/plain")),
+        ]
+        response = self._post(
+            self._form(
+                # fields a visitor must not be able to set
+                channel="phone",
+                stage_id=str(self.env.ref("huatai_complaints.stage_closed").id),
+                user_id=str(self.user_hq.id),
+                accepting_unit_id=str(self.unit_sales.id),
+                compensation_amount="1,500.50",
+            ),
+            files=files,
+        )
+        self.assertEqual(response.status_code, 200)
+        complaint = self._new_complaints(before)
+        self.assertEqual(len(complaint), 1)
+        self.assertIn(complaint.name, response.text)
+        self.assertEqual(complaint.channel, "website")
+        self.assertEqual(complaint.accepting_unit_id, self.unit_csc)
+        self.assertEqual(
+            complaint.stage_id, self.env.ref("huatai_complaints.stage_registered")
+        )
+        self.assertFalse(complaint.user_id)
+        self.assertEqual(complaint.category_id, self.category_service)
+        self.assertEqual(complaint.complainant_name, "陈静")
+        self.assertEqual(complaint.client_account, "3101002233")
+        self.assertEqual(complaint.compensation_amount, 1500.5)
+        self.assertEqual(complaint.partner_id.email_normalized, "chen.jing@example.cn")
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "huatai.complaint"), ("res_id", "=", complaint.id)]
+        )
+        self.assertEqual(
+            sorted(attachments.mapped("name")), ["交易记录.pdf", "说明.txt"]
+        )
+        submission = self.env["huatai.complaint.web.submission"].search(
+            [("complaint_id", "=", complaint.id)]
+        )
+        self.assertEqual(submission.remote_addr, "127.0.0.1")
+        # the page links to the complaint with its access token
+        self.assertIn(f"/my/complaints/{complaint.id}?access_token=", response.text)
+
+    def test_replayed_post_refused(self):
+        csrf, token = self._open_form()
+        before = self.Complaint.search([])
+        first = self._post(self._form(), csrf=csrf, token=token)
+        self.assertEqual(first.status_code, 200)
+        again = self._post(self._form(subject="again"), csrf=csrf, token=token)
+        self.assertEqual(again.status_code, 400)
+        self.assertIn("already submitted", again.text)
+        self.assertEqual(len(self._new_complaints(before)), 1)
+
+    def test_forged_token_and_missing_csrf_refused(self):
+        csrf, token = self._open_form()
+        before = self.Complaint.search([])
+        nonce, stamp, _sig = token.split(".")
+        forged = f"{nonce}.{stamp}.{'0' * 64}"
+        self.assertEqual(
+            self._post(self._form(), csrf=csrf, token=forged).status_code, 400
+        )
+        self.assertEqual(
+            self._post(self._form(), csrf="bad", token=token).status_code, 400
+        )
+        self.assertFalse(self._new_complaints(before))
+
+    def test_rate_limit_per_address(self):
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.web_form_rate_limit", "2"
+        )
+        before = self.Complaint.search([])
+        self.assertEqual(self._post(self._form()).status_code, 200)
+        # a refused post counts too
+        self.assertEqual(self._post(self._form(complainant_name="")).status_code, 400)
+        blocked = self._post(self._form())
+        self.assertEqual(blocked.status_code, 429)
+        self.assertIn("Too many complaints", blocked.text)
+        self.assertEqual(len(self._new_complaints(before)), 1)
+
+    def test_invalid_fields_redisplay_form(self):
+        before = self.Complaint.search([])
+        response = self._post(
+            self._form(
+                complainant_name="",
+                complainant_email="not-an-email",
+                consent="",
+                compensation_amount="-5",
+            )
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("is required", response.text)
+        self.assertIn("not valid", response.text)
+        self.assertIn("agree", response.text)
+        # what the visitor typed is kept
+        self.assertIn("柜台人员态度恶劣", response.text)
+        self.assertFalse(self._new_complaints(before))
+        # without any way to answer the complainant
+        response = self._post(self._form(complainant_phone="", complainant_email=""))
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self._new_complaints(before))
+
+    def test_upload_limits(self):
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.web_form_max_file_mb", "1"
+        )
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.web_form_max_files", "2"
+        )
+        before = self.Complaint.search([])
+        cases = {
+            "program": [
+                ("attachments", ("setup.exe", EXE, "application/octet-stream"))
+            ],
+            "disguised": [("attachments", ("statement.pdf", EXE, "application/pdf"))],
+            "type": [
+                ("attachments", ("archive.zip", b"PK\x03\x04", "application/zip"))
+            ],
+            "size": [
+                ("attachments", ("scan.pdf", PDF + b"0" * (1 << 20), "application/pdf"))
+            ],
+            "count": [
+                ("attachments", (f"page{i}.pdf", PDF, "application/pdf"))
+                for i in range(3)
+            ],
+        }
+        for key, files in cases.items():
+            with self.subTest(key):
+                response = self._post(self._form(), files=files)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("o_complaint_form_errors", response.text)
+        self.assertFalse(self._new_complaints(before))
+
+    def test_honeypot_refused(self):
+        before = self.Complaint.search([])
+        response = self._post(self._form(website="http://spam.example.com"))
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self._new_complaints(before))
+
+    def test_logged_in_client_linked(self):
+        self.authenticate(self.portal_user_1.login, self.portal_user_1.login)
+        before = self.Complaint.search([])
+        response = self._post(
+            self._form(
+                complainant_email="", complainant_phone="", complainant_name="李明"
+            )
+        )
+        self.assertEqual(response.status_code, 200)
+        complaint = self._new_complaints(before)
+        self.assertEqual(complaint.partner_id, self.portal_user_1.partner_id)
+        self.assertEqual(complaint.complainant_email, "li.ming@example.cn")
+        self.assertIn(f'href="/my/complaints/{complaint.id}"', response.text)
