@@ -636,7 +636,8 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
             deadline_clock, deadline_state, alert_due_soon_key, alert_overdue_key,
             compliance_review_requested, compliance_required, compliance_opinion,
             compliance_opinion_user_id, compliance_opinion_date,
-            escalation_notified, media_escalated,
+            escalation_notified, media_escalated, callback_attempt_count,
+            callback_result, satisfaction_score, survey_state, survey_answer_count,
             reply_text, reply_method, replied_date, replied_by_id, replied_unit_id,
             closed_date, rejection_reason,
             create_uid, write_uid, create_date, write_date)
@@ -685,7 +686,7 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
                CASE WHEN dl.gated THEN %(compliance_user)s END,
                CASE WHEN dl.gated THEN GREATEST(c.received, COALESCE(c.replied_at,
                     c.closed) - interval '1 hour') END,
-               dl.compliance_required, c.is_media,
+               dl.compliance_required, c.is_media, 0, NULL, 0, NULL, 0,
                CASE WHEN c.replied THEN (%(replies)s::text[])[1 + c.i %% 4] END,
                CASE WHEN c.replied THEN (ARRAY['phone', 'letter', 'email',
                     'onsite'])[1 + c.i %% 4] END,
@@ -924,6 +925,12 @@ COMPLAINT_FILLED = {
     "next_deadline",
     "deadline_clock",
     "compliance_required",
+    # no callback or satisfaction survey is loaded: their empty values
+    "callback_attempt_count",
+    "callback_result",
+    "satisfaction_score",
+    "survey_state",
+    "survey_answer_count",
 }
 
 

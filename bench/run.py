@@ -296,6 +296,7 @@ def main(argv=None):
                         sla_sample=args.sla_sample,
                         say=say,
                         only=args.only,
+                        commit=True,
                     )
                 if side == "complaints" and args.only != "deadlines":
                     results["reports"] = reports.run(env, runs=args.runs, say=say)
