@@ -29,6 +29,39 @@ class TestAccess(ComplaintCase):
             | cls.c_whistle
         )
 
+    def test_role_matrix_read_write_archive(self):
+        """Per role: which complaints it can read, write and archive."""
+        c = {
+            "own": self.c_nanjing,
+            "sibling": self.c_suzhou,
+            "branch": self.c_branch,
+            "other_branch": self.c_hangzhou,
+            "whistleblowing": self.c_whistle,
+        }
+        allowed = {
+            self.staff_nanjing: {"own"},
+            self.head_jiangsu: {"own", "sibling", "branch"},
+            self.hq_user: {"own", "sibling", "branch", "other_branch"},
+            self.admin_user: {"own", "sibling", "branch", "other_branch"},
+            self.compliance_user: set(c),
+        }
+        for user, keys in allowed.items():
+            for key, complaint in c.items():
+                record = complaint.with_user(user)
+                with self.subTest(user=user.login, complaint=key):
+                    if key in keys:
+                        record.read(["description"])
+                        record.write({"demand": f"{user.login} 的处理意见"})
+                        record.action_archive()
+                        record.action_unarchive()
+                        continue
+                    with self.assertRaises(AccessError):
+                        record.read(["description"])
+                    with self.assertRaises(AccessError):
+                        record.write({"demand": "越权修改"})
+                    with self.assertRaises(AccessError):
+                        record.action_archive()
+
     def _visible(self, user):
         return self.Complaint.with_user(user).search([("id", "in", self.all.ids)])
 
