@@ -79,8 +79,11 @@ def looks_executable(data):
     )
 
 
+# The complaint is one model split by concern: huatai_complaint.py holds the
+# record and its workflow, this file the complainant's side: mail, web,
+# portal, callbacks and surveys.
 class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     subject = fields.Char(
         tracking=True,

@@ -478,7 +478,7 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
 
     def test_failed_acknowledgement_keeps_the_complaint(self):
         def broken(complaint, template, email):
-            raise UserError("mail server configuration missing")
+            raise UserError(complaint.env._("mail server configuration missing"))
 
         Complaint = self.registry["huatai.complaint"]
         with (
