@@ -9,6 +9,23 @@
     "license": "LGPL-3",
     "depends": ["huatai_complaints", "spreadsheet_dashboard"],
     "external_dependencies": {"python": ["xlsxwriter"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/huatai_reports_security.xml",
+        "data/mail_template_data.xml",
+        "data/huatai_report_schedule_data.xml",
+        "data/ir_cron_data.xml",
+        "report/huatai_complaint_report_views.xml",
+        "data/spreadsheet_dashboard_data.xml",
+        "wizard/huatai_report_export_wizard_views.xml",
+        "views/huatai_report_schedule_views.xml",
+        "views/huatai_reports_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "huatai_reports/static/tests/tours/*.js",
+        ],
+    },
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

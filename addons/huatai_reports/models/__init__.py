@@ -1,1 +1,2 @@
-
+from . import huatai_complaint
+from . import huatai_report_schedule

@@ -1,0 +1,227 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import email_split
+
+from ..wizard.huatai_report_export_wizard import REPORT_TYPES
+
+_logger = logging.getLogger(__name__)
+
+FREQUENCIES = [
+    ("monthly", "Monthly"),
+    ("quarterly", "Quarterly"),
+    ("yearly", "Yearly"),
+]
+PERIOD_OF = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+
+
+class HuataiReportSchedule(models.Model):
+    """A complaint report mailed after each month, quarter or year.
+
+    The report covers the last complete period; it is mailed once per period
+    (``last_period_end`` remembers the last one sent). Mailed reports never
+    contain whistleblowing reports, whoever receives them.
+    """
+
+    _name = "huatai.report.schedule"
+    _description = "Scheduled Complaint Report"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    frequency = fields.Selection(FREQUENCIES, required=True, default="monthly")
+    report_type = fields.Selection(
+        REPORT_TYPES, string="Report", required=True, default="statistics"
+    )
+    scope = fields.Selection(
+        [
+            ("unit", "One Report"),
+            ("branches", "One Report per Branch Company"),
+        ],
+        required=True,
+        default="unit",
+        help="One Report: the units below, mailed to the recipients below. "
+        "One Report per Branch Company: each branch company's own report, "
+        "mailed to its manager (and its email address) and to the recipients "
+        "below.",
+    )
+    unit_id = fields.Many2one(
+        "huatai.org.unit",
+        string="Units Reported",
+        help="The report covers this unit and its sub-units; empty: the whole firm.",
+    )
+    recipient_unit_id = fields.Many2one(
+        "huatai.org.unit",
+        string="Send to Unit",
+        help="The report goes to this unit's manager and its email address.",
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        string="Also Send To",
+        domain="[('share', '=', False)]",
+    )
+    email_to = fields.Char(
+        string="Other Addresses", help="Further email addresses, comma-separated."
+    )
+    last_period_end = fields.Date(
+        string="Last Period Sent",
+        readonly=True,
+        copy=False,
+        help="End of the last period whose report was mailed.",
+    )
+
+    @api.constrains("email_to")
+    def _check_email_to(self):
+        for schedule in self:
+            if schedule.email_to and not email_split(schedule.email_to):
+                raise ValidationError(
+                    self.env._(
+                        "%(addresses)s is not a list of email addresses.",
+                        addresses=schedule.email_to,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_send_now(self):
+        """Mail the report of the last complete period now (again)."""
+        for schedule in self:
+            schedule._send(force=True)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("The reports have been queued for sending."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_send_reports(self, frequency):
+        """Mail the reports of ``frequency`` whose last period is not sent yet."""
+        for schedule in self.search([("frequency", "=", frequency)]):
+            try:
+                with self.env.cr.savepoint():
+                    schedule._send()
+            except Exception:
+                _logger.exception("Scheduled complaint report %s failed", schedule.id)
+
+    def _last_period(self, today=None):
+        """First and last day of the last complete period before ``today``."""
+        self.ensure_one()
+        today = today or fields.Date.context_today(self)
+        Report = self.env["huatai.complaint.report"]
+        period = PERIOD_OF[self.frequency]
+        current_start, _end = Report.period_bounds(period, today)
+        return Report.period_bounds(period, current_start - timedelta(days=1))
+
+    def _send(self, today=None, force=False):
+        self.ensure_one()
+        date_from, date_to = self._last_period(today)
+        if not force and self.last_period_end and self.last_period_end >= date_to:
+            return self.env["mail.mail"]
+        mails = self.env["mail.mail"]
+        if self.scope == "branches":
+            branches = self.env["huatai.org.unit"].search([("kind", "=", "branch")])
+            if self.unit_id:
+                branches = branches.filtered_domain(
+                    [("id", "child_of", self.unit_id.ids)]
+                )
+            for branch in branches:
+                mails |= self._send_report(date_from, date_to, branch, branch)
+        else:
+            mails |= self._send_report(
+                date_from, date_to, self.unit_id, self.recipient_unit_id
+            )
+        self.last_period_end = date_to
+        return mails
+
+    def _recipients(self, recipient_unit):
+        """Partners and extra addresses the report of ``recipient_unit`` goes to."""
+        self.ensure_one()
+        users = self.user_ids | recipient_unit.manager_id
+        emails = email_split(self.email_to or "")
+        if recipient_unit.email:
+            emails += email_split(recipient_unit.email)
+        return users.partner_id, emails
+
+    def _send_report(self, date_from, date_to, units, recipient_unit):
+        self.ensure_one()
+        partners, emails = self._recipients(recipient_unit)
+        if not partners and not emails:
+            _logger.info(
+                "Scheduled complaint report %s: nobody to send %s to",
+                self.id,
+                units.display_name or "the firm",
+            )
+            return self.env["mail.mail"]
+        lang = (
+            recipient_unit.manager_id.lang
+            or partners[:1].lang
+            or self.env.lang
+            or "en_US"
+        )
+        Xlsx = (
+            self.env["huatai.complaint.xlsx"]
+            .sudo()
+            .with_context(lang=lang, huatai_report_mailed=True)
+        )
+        kwargs = {"unit_ids": units.ids or None}
+        if self.report_type == "regulator_summary":
+            kwargs["year"] = date_from.year
+        else:
+            kwargs.update(date_from=date_from, date_to=date_to)
+            if self.report_type == "statistics":
+                kwargs["period"] = PERIOD_OF[self.frequency]
+        content, filename, count = Xlsx._build(self.report_type, **kwargs)
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": filename,
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": (
+                        "application/vnd.openxmlformats-officedocument."
+                        "spreadsheetml.sheet"
+                    ),
+                }
+            )
+        )
+        template = self.env.ref("huatai_reports.mail_template_scheduled_report")
+        period_label = (
+            str(date_from.year)
+            if self.report_type == "regulator_summary"
+            else f"{date_from} ~ {date_to}"
+        )
+        unit_name = units.with_context(lang=lang).display_name or ""
+        subject = " ".join(
+            part
+            for part in (self.with_context(lang=lang).name, unit_name, period_label)
+            if part
+        )
+        mail_id = template.with_context(
+            lang=lang,
+            report_period_label=period_label,
+            report_unit_name=unit_name,
+            report_count=count,
+        ).send_mail(
+            self.id,
+            email_values={
+                "subject": subject,
+                "recipient_ids": [(4, pid) for pid in partners.ids],
+                "email_to": ",".join(emails),
+                "attachment_ids": [(4, attachment.id)],
+            },
+        )
+        return self.env["mail.mail"].sudo().browse(mail_id)

@@ -1,0 +1,2 @@
+from . import huatai_complaint_report
+from . import huatai_complaint_xlsx

@@ -1,0 +1,4 @@
+from . import test_analysis
+from . import test_dashboards
+from . import test_schedule
+from . import test_xlsx

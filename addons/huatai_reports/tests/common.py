@@ -1,0 +1,392 @@
+import io
+from datetime import date, datetime, timedelta
+
+import openpyxl
+
+from odoo.tests import TransactionCase, new_test_user
+
+GROUPS = "huatai_complaints.group_complaint_%s"
+
+
+def utc(day, hour=10, minute=0):
+    """A China-time moment (UTC+8) as the naive UTC datetime Odoo stores."""
+    return datetime.combine(day, datetime.min.time()).replace(
+        hour=hour, minute=minute
+    ) - timedelta(hours=8)
+
+
+class ReportCase(TransactionCase):
+    """A known dataset: an org tree, a user per role, complaints of 2025.
+
+    HQ ─┬─ Retail Client Service HQ, Compliance, ... (shipped)
+        ├─ Branch A ─┬─ Sales department A1
+        │            └─ Sales department A2
+        └─ Branch B ─┬─ Sales department B1
+                     └─ Sales department B2 (no complaint)
+
+    Complaints (received in China time):
+      a1_closed      A1, 2025-01-06, service, replied 01-10 in time, closed 01-15
+      a1_rejected    A1, 2025-01-08, system, rejected 01-09 (decision in time)
+      a1_late        A1, 2025-02-03, marketing, replied 03-03 after its deadline
+      a1_overdue     A1, 2025-02-10, service, in progress, reply overdue
+      a2_paused      A2, 2025-03-03, on-site, compliance review (clock paused),
+                     not replied, reply deadline in the future
+      a1_dispatched  A1, 2025-03-05, service, dispatched to Retail Client
+                     Service HQ, accepted, not replied
+      b1_regulator   B1, 2025-01-20, regulator-forwarded, major, replied 02-10
+                     (in time), closed
+      b1_compensation B1, 2025-02-05, financial service, 5000 claimed, closed
+      hq_new         Retail Client Service HQ, 2025-01-25, website, still
+                     registered, its acceptance deadline missed
+      hq_whistle     Compliance, 2025-01-15, whistleblowing (confidential)
+
+    Callbacks: a1_closed reached and satisfied (survey score 4.5);
+    b1_compensation not reached, then reached and not satisfied; a1_late
+    never called back (its callback deadline missed).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                no_reset_password=True,
+                tracking_disable=True,
+            )
+        )
+        ref = cls.env.ref
+        Unit = cls.env["huatai.org.unit"]
+        cls.Complaint = cls.env["huatai.complaint"]
+        cls.Report = cls.env["huatai.complaint.report"]
+        cls.Xlsx = cls.env["huatai.complaint.xlsx"]
+        cls.hq = ref("huatai_complaints.unit_company")
+        cls.retail_hq = ref("huatai_complaints.unit_retail_service_hq")
+        cls.compliance_unit = ref("huatai_complaints.unit_compliance")
+        cls.branch_a = Unit.create(
+            {
+                "name": "Branch A",
+                "code": "R-A",
+                "kind": "branch",
+                "parent_id": cls.hq.id,
+            }
+        )
+        cls.branch_b = Unit.create(
+            {
+                "name": "Branch B",
+                "code": "R-B",
+                "kind": "branch",
+                "parent_id": cls.hq.id,
+            }
+        )
+        cls.a1, cls.a2 = Unit.create(
+            [
+                {
+                    "name": f"Sales Department A{i}",
+                    "code": f"R-A{i}",
+                    "kind": "sales_department",
+                    "parent_id": cls.branch_a.id,
+                }
+                for i in (1, 2)
+            ]
+        )
+        cls.b1, cls.b2 = Unit.create(
+            [
+                {
+                    "name": f"Sales Department B{i}",
+                    "code": f"R-B{i}",
+                    "kind": "sales_department",
+                    "parent_id": cls.branch_b.id,
+                }
+                for i in (1, 2)
+            ]
+        )
+        cls.staff_a1 = cls._user("r_staff_a1", "user", cls.a1)
+        cls.head_a = cls._user("r_head_a", "manager", cls.branch_a)
+        cls.head_b = cls._user("r_head_b", "manager", cls.branch_b)
+        cls.hq_user = cls._user("r_hq", "hq", cls.retail_hq)
+        cls.compliance_user = cls._user(
+            "r_compliance", "compliance", cls.compliance_unit
+        )
+        cls.branch_a.manager_id = cls.head_a
+        cls.branch_b.manager_id = cls.head_b
+        cls.retail_hq.write(
+            {"manager_id": cls.hq_user.id, "email": "retail@example.com"}
+        )
+        cls.cat = {
+            code: ref(f"huatai_complaints.category_{code}")
+            for code in (
+                "system",
+                "service",
+                "financial_service",
+                "marketing",
+                "whistleblowing",
+                "other",
+            )
+        }
+        cls.stage = {
+            stage.state: stage
+            for stage in cls.env["huatai.complaint.stage"].search(
+                [], order="sequence desc"
+            )
+        }
+        cls._make_dataset()
+
+    @classmethod
+    def _user(cls, login, role, unit):
+        user = new_test_user(
+            cls.env,
+            login=login,
+            groups=f"base.group_user,{GROUPS % role}",
+            name=login,
+            tz="Asia/Shanghai",
+        )
+        user.huatai_unit_ids = unit
+        return user
+
+    @classmethod
+    def _make(cls, unit, received, stage="new", **values):
+        """A complaint received on ``received`` (China time), put in ``stage``.
+
+        Dates of the workflow (accepted, replied, closed) and deadlines are
+        written as given, after the stage, as the deadline engine would.
+        """
+        later = {
+            key: values.pop(key)
+            for key in (
+                "accepted_date",
+                "replied_date",
+                "closed_date",
+                "accept_deadline",
+                "reply_deadline",
+                "regulator_deadline",
+                "deadline_state",
+            )
+            if key in values
+        }
+        vals = {
+            "channel": "email",
+            "category_id": cls.cat["service"].id,
+            "complainant_name": "张三",
+            "complainant_phone": "13800000000",
+            "description": "营业部员工态度恶劣",
+            "accepting_unit_id": unit.id,
+            "received_date": utc(received),
+        }
+        vals.update(values)
+        if "regulator_deadline" in later:
+            vals["regulator_deadline"] = later.pop("regulator_deadline")
+        complaint = cls.Complaint.create(vals)
+        if complaint.compliance_required:
+            # major, difficult, compensation...: Compliance's opinion first
+            complaint._give_compliance_opinion("同意按处理方案答复客户")
+        if stage in ("replied", "callback", "closed"):
+            complaint.write(
+                {
+                    "reply_text": "<p>已核实并答复客户。</p>",
+                    "reply_method": "phone",
+                    "replied_date": later.get("replied_date"),
+                }
+            )
+        if stage == "rejected":
+            complaint.rejection_reason = "不属于投诉受理范围"
+        if stage != "new":
+            stage_vals = {"stage_id": cls.stage[stage].id}
+            if stage in ("closed", "rejected"):
+                stage_vals["closed_date"] = later.pop("closed_date")
+            complaint.write(stage_vals)
+        if later:
+            complaint.write(later)
+        return complaint
+
+    @classmethod
+    def _make_dataset(cls):
+        d = date
+        cls.a1_closed = cls._make(
+            cls.a1,
+            d(2025, 1, 6),
+            "closed",
+            accepted_date=utc(d(2025, 1, 6), 11),
+            replied_date=utc(d(2025, 1, 10), 15),
+            closed_date=utc(d(2025, 1, 15), 9),
+            accept_deadline=d(2025, 1, 9),
+            reply_deadline=d(2025, 1, 27),
+            deadline_state="on_track",
+        )
+        cls.a1_rejected = cls._make(
+            cls.a1,
+            d(2025, 1, 8),
+            "rejected",
+            category_id=cls.cat["system"].id,
+            closed_date=utc(d(2025, 1, 9), 16),
+            accept_deadline=d(2025, 1, 13),
+        )
+        cls.a1_late = cls._make(
+            cls.a1,
+            d(2025, 2, 3),
+            "replied",
+            category_id=cls.cat["marketing"].id,
+            accepted_date=utc(d(2025, 2, 4)),
+            replied_date=utc(d(2025, 3, 3)),
+            accept_deadline=d(2025, 2, 6),
+            reply_deadline=d(2025, 2, 24),
+        )
+        cls.a1_overdue = cls._make(
+            cls.a1,
+            d(2025, 2, 10),
+            "in_progress",
+            accepted_date=utc(d(2025, 2, 10), 14),
+            accept_deadline=d(2025, 2, 13),
+            reply_deadline=d(2025, 3, 3),
+            deadline_state="overdue",
+        )
+        cls.a2_paused = cls._make(
+            cls.a2,
+            d(2025, 3, 3),
+            "compliance",
+            channel="onsite",
+            recording_consent_state="granted",
+            is_difficult=True,
+            accepted_date=utc(d(2025, 3, 3), 15),
+            accept_deadline=d(2025, 3, 6),
+            reply_deadline=date.today() + timedelta(days=30),
+            deadline_state="on_track",
+        )
+        cls.a1_dispatched = cls._make(
+            cls.a1,
+            d(2025, 3, 5),
+            "accepted",
+            accepted_date=utc(d(2025, 3, 5), 11),
+            accept_deadline=d(2025, 3, 10),
+            reply_deadline=date.today() + timedelta(days=10),
+            deadline_state="due_soon",
+        )
+        cls.env["huatai.complaint.dispatch.wizard"].create(
+            {
+                "complaint_id": cls.a1_dispatched.id,
+                "to_unit_id": cls.retail_hq.id,
+                "to_user_id": cls.hq_user.id,
+                "reason": "涉及总部系统，转零售客户服务总部处理",
+            }
+        ).action_dispatch()
+        cls.b1_regulator = cls._make(
+            cls.b1,
+            d(2025, 1, 20),
+            "closed",
+            channel="regulator",
+            regulator_authority="csrc_bureau",
+            regulator_reference="JSJ-2025-001",
+            regulator_deadline=d(2025, 2, 19),
+            is_major=True,
+            accepted_date=utc(d(2025, 1, 20), 11),
+            replied_date=utc(d(2025, 2, 10)),
+            closed_date=utc(d(2025, 2, 12)),
+            accept_deadline=d(2025, 1, 23),
+            reply_deadline=d(2025, 2, 19),
+        )
+        cls.b1_compensation = cls._make(
+            cls.b1,
+            d(2025, 2, 5),
+            "closed",
+            category_id=cls.cat["financial_service"].id,
+            compensation_amount=5000.0,
+            accepted_date=utc(d(2025, 2, 5), 11),
+            replied_date=utc(d(2025, 2, 14)),
+            closed_date=utc(d(2025, 2, 17)),
+            accept_deadline=d(2025, 2, 10),
+            reply_deadline=d(2025, 2, 26),
+        )
+        cls.hq_new = cls._make(
+            cls.retail_hq,
+            d(2025, 1, 25),
+            "new",
+            channel="website",
+            category_id=cls.cat["other"].id,
+            accept_deadline=d(2025, 1, 28),
+        )
+        cls.hq_whistle = cls._make(
+            cls.compliance_unit,
+            d(2025, 1, 15),
+            "new",
+            category_id=cls.cat["whistleblowing"].id,
+            complainant_name="匿名",
+        )
+        # callbacks (回访) and the satisfaction survey
+        Callback = cls.env["huatai.complaint.callback"]
+        Callback.create(
+            {
+                "complaint_id": cls.a1_closed.id,
+                "date": utc(d(2025, 1, 13)),
+                "unit_id": cls.a1.id,
+                "reached": True,
+                "satisfied": True,
+            }
+        )
+        Callback.create(
+            [
+                {
+                    "complaint_id": cls.b1_compensation.id,
+                    "date": utc(d(2025, 2, 17)),
+                    "unit_id": cls.b1.id,
+                    "reached": False,
+                },
+                {
+                    "complaint_id": cls.b1_compensation.id,
+                    "date": utc(d(2025, 2, 18)),
+                    "unit_id": cls.b1.id,
+                    "attempt": 2,
+                    "reached": True,
+                    "satisfied": False,
+                },
+            ]
+        )
+        # the survey's answer, as its computation would store it
+        cls.env.flush_all()
+        cls.a1_closed.write({"survey_state": "done", "satisfaction_score": 4.5})
+        cls.env.flush_all()
+        cls.all_2025 = (
+            cls.a1_closed
+            | cls.a1_rejected
+            | cls.a1_late
+            | cls.a1_overdue
+            | cls.a2_paused
+            | cls.a1_dispatched
+            | cls.b1_regulator
+            | cls.b1_compensation
+            | cls.hq_new
+            | cls.hq_whistle
+        )
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+    @staticmethod
+    def open_xlsx(content):
+        return openpyxl.load_workbook(io.BytesIO(content))
+
+    @staticmethod
+    def sheet_rows(sheet):
+        """Header row and data rows (lists of values) of a sheet."""
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        return rows[0], rows[1:]
+
+    @staticmethod
+    def as_dicts(header, rows):
+        return [dict(zip(header, row, strict=False)) for row in rows]
+
+    def working_days(self, complaint, done_field):
+        """Working days from receipt to ``done_field`` by the deadline
+        engine's own calendar (holidays and 调休 included): the analysis
+        must count them the same way."""
+        calendar = self.env["huatai.workday"]._get_calendar()
+        received = (complaint.received_date + timedelta(hours=8)).date()
+        done = (complaint[done_field] + timedelta(hours=8)).date()
+        return calendar.count_between(calendar.next_working(received), done)
+
+    def visible(self, user, complaints=None):
+        """Complaints of ``complaints`` (all 2025) ``user`` may read, by ORM."""
+        complaints = complaints if complaints is not None else self.all_2025
+        return self.Complaint.with_user(user).search([("id", "in", complaints.ids)])

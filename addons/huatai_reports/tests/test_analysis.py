@@ -1,0 +1,385 @@
+from datetime import date, timedelta
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import ReportCase, utc
+
+
+@tagged("post_install", "-at_install")
+class TestAnalysis(ReportCase):
+    def report(self, complaint, user=None):
+        Report = self.Report.with_user(user) if user else self.Report.sudo()
+        return Report.search([("complaint_id", "=", complaint.id)])
+
+    def test_rows_follow_complaints(self):
+        row = self.report(self.a1_closed)
+        self.assertEqual(row.name, self.a1_closed.name)
+        self.assertEqual(row.received_day, date(2025, 1, 6))
+        self.assertEqual(row.accepting_branch_id, self.branch_a)
+        self.assertEqual(row.accepting_company_id, self.hq)
+        self.assertEqual(row.category_root_id, self.cat["service"])
+        self.assertEqual(row.stage_state, "closed")
+        # Mon 6 -> Fri 10 January 2025: four working days, no holiday between
+        self.assertEqual(row.days_to_reply, 4)
+        self.assertEqual(
+            row.days_to_reply, self.working_days(self.a1_closed, "replied_date")
+        )
+        self.assertEqual(row.days_to_accept, 0)
+        self.assertEqual(row.days_to_close, 7)
+        self.assertEqual((row.reply_met, row.reply_missed, row.reply_rate), (1, 0, 100))
+        self.assertEqual((row.accept_met, row.accept_missed), (1, 0))
+
+    def test_edge_cases(self):
+        rejected = self.report(self.a1_rejected)
+        self.assertEqual((rejected.nbr_rejected, rejected.nbr_open), (1, 0))
+        # the refusal is the acceptance decision, taken in time; no reply owed
+        self.assertEqual((rejected.accept_met, rejected.accept_missed), (1, 0))
+        self.assertEqual((rejected.reply_met, rejected.reply_missed), (0, 0))
+        self.assertFalse(rejected.days_to_close)
+
+        late = self.report(self.a1_late)
+        self.assertEqual(
+            (late.reply_met, late.reply_missed, late.reply_rate), (0, 1, 0)
+        )
+        # received during the Spring Festival holiday (3 February 2025):
+        # counted from the next working day, 8 February (调休) included
+        self.assertEqual(
+            late.days_to_reply, self.working_days(self.a1_late, "replied_date")
+        )
+        self.assertIn(late.days_to_reply, (19, 20))  # 20 on Monday-Friday
+
+        overdue = self.report(self.a1_overdue)
+        self.assertEqual((overdue.nbr_overdue, overdue.nbr_replied), (1, 0))
+        self.assertEqual((overdue.reply_met, overdue.reply_missed), (0, 1))
+        self.assertFalse(overdue.days_to_reply)
+
+        paused = self.report(self.a2_paused)
+        # not due yet: neither met nor missed, no rate
+        self.assertEqual(
+            (paused.reply_met, paused.reply_missed, paused.nbr_overdue), (0, 0, 0)
+        )
+        self.assertFalse(paused.reply_rate)
+        self.assertEqual(paused.stage_state, "compliance")
+
+        dispatched = self.report(self.a1_dispatched)
+        self.assertTrue(dispatched.is_transferred)
+        self.assertEqual(dispatched.handling_unit_id, self.retail_hq)
+        self.assertEqual(dispatched.accepting_unit_id, self.a1)
+
+        registered = self.report(self.hq_new)
+        self.assertEqual((registered.accept_met, registered.accept_missed), (0, 1))
+
+        regulator = self.report(self.b1_regulator)
+        self.assertTrue(regulator.is_regulator and regulator.is_major)
+        self.assertEqual((regulator.regulator_met, regulator.regulator_missed), (1, 0))
+
+    def test_callbacks_and_satisfaction(self):
+        closed = self.report(self.a1_closed)
+        self.assertEqual(
+            (closed.nbr_callbacks, closed.nbr_reached, closed.nbr_satisfied), (1, 1, 1)
+        )
+        self.assertEqual(closed.callback_result, "satisfied")
+        self.assertEqual((closed.callback_met, closed.callback_missed), (1, 0))
+        self.assertEqual(closed.satisfied_rate, 100)
+        self.assertEqual(closed.satisfaction_score, 4.5)
+        compensation = self.report(self.b1_compensation)
+        self.assertEqual(compensation.callback_result, "dissatisfied")
+        self.assertEqual(compensation.satisfied_rate, 0)
+        self.assertFalse(compensation.satisfaction_score)
+        late = self.report(self.a1_late)
+        self.assertEqual((late.nbr_callbacks, late.callback_missed), (0, 1))
+        self.assertFalse(late.satisfied_rate)
+        rows = self.Report.with_user(self.hq_user).get_statistics(
+            date(2025, 1, 1), date(2025, 2, 28), period="month", groupby=()
+        )
+        january, february = rows
+        self.assertEqual(
+            (january["reached"], january["satisfied"], january["satisfaction_rate"]),
+            (1, 1, 100.0),
+        )
+        self.assertEqual(january["satisfaction_score"], 4.5)
+        self.assertEqual(
+            (february["reached"], february["satisfied"], february["satisfaction_rate"]),
+            (1, 0, 0.0),
+        )
+        self.assertEqual(february["callback_missed"], 1)
+        self.assertIsNone(february["satisfaction_score"])
+
+    def test_report_follows_writes_in_the_transaction(self):
+        """The figures are kept by triggers: a change shows at once."""
+        self.a1_overdue.write(
+            {
+                "reply_text": "<p>答复</p>",
+                "reply_method": "phone",
+                "replied_date": utc(date(2025, 2, 20)),
+                "stage_id": self.stage["replied"].id,
+            }
+        )
+        row = self.report(self.a1_overdue)
+        self.assertEqual((row.nbr_replied, row.reply_met, row.reply_missed), (1, 1, 0))
+        self.assertEqual(row.days_to_reply, 8)
+        self.a1_overdue.active = False
+        self.assertFalse(self.report(self.a1_overdue))
+        self.assertTrue(
+            self.Report.sudo()
+            .with_context(active_test=False)
+            .search([("complaint_id", "=", self.a1_overdue.id)])
+        )
+        complaint_id = self.a1_overdue.id
+        self.a1_overdue.sudo().unlink()
+        self.assertFalse(
+            self.Report.sudo()
+            .with_context(active_test=False)
+            .search([("complaint_id", "=", complaint_id)])
+        )
+
+    def test_durations_follow_holiday_schedule_changes(self):
+        """A holiday declared afterwards changes the durations it falls in."""
+        self.assertEqual(self.report(self.a1_closed).days_to_reply, 4)
+        before = self.report(self.b1_regulator).days_to_reply
+        schedule = self.env["huatai.holiday.schedule"].search([("year", "=", 2025)])
+        if not schedule:
+            schedule = self.env["huatai.holiday.schedule"].create({"year": 2025})
+        if schedule.state != "confirmed":
+            schedule.state = "confirmed"
+        self.env["huatai.holiday"].create(
+            {
+                "date": "2025-01-08",
+                "kind": "holiday",
+                "festival": "other",
+                "name": "test day off",
+                "schedule_id": schedule.id,
+            }
+        )
+        self.env["huatai.workday"]._rebuild()
+        self.env.invalidate_all()
+        # 6 -> 10 January 2025, the 8th now off
+        self.assertEqual(self.report(self.a1_closed).days_to_reply, 3)
+        self.assertEqual(
+            self.report(self.a1_closed).days_to_reply,
+            self.working_days(self.a1_closed, "replied_date"),
+        )
+        # received after that day: unchanged
+        self.assertEqual(self.report(self.b1_regulator).days_to_reply, before)
+
+    def test_period_without_schedule_counts_monday_to_friday(self):
+        """Before the working-day table (or in a year without holiday
+        schedule) durations count Monday to Friday, without error."""
+        self.env.cr.execute("SELECT MIN(date) FROM huatai_workday")
+        first = self.env.cr.fetchone()[0]
+        received = date(2012, 3, 2)  # a Friday
+        self.assertTrue(first is None or first > received)
+        complaint = self._make(
+            self.a1,
+            received,
+            "replied",
+            accepted_date=utc(date(2012, 3, 5), 9),
+            replied_date=utc(date(2012, 3, 6), 17),
+        )
+        row = self.report(complaint)
+        self.assertEqual((row.days_to_accept, row.days_to_reply), (1, 2))
+        rows = self.Report.with_user(self.head_a).get_statistics(
+            "2012-01-01", "2012-12-31", period="year", groupby=()
+        )
+        self.assertEqual([(r["count"], r["days_to_reply"]) for r in rows], [(1, 2.0)])
+
+    def test_non_working_day_receipt_counts_from_next_working_day(self):
+        # Saturday 2025-01-11, replied Monday 2025-01-13: same first working day
+        complaint = self._make(
+            self.a1,
+            date(2025, 1, 11),
+            "replied",
+            accepted_date=utc(date(2025, 1, 13), 9),
+            replied_date=utc(date(2025, 1, 13), 17),
+        )
+        row = self.report(complaint)
+        self.assertEqual(row.received_day, date(2025, 1, 11))
+        self.assertEqual(row.days_to_reply, 0)
+        self.env.cr.execute(
+            "SELECT huatai_workdays_between('2025-01-10', '2025-01-13'), "
+            "huatai_workdays_elapsed('2025-01-11', '2025-01-14')"
+        )
+        self.assertEqual(self.env.cr.fetchone(), (1, 1))
+
+    def test_access_mirrors_complaint_rules(self):
+        for user in (self.head_a, self.head_b, self.hq_user, self.compliance_user):
+            rows = self.Report.with_user(user).search(
+                [("complaint_id", "in", self.all_2025.ids)]
+            )
+            self.assertEqual(
+                rows.complaint_id,
+                self.visible(user),
+                f"{user.login} sees its complaints",
+            )
+        head_a_rows = self.Report.with_user(self.head_a).search([])
+        self.assertNotIn(self.b1_regulator, head_a_rows.complaint_id)
+        self.assertIn(self.a1_dispatched, head_a_rows.complaint_id)
+        self.assertNotIn(
+            self.hq_whistle,
+            self.Report.with_user(self.hq_user).search([]).complaint_id,
+        )
+        self.assertIn(
+            self.hq_whistle,
+            self.Report.with_user(self.compliance_user).search([]).complaint_id,
+        )
+        with self.assertRaises(AccessError):
+            self.Report.with_user(self.staff_a1).search([])
+
+    def test_statistics_against_orm_counts(self):
+        Report = self.Report.with_user(self.hq_user)
+        rows = Report.get_statistics(
+            date(2025, 1, 1), date(2025, 3, 31), period="month", groupby=()
+        )
+        self.assertEqual(
+            [row["period_start"] for row in rows],
+            [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)],
+        )
+        visible = self.visible(self.hq_user)
+        for row in rows:
+            start = row["period_start"]
+            end = Report.period_bounds("month", start)[1]
+            in_month = visible.filtered(
+                lambda c, s=start, e=end: (
+                    s <= (c.received_date + timedelta(hours=8)).date() <= e
+                )
+            )
+            self.assertEqual(row["count"], len(in_month))
+            self.assertEqual(
+                row["open"], len(in_month.filtered(lambda c: not c.is_closed))
+            )
+            self.assertEqual(
+                row["replied"], len(in_month.filtered("replied_date")), start
+            )
+            self.assertEqual(
+                row["overdue"],
+                len(
+                    in_month.filtered(
+                        lambda c: c.deadline_state == "overdue" and not c.is_closed
+                    )
+                ),
+            )
+            self.assertEqual(
+                row["rejected"],
+                len(in_month.filtered(lambda c: c.stage_state == "rejected")),
+            )
+        january = rows[0]
+        # a1_closed, a1_rejected, b1_regulator, hq_new (whistleblowing hidden)
+        self.assertEqual(january["count"], 4)
+        # hq_new is still registered, past its reply deadline
+        self.assertEqual((january["reply_met"], january["reply_missed"]), (2, 1))
+        self.assertEqual(january["reply_rate"], 66.67)
+        self.assertEqual((january["accept_met"], january["accept_missed"]), (3, 1))
+        self.assertEqual(january["accept_rate"], 75.0)
+        self.assertEqual(january["regulator"], 1)
+        self.assertEqual(january["major"], 1)
+        february = rows[1]
+        self.assertEqual((february["reply_met"], february["reply_missed"]), (1, 2))
+        self.assertEqual(february["compensation_amount"], 5000.0)
+        # the reply overdue, and the late reply's callback now overdue too
+        self.assertEqual(february["overdue"], 2)
+
+    def test_statistics_per_unit_and_subtree(self):
+        rows = self.Report.with_user(self.head_a).get_statistics(
+            date(2025, 1, 1),
+            date(2025, 12, 31),
+            period="year",
+            groupby=("accepting_unit_id", "category_id"),
+        )
+        counts = {
+            (row["accepting_unit_id"], row["category_id"]): row["count"] for row in rows
+        }
+        self.assertEqual(
+            counts,
+            {
+                (self.a1.id, self.cat["service"].id): 3,
+                (self.a1.id, self.cat["system"].id): 1,
+                (self.a1.id, self.cat["marketing"].id): 1,
+                (self.a2.id, self.cat["service"].id): 1,
+            },
+        )
+        # a subtree inside the user's own: only A2
+        rows = self.Report.with_user(self.head_a).get_statistics(
+            date(2025, 1, 1),
+            date(2025, 12, 31),
+            period=False,
+            groupby=(),
+            unit_ids=self.a2.ids,
+        )
+        self.assertEqual([row["count"] for row in rows], [1])
+        # the dispatched complaint counts for the handling unit's subtree too
+        rows = self.Report.with_user(self.hq_user).get_statistics(
+            date(2025, 1, 1),
+            date(2025, 12, 31),
+            period=False,
+            groupby=("accepting_unit_id",),
+            unit_ids=self.retail_hq.ids,
+        )
+        in_retail = self.visible(self.hq_user).filtered(
+            lambda c: self.retail_hq in (c.accepting_unit_id | c.handling_unit_id)
+        )
+        self.assertIn(self.a1_dispatched, in_retail)
+        self.assertIn(self.hq_new, in_retail)
+        expected = {}
+        for complaint in in_retail:
+            unit_id = complaint.accepting_unit_id.id
+            expected[unit_id] = expected.get(unit_id, 0) + 1
+        self.assertEqual(
+            {row["accepting_unit_id"]: row["count"] for row in rows}, expected
+        )
+
+    def test_statistics_bad_input(self):
+        Report = self.Report.with_user(self.head_a)
+        with self.assertRaises(UserError):
+            Report.get_statistics(
+                date(2025, 1, 1), date(2025, 3, 1), unit_ids=self.b1.ids
+            )
+        with self.assertRaises(UserError):
+            Report.get_statistics(date(2025, 3, 1), date(2025, 1, 1))
+        with self.assertRaises(UserError):
+            Report.get_statistics(
+                date(2025, 1, 1), date(2025, 3, 1), period="fortnight"
+            )
+        with self.assertRaises(UserError):
+            Report.get_statistics("2025-01-01", "not a date")
+        with self.assertRaises(UserError):
+            Report.get_statistics(date(2025, 1, 1), date(2025, 3, 1), groupby=("name",))
+        with self.assertRaises(AccessError):
+            self.Report.with_user(self.staff_a1).get_statistics(
+                date(2025, 1, 1), date(2025, 3, 1)
+            )
+        # an empty period, a unit without complaints: no rows, no error
+        self.assertEqual(Report.get_statistics("2010-01-01", "2010-12-31"), [])
+        self.assertEqual(
+            self.Report.with_user(self.head_b).get_statistics(
+                date(2025, 1, 1), date(2025, 12, 31), unit_ids=self.b2.ids
+            ),
+            [],
+        )
+
+    def test_read_group_for_pivots_and_dashboards(self):
+        groups = self.Report.with_user(self.head_b).read_group(
+            [("received_date", ">=", "2024-12-31 16:00:00")],
+            ["nbr_complaints:sum", "reply_rate:avg", "days_to_reply:avg"],
+            ["accepting_unit_id"],
+        )
+        self.assertEqual(len(groups), 1)
+        self.assertEqual(groups[0]["accepting_unit_id"][0], self.b1.id)
+        self.assertEqual(groups[0]["nbr_complaints"], 2)
+        self.assertEqual(groups[0]["reply_rate"], 100.0)
+
+    def test_period_bounds(self):
+        bounds = self.Report.period_bounds
+        self.assertEqual(
+            bounds("month", date(2024, 2, 10)), (date(2024, 2, 1), date(2024, 2, 29))
+        )
+        self.assertEqual(
+            bounds("quarter", date(2025, 11, 3)),
+            (date(2025, 10, 1), date(2025, 12, 31)),
+        )
+        self.assertEqual(
+            bounds("year", date(2025, 5, 5)), (date(2025, 1, 1), date(2025, 12, 31))
+        )
+        self.assertEqual(
+            bounds("week", date(2025, 1, 8)), (date(2025, 1, 6), date(2025, 1, 12))
+        )

@@ -1,0 +1,130 @@
+import json
+
+from odoo.tests import HttpCase, tagged
+
+from .common import ReportCase
+
+DASHBOARDS = {
+    "hq": "huatai_reports.spreadsheet_dashboard_complaints_hq",
+    "units": "huatai_reports.spreadsheet_dashboard_complaints_units",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestDashboards(ReportCase):
+    def dashboards(self, user):
+        return (
+            self.env["spreadsheet.dashboard"]
+            .with_user(user)
+            .search(
+                [
+                    (
+                        "dashboard_group_id",
+                        "=",
+                        self.env.ref(
+                            "huatai_reports.spreadsheet_dashboard_group_complaints"
+                        ).id,
+                    )
+                ]
+            )
+        )
+
+    def test_who_sees_which_dashboard(self):
+        hq = self.env.ref(DASHBOARDS["hq"])
+        units = self.env.ref(DASHBOARDS["units"])
+        self.assertEqual(
+            self.dashboards(self.staff_a1), self.env["spreadsheet.dashboard"]
+        )
+        self.assertEqual(self.dashboards(self.head_a), units)
+        self.assertEqual(self.dashboards(self.hq_user), hq | units)
+
+    def test_dashboard_data_reads_the_analysis(self):
+        """Every pivot, chart and list of the dashboards reads existing
+        fields of the analysis, and reading them follows the user's rights."""
+        Report = self.env["huatai.complaint.report"]
+        fields = Report._fields
+        for key, xmlid in DASHBOARDS.items():
+            user = self.hq_user if key == "hq" else self.head_a
+            dashboard = self.env.ref(xmlid).with_user(user)
+            self.assertTrue(dashboard.get_readonly_dashboard()["snapshot"])
+            data = json.loads(dashboard.spreadsheet_data)
+            filter_ids = {f["id"] for f in data["globalFilters"]}
+            for pivot in data["pivots"].values():
+                self.assertEqual(pivot["model"], Report._name)
+                measures = [m["fieldName"] for m in pivot["measures"]]
+                rows = [r["fieldName"] for r in pivot["rows"]]
+                for name in measures:
+                    self.assertTrue(fields[name].aggregator, name)
+                for name in rows:
+                    self.assertTrue(fields[name].store, name)
+                self.assertLessEqual(set(pivot["fieldMatching"]), filter_ids)
+                for match in pivot["fieldMatching"].values():
+                    self.assertIn(match["chain"], fields)
+                groups = Report.with_user(user).read_group(
+                    pivot["domain"],
+                    [f"{m}:{fields[m].aggregator}" for m in measures],
+                    rows,
+                )
+                self.assertTrue(groups)
+            charts = [
+                figure["data"]
+                for sheet in data["sheets"]
+                for figure in sheet["figures"]
+                if figure["data"]["type"].startswith("odoo_")
+            ]
+            self.assertTrue(charts)
+            for chart in charts:
+                meta = chart["metaData"]
+                measure = meta["measure"]
+                self.assertIn(measure, fields)
+                groupby = meta["groupBy"]
+                for spec in groupby:
+                    self.assertIn(spec.split(":")[0], fields)
+                Report.with_user(user).read_group(
+                    chart["searchParams"]["domain"],
+                    [f"{measure}:{fields[measure].aggregator}"],
+                    groupby,
+                    lazy=False,
+                )
+            for spec in data["lists"].values():
+                for name in spec["columns"]:
+                    self.assertIn(name, fields)
+                Report.with_user(user).search_read(
+                    spec["domain"], spec["columns"], limit=15
+                )
+
+    def test_first_load(self):
+        """The server side of a dashboard's first display works per role."""
+        for user, key in (
+            (self.hq_user, "hq"),
+            (self.hq_user, "units"),
+            (self.head_a, "units"),
+        ):
+            dashboard = self.env.ref(DASHBOARDS[key]).with_user(user)
+            self.assertGreater(
+                self.Report.with_user(user).load_dashboard(dashboard.id), 0
+            )
+
+    def test_unit_head_reads_only_their_subtree(self):
+        groups = self.Report.with_user(self.head_a).read_group(
+            [], ["nbr_complaints:sum"], ["accepting_branch_id"]
+        )
+        self.assertEqual(
+            {g["accepting_branch_id"][0] for g in groups}, {self.branch_a.id}
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardsTour(HttpCase):
+    def test_dashboards_render(self):
+        hq = self.env["res.users"].create(
+            {
+                "name": "Dashboard HQ",
+                "login": "r_dash_hq",
+                "password": "r_dash_hq",
+                "groups_id": [
+                    (6, 0, [self.env.ref("huatai_complaints.group_complaint_hq").id])
+                ],
+            }
+        )
+        self.start_tour("/odoo/dashboards", "huatai_reports_dashboards", login=hq.login)

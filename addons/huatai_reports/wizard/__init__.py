@@ -1,0 +1,1 @@
+from . import huatai_report_export_wizard
