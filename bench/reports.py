@@ -38,7 +38,12 @@ def _hq_env(env):
     return env(user=user.id, context={"lang": user.lang, "tz": user.tz})
 
 
-def _statistics(months):
+# SPEC §10: "monthly / quarterly / yearly statistics per unit and type"
+UNIT_TYPE = ("accepting_unit_id", "category_id")
+BRANCH = ("accepting_branch_id",)
+
+
+def _statistics(months, groupby):
     def probe(env):
         if REPORT_MODEL not in env or not hasattr(env[REPORT_MODEL], "get_statistics"):
             return None, f"{REPORT_MODEL}.get_statistics not installed"
@@ -50,7 +55,9 @@ def _statistics(months):
         model = hq[REPORT_MODEL]
 
         def run():
-            model.get_statistics(date_from, today, period="month")
+            run.rows = len(
+                model.get_statistics(date_from, today, period="month", groupby=groupby)
+            )
 
         return run, None
 
@@ -233,8 +240,30 @@ def _dashboard(key):
 
 
 FIGURES = [
-    ("stats_12m", "monthly statistics, 12 months (ms)", 500, _statistics(12)),
-    ("stats_5y", "monthly statistics, 5 years (ms)", 1000, _statistics(60)),
+    (
+        "stats_12m",
+        "monthly statistics per unit and type, 12 months (ms)",
+        500,
+        _statistics(12, UNIT_TYPE),
+    ),
+    (
+        "stats_5y",
+        "monthly statistics per unit and type, 5 years (ms)",
+        1000,
+        _statistics(60, UNIT_TYPE),
+    ),
+    (
+        "stats_branch_12m",
+        "monthly statistics per branch company, 12 months (ms)",
+        500,
+        _statistics(12, BRANCH),
+    ),
+    (
+        "stats_branch_5y",
+        "monthly statistics per branch company, 5 years (ms)",
+        1000,
+        _statistics(60, BRANCH),
+    ),
     ("dashboard_hq", "dashboard first load, HQ (ms)", None, _dashboard("hq")),
     (
         "dashboard_head",
@@ -260,6 +289,8 @@ def run(env, runs=3, say=print, export=True):
             continue
         res = measure.timed(env, fn, runs)
         res.update(title=title, target_ms=target)
+        if hasattr(fn, "rows"):
+            res["rows"] = fn.rows
         out[key] = res
         say(f"reports: {title} {res['ms']:.0f} ms")
     if export:
@@ -320,7 +351,7 @@ def table(results):
         if "skipped" in res:
             lines.append(f"| {res['title']} | - | | {res['skipped']} |")
             continue
-        note = ""
+        note = f"{res['rows']:,} result rows" if res.get("rows") else ""
         if "peak_rss_mb" in res:
             note = f"peak RSS {res['peak_rss_mb']:.0f} MB (target ≤ 300 MB)"
         target = res.get("target_ms")
