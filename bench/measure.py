@@ -94,7 +94,9 @@ def capture_queries():
 
 @contextlib.contextmanager
 def rolled_back(env):
-    """Run the block in a savepoint that is rolled back, caches emptied after."""
+    """Run the block in a savepoint that is rolled back, caches emptied after
+    (what is pending before is written first: it is not part of the block)."""
+    env.flush_all()
     savepoint = env.cr.savepoint(flush=False)
     try:
         yield
