@@ -101,6 +101,27 @@ def _workday_tables(cr, today, holidays):
     import io
 
     cr.copy_from(io.StringIO("".join(rows)), "bench_wd", columns=("d", "k", "w"))
+    _workday_index(cr)
+
+
+def _engine_workday_tables(env, today):
+    """bench_wd / bench_wk from the deadline engine's own working-day table
+    (``huatai_workday``: the official schedules, Monday to Friday in the years
+    without one), so that the loaded deadlines are the engine's."""
+    start, _end = _date_span(today)
+    Workday = env["huatai.workday"].sudo()
+    Workday._ensure_covered(start)
+    Workday._ensure_covered(today + datetime.timedelta(days=400))
+    cr = env.cr
+    cr.execute("DROP TABLE IF EXISTS bench_wd; DROP TABLE IF EXISTS bench_wk")
+    cr.execute(
+        "CREATE TEMP TABLE bench_wd AS SELECT date AS d, workday_index AS k, "
+        "is_working AS w FROM huatai_workday; ALTER TABLE bench_wd ADD PRIMARY KEY (d)"
+    )
+    _workday_index(cr)
+
+
+def _workday_index(cr):
     cr.execute(
         "CREATE TEMP TABLE bench_wk AS SELECT k, d FROM bench_wd WHERE w;"
         "CREATE UNIQUE INDEX ON bench_wk (k); ANALYZE bench_wd; ANALYZE bench_wk"
@@ -476,7 +497,7 @@ def load_complaints(env, size, depts=300, seed=0.42, today=None):
 
 def _bulk_complaints(env, org, size, depts, today, seed, uid):
     cr = env.cr
-    _workday_tables(cr, today, holidays=True)
+    _engine_workday_tables(env, today)
     _base_rows(cr, size, today, seed)
     n_partners = max(1, int(size * 0.75))
     pbase = _load_partners(cr, n_partners, uid)
@@ -536,7 +557,26 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
     cr.execute(
         f"""
         CREATE TEMP TABLE bench_c AS
+        SELECT x.*,
+               CASE WHEN x.worked THEN LEAST(now() at time zone 'UTC',
+                    x.received + x.r_x * interval '2 days')::timestamp(0)
+               END AS accepted,
+               CASE WHEN x.replied THEN LEAST(now() at time zone 'UTC',
+                    x.received + (3 + x.r_y * 12) * interval '1 day')::timestamp(0)
+               END AS replied_at,
+               CASE WHEN x.st = 'closed' THEN LEAST(now() at time zone 'UTC',
+                    x.received + (16 + x.r_z * 4) * interval '1 day')::timestamp(0)
+                    WHEN x.st = 'rejected' THEN x.received
+                    + x.r_y * interval '3 days'
+               END AS closed
+        FROM (
         SELECT b.i, %(base)s + b.i AS id, b.received, st, ch, cat, d.unit AS dept,
+               b.r_x, b.r_y, b.r_z,
+               b.r_x < 0.02 AS is_major, b.r_y > 0.97 AS is_group,
+               b.r_z > 0.97 AS is_difficult, b.r_z < 0.005 AS is_media,
+               b.r_x > 0.995 AS is_judicial, b.r_y < 0.08 AS is_compensation,
+               CASE WHEN ch = 'regulator' THEN (b.received + interval '8 hours')::date
+                    + 30 END AS regulator_deadline,
                CASE WHEN b.r_user < 0.5 THEN d.s1 ELSE d.s2 END AS staff,
                CASE WHEN ch = 'website' OR (ch = 'phone' AND b.r_unit < 0.4)
                     THEN %(csc)s
@@ -559,6 +599,7 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
                              %(depts)s - 1) AS k
             FROM bench_base b
         ) b JOIN bench_dept d ON d.k = b.k
+        ) x
         """,
         {
             "base": base_id,
@@ -575,6 +616,7 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
         },
     )
     cr.execute("ALTER TABLE bench_c ADD PRIMARY KEY (i); ANALYZE bench_c")
+    _deadline_rows(env, org, stages, cats)
     _say("staging rows ready")
 
     cr.execute(
@@ -589,7 +631,13 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
             complainant_count, is_difficult, is_media, is_judicial, is_compensation,
             regulator_authority, regulator_reference, regulator_deadline,
             recording_consent_state, recording_consent, accepted_date,
-            accept_deadline, reply_deadline, callback_deadline, deadline_state,
+            deadline_policy_id, accept_deadline, reply_deadline, callback_deadline,
+            deadline_fallback_years, clock_paused_since, next_deadline,
+            deadline_clock, deadline_state, alert_due_soon_key, alert_overdue_key,
+            compliance_review_requested, compliance_required, compliance_opinion,
+            compliance_opinion_user_id, compliance_opinion_date,
+            escalation_notified, media_escalated, callback_attempt_count,
+            callback_result, satisfaction_score, survey_state, survey_answer_count,
             reply_text, reply_method, replied_date, replied_by_id, replied_unit_id,
             closed_date, rejection_reason,
             create_uid, write_uid, create_date, write_date)
@@ -616,51 +664,45 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
                c.received, c.acc_unit, c.acc_user, c.hdl_unit, c.owner,
                {stage_case.replace("st =", "c.st =")}, c.st,
                c.st IN ('closed', 'rejected'),
-               b.r_x < 0.02, b.r_y > 0.97, CASE WHEN b.r_y > 0.97 THEN %(threshold)s
+               c.is_major, c.is_group, CASE WHEN c.is_group THEN %(threshold)s
                     + (c.i %% 20) ELSE 1 END,
-               b.r_z > 0.97, b.r_z < 0.005, b.r_x > 0.995, b.r_y < 0.08,
+               c.is_difficult, c.is_media, c.is_judicial, c.is_compensation,
                CASE WHEN c.ch = 'regulator' THEN (%(auth)s::text[])[1 + c.i %% 5] END,
                CASE WHEN c.ch = 'regulator' THEN 'JG' || extract(year FROM c.received)
                     || '-' || c.i END,
-               CASE WHEN c.ch = 'regulator' THEN (c.received + interval '8 hours')::date
-                    + 30 END,
+               c.regulator_deadline,
                CASE WHEN c.ch = 'onsite' THEN CASE WHEN b.r_z < 0.8 THEN 'granted'
                     ELSE 'refused' END END,
                c.ch = 'onsite' AND b.r_z < 0.8,
-               dt.accepted, {_wd_sql("c.received", 3)},
-               CASE WHEN c.ch = 'regulator' THEN LEAST({_wd_sql("c.received", 15)},
-                    (c.received + interval '8 hours')::date + 30)
-                    ELSE {_wd_sql("c.received", 15)} END,
-               CASE WHEN c.replied THEN {_wd_sql("dt.replied", 3)} END,
-               NULL,
+               c.accepted, dl.policy, dl.accept_deadline, dl.reply_deadline,
+               dl.callback_deadline, dl.fallback_years, dl.paused_since,
+               dl.next_deadline, dl.clock, dl.state,
+               CASE WHEN dl.state IN ('due_soon', 'overdue')
+                    THEN dl.clock || ':' || dl.next_deadline::text END,
+               CASE WHEN dl.state = 'overdue'
+                    THEN dl.clock || ':' || dl.next_deadline::text END,
+               c.cat = %(wb)s, dl.compliance_required,
+               CASE WHEN dl.gated THEN %(opinion)s END,
+               CASE WHEN dl.gated THEN %(compliance_user)s END,
+               CASE WHEN dl.gated THEN GREATEST(c.received, COALESCE(c.replied_at,
+                    c.closed) - interval '1 hour') END,
+               dl.compliance_required, c.is_media, 0, NULL, 0, NULL, 0,
                CASE WHEN c.replied THEN (%(replies)s::text[])[1 + c.i %% 4] END,
                CASE WHEN c.replied THEN (ARRAY['phone', 'letter', 'email',
                     'onsite'])[1 + c.i %% 4] END,
-               dt.replied,
+               c.replied_at,
                CASE WHEN c.replied THEN c.owner END,
                CASE WHEN c.replied THEN c.hdl_unit END,
-               dt.closed,
+               c.closed,
                CASE WHEN c.st = 'rejected' THEN (%(rejections)s::text[])[1 + c.i %% 3]
                     END,
                c.acc_user, c.owner, c.received,
-               COALESCE(dt.closed, dt.replied, dt.accepted, c.received)
+               COALESCE(c.closed, c.replied_at, c.accepted, c.received)
         FROM bench_c c
         JOIN bench_base b ON b.i = c.i
+        JOIN bench_dl dl ON dl.i = c.i
         JOIN res_partner p ON p.id = c.partner
         JOIN bench_fact f ON f.cat = c.cat AND f.k = c.i %% f.cnt
-        CROSS JOIN LATERAL (
-            SELECT CASE WHEN c.worked THEN LEAST(now() at time zone 'UTC',
-                        c.received + b.r_x * interval '2 days')::timestamp(0)
-                   END AS accepted,
-                   CASE WHEN c.replied THEN LEAST(now() at time zone 'UTC',
-                        c.received + (3 + b.r_y * 12) * interval '1 day')::timestamp(0)
-                   END AS replied,
-                   CASE WHEN c.st = 'closed' THEN LEAST(now() at time zone 'UTC',
-                        c.received + (16 + b.r_z * 4) * interval '1 day')::timestamp(0)
-                        WHEN c.st = 'rejected' THEN c.received
-                        + b.r_y * interval '3 days'
-                   END AS closed
-        ) dt
         """,
         {
             "wb": cats["whistleblowing"],
@@ -679,21 +721,9 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
             "auth": ["csrc", "csrc_bureau", "hotline_12386", "sac", "other"],
             "replies": zh.REPLIES,
             "rejections": zh.REJECTIONS,
+            "opinion": zh.COMPLIANCE_OPINION,
+            "compliance_user": hq_u["bench_compliance1"].id,
         },
-    )
-    # deadline state of the open complaints: the running clock's deadline
-    cr.execute(
-        """
-        UPDATE huatai_complaint c SET deadline_state = CASE
-            WHEN dl < today THEN 'overdue'
-            WHEN dl <= today + 3 THEN 'due_soon' ELSE 'on_track' END
-        FROM (SELECT id, CASE WHEN stage_state IN ('replied', 'callback')
-                              THEN callback_deadline ELSE reply_deadline END AS dl,
-                     (now() at time zone 'UTC' + interval '8 hours')::date AS today
-              FROM huatai_complaint WHERE id > %s AND NOT is_closed) x
-        WHERE c.id = x.id
-        """,
-        [base_id],
     )
     _say(f"{size} complaints")
     stage_field = env["ir.model.fields"]._get("huatai.complaint", "stage_id").id
@@ -722,6 +752,162 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
     return base_id
 
 
+def _deadline_rows(env, org, stages, cats):
+    """TEMP table bench_dl: for each staging row of bench_c, what the deadline
+    engine (huatai_complaint_process.py) stores, computed in SQL the same way:
+
+    - the policy that applies: the most specific active policy whose criteria
+      the complaint meets, then by sequence (``_select_for``);
+    - the acceptance, reply and callback deadlines: that many working days
+      after the receipt (the reply) in ``huatai_workday`` (``calendar.add``: a
+      clock starting on a non-working day starts on the next working day), the
+      reply capped by a regulator's deadline; the years without a schedule;
+    - the reply clock paused in the policy's pause stages;
+    - the running clock with the earliest deadline, its state as of today in
+      China (due soon: up to the configured number of working days ahead);
+    - whether Compliance's opinion is required (severity flags, or asked for:
+      whistleblowing reports, as the shipped routing rule does), and whether a
+      complaint past the compliance gate has it.
+    """
+    from odoo.addons.huatai_complaints.models.huatai_complaint_process import (
+        GATED_STATES,
+        SEVERITY_FLAGS,
+    )
+    from odoo.addons.huatai_complaints.models.huatai_deadline_policy import (
+        DEFAULT_DAYS,
+        SEVERITY_CRITERIA,
+    )
+    from odoo.addons.huatai_complaints.models.huatai_workday import china_today
+
+    cr = env.cr
+    Complaint = env["huatai.complaint"]
+    policies = env["huatai.deadline.policy"].sudo().search([])
+    whens = []
+    for policy in policies.sorted(lambda p: (-p.specificity, p.sequence, p.id)):
+        conds = ["TRUE"]
+        if policy.channel:
+            conds.append(cr.mogrify("c.ch = %s", [policy.channel]).decode())
+        if policy.category_ids:
+            types = (
+                env["huatai.complaint.category"]
+                .with_context(active_test=False)
+                .search([("id", "child_of", policy.category_ids.ids)])
+            )
+            conds.append(cr.mogrify("c.cat = ANY(%s)", [types.ids]).decode())
+        conds += [f"c.{flag}" for flag, crit in SEVERITY_CRITERIA if policy[crit]]
+        whens.append(f"WHEN {' AND '.join(conds)} THEN {policy.id}")
+    policy_sql = f"CASE {' '.join(whens)} END" if whens else "NULL::int"
+    cr.execute("DROP TABLE IF EXISTS bench_pol; DROP TABLE IF EXISTS bench_pause")
+    cr.execute("CREATE TEMP TABLE bench_pol (id int PRIMARY KEY, a int, r int, cb int)")
+    cr.execute("CREATE TEMP TABLE bench_pause (policy int, st varchar)")
+    for policy in policies:
+        cr.execute(
+            "INSERT INTO bench_pol VALUES (%s, %s, %s, %s)",
+            [policy.id, policy.accept_days, policy.reply_days, policy.callback_days],
+        )
+        for stage in policy.pause_stage_ids:
+            cr.execute(
+                "INSERT INTO bench_pause VALUES (%s, %s)", [policy.id, stage.state]
+            )
+    cr.execute(
+        "SELECT DISTINCT extract(year FROM date)::int FROM huatai_workday "
+        "WHERE year_has_schedule"
+    )
+    scheduled = [row[0] for row in cr.fetchall()]
+    today = china_today()
+    flags = " OR ".join(f"c.{flag}" for flag in SEVERITY_FLAGS)
+    days = {
+        k: f"COALESCE(pol.{col}, {DEFAULT_DAYS[k]})"
+        for k, col in (
+            ("accept_days", "a"),
+            ("reply_days", "r"),
+            ("callback_days", "cb"),
+        )
+    }
+    accept_sql = _wd_sql("p.received", days["accept_days"])
+    reply_sql = _wd_sql("p.received", days["reply_days"])
+    callback_sql = _wd_sql("p.replied_at", days["callback_days"])
+    cr.execute("DROP TABLE IF EXISTS bench_dl")
+    cr.execute(
+        f"""
+        CREATE TEMP TABLE bench_dl AS
+        SELECT z.i, z.policy, z.accept_deadline, z.reply_deadline,
+               z.callback_deadline, z.compliance_required, z.gated,
+               CASE WHEN z.paused THEN z.pause_day END AS paused_since,
+               z.next_deadline,
+               CASE WHEN z.run_accept AND z.accept_deadline = z.next_deadline
+                    THEN 'accept'
+                    WHEN z.run_reply AND z.reply_deadline = z.next_deadline
+                    THEN 'reply'
+                    WHEN z.run_callback AND z.callback_deadline = z.next_deadline
+                    THEN 'callback' END AS clock,
+               CASE WHEN z.is_closed THEN NULL
+                    WHEN z.next_deadline IS NULL THEN 'on_track'
+                    WHEN z.next_deadline < %(today)s THEN 'overdue'
+                    WHEN z.next_deadline <= %(soon)s THEN 'due_soon'
+                    ELSE 'on_track' END AS state,
+               (SELECT string_agg(yr::text, ', ' ORDER BY yr)
+                  FROM generate_series(
+                       extract(year FROM LEAST(z.received_day, z.accept_deadline,
+                           z.reply_deadline, z.callback_deadline))::int,
+                       extract(year FROM GREATEST(z.accept_deadline,
+                           z.reply_deadline, z.callback_deadline))::int) yr
+                 WHERE yr <> ALL(%(scheduled)s)) AS fallback_years
+        FROM (
+            SELECT y.*,
+                   LEAST(CASE WHEN y.run_accept THEN y.accept_deadline END,
+                         CASE WHEN y.run_reply THEN y.reply_deadline END,
+                         CASE WHEN y.run_callback THEN y.callback_deadline END
+                   ) AS next_deadline
+            FROM (
+                SELECT x.*,
+                       NOT x.is_closed AND x.accepted IS NULL AND x.st = 'new'
+                           AS run_accept,
+                       NOT x.is_closed AND x.replied_at IS NULL AND NOT x.paused
+                           AS run_reply,
+                       NOT x.is_closed AND x.replied_at IS NOT NULL AS run_callback
+                FROM (
+                    SELECT p.*,
+                           {accept_sql} AS accept_deadline,
+                           CASE WHEN p.ch = 'regulator'
+                                     AND p.regulator_deadline IS NOT NULL
+                                THEN LEAST(p.regulator_deadline, {reply_sql})
+                                ELSE {reply_sql}
+                           END AS reply_deadline,
+                           CASE WHEN p.replied_at IS NOT NULL
+                                THEN {callback_sql}
+                           END AS callback_deadline,
+                           NOT p.is_closed AND p.replied_at IS NULL AND EXISTS (
+                               SELECT 1 FROM bench_pause bp
+                                WHERE bp.policy = p.policy AND bp.st = p.st
+                           ) AS paused,
+                           p.compliance_required AND p.st = ANY(%(gated)s) AS gated
+                    FROM (
+                        SELECT c.i, c.received, c.st, c.ch, c.regulator_deadline,
+                               c.accepted, c.replied_at,
+                               c.st IN ('closed', 'rejected') AS is_closed,
+                               ({flags} OR c.cat = %(wb)s) AS compliance_required,
+                               {policy_sql} AS policy,
+                               (c.received + interval '8 hours')::date AS received_day,
+                               (COALESCE(c.accepted, c.received)
+                                + interval '8 hours')::date AS pause_day
+                        FROM bench_c c
+                    ) p LEFT JOIN bench_pol pol ON pol.id = p.policy
+                ) x
+            ) y
+        ) z
+        """,
+        {
+            "today": today,
+            "soon": Complaint._due_soon_limit(today),
+            "scheduled": scheduled,
+            "gated": list(GATED_STATES),
+            "wb": cats["whistleblowing"],
+        },
+    )
+    cr.execute("ALTER TABLE bench_dl ADD PRIMARY KEY (i); ANALYZE bench_dl")
+
+
 # the stored fields the complaint loader fills; others found stored get recomputed
 COMPLAINT_FILLED = {
     "is_confidential",
@@ -734,6 +920,17 @@ COMPLAINT_FILLED = {
     "reply_deadline",
     "callback_deadline",
     "deadline_state",
+    "deadline_policy_id",
+    "deadline_fallback_years",
+    "next_deadline",
+    "deadline_clock",
+    "compliance_required",
+    # no callback or satisfaction survey is loaded: their empty values
+    "callback_attempt_count",
+    "callback_result",
+    "satisfaction_score",
+    "survey_state",
+    "survey_answer_count",
 }
 
 

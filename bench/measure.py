@@ -94,7 +94,9 @@ def capture_queries():
 
 @contextlib.contextmanager
 def rolled_back(env):
-    """Run the block in a savepoint that is rolled back, caches emptied after."""
+    """Run the block in a savepoint that is rolled back, caches emptied after
+    (what is pending before is written first: it is not part of the block)."""
+    env.flush_all()
     savepoint = env.cr.savepoint(flush=False)
     try:
         yield
@@ -143,16 +145,29 @@ def sql_floor(env, queries, writes=False):
     return total * len(todo) / done
 
 
-def timed(env, fn, runs=3, floor=True, writes=False):
-    """{'ms': median, 'runs': [...], 'floor_ms': ...} of ``fn()``."""
+def timed(env, fn, runs=3, floor=True, writes=False, setup=None):
+    """{'ms': median, 'runs': [...], 'floor_ms': ...} of ``fn()``.
+
+    ``setup``: run before each run in the same rolled-back savepoint, untimed
+    (it prepares the data the run works on)."""
+
+    def prepare():
+        if setup:
+            setup()
+            env.flush_all()
+            env.invalidate_all()
+
     with capture_queries() as queries:
         with rolled_back(env):
+            prepare()
+            queries.clear()
             fn()
             env.flush_all()
     times = []
     for _i in range(runs):
         env.invalidate_all()
         with rolled_back(env):
+            prepare()
             t0 = time.perf_counter()
             fn()
             env.flush_all()
@@ -334,9 +349,9 @@ def intake(env, side, user, count):
 # ---------------------------------------------------------------------------
 
 
-def complaint_deadline_job(env):
-    """The scheduled action that recomputes the complaints' deadlines, as a
-    callable, or None while the product has none."""
+def complaint_deadline_cron(env):
+    """The scheduled action that refreshes the complaints' deadlines, or None
+    while the product has none."""
     crons = (
         env["ir.cron"]
         .with_context(active_test=False)
@@ -347,10 +362,347 @@ def complaint_deadline_job(env):
         if "deadline" not in (code + (cron.name or "")).lower():
             continue
         if code.startswith("model.") and code.endswith("()"):
-            method = code[len("model.") : -2]
-            model = env["huatai.complaint"].with_user(cron.user_id)
-            return getattr(model, method), cron.name
-    return None, None
+            return cron
+    return None
+
+
+def cron_until_done(env, cron, stats=None, max_batches=None):
+    """The cron's job as Odoo's cron runner runs it: batch after batch while
+    the job reports progress and work remains (a partially done job is run
+    again at once), as the cron's user.  ``stats`` gets the number of batches
+    and what the job reported."""
+    method = cron.code.strip()[len("model.") : -2]
+
+    def run():
+        progress = (
+            env["ir.cron.progress"]
+            .sudo()
+            .create({"cron_id": cron.id, "done": 0, "remaining": 0})
+        )
+        model = (
+            env[cron.model_id.model]
+            .with_user(cron.user_id)
+            .with_context(ir_cron_progress_id=progress.id)
+        )
+        batches = done = 0
+        while True:
+            getattr(model, method)()
+            batches += 1
+            done += progress.done
+            if not progress.done or not progress.remaining:
+                break
+            if max_batches and batches >= max_batches:
+                break
+        if stats is not None:
+            stats.update(batches=batches, alerts=done)
+
+    return run
+
+
+def complaint_deadline_job(env):
+    """The deadline cron as a callable run until done, and its name."""
+    cron = complaint_deadline_cron(env)
+    if cron is None:
+        return None, None
+    return cron_until_done(env, cron), cron.name
+
+
+def _deadline_states_as_of(env, day):
+    """Set the open complaints' deadline states and sent alerts as the job
+    left them on ``day``: the state of their running clock's deadline seen
+    from ``day``, the alerts of every clock due soon or overdue sent.
+    Returns how many rows changed."""
+    from odoo.addons.huatai_complaints.models.huatai_complaint_process import (
+        DEADLINE_STATES,  # noqa: F401  (fails loudly if the engine moved)
+    )
+
+    Complaint = env["huatai.complaint"]
+    soon = Complaint._due_soon_limit(day)
+    env.flush_all()
+    env.cr.execute(
+        """
+        UPDATE huatai_complaint c
+           SET deadline_state = s.state,
+               alert_due_soon_key = s.key_soon,
+               alert_overdue_key = s.key_overdue
+          FROM (SELECT q.id, q.state,
+                       CASE WHEN q.state IN ('due_soon', 'overdue') THEN q.key
+                       END AS key_soon,
+                       CASE WHEN q.state = 'overdue' THEN q.key END AS key_overdue
+                  FROM (SELECT id,
+                               deadline_clock || ':' || next_deadline::text AS key,
+                               CASE WHEN next_deadline IS NULL THEN 'on_track'
+                                    WHEN next_deadline < %(day)s THEN 'overdue'
+                                    WHEN next_deadline <= %(soon)s THEN 'due_soon'
+                                    ELSE 'on_track' END AS state
+                          FROM huatai_complaint
+                         WHERE is_closed IS NOT TRUE AND active) q) s
+         WHERE c.id = s.id
+           AND (c.deadline_state IS DISTINCT FROM s.state
+                OR c.alert_due_soon_key IS DISTINCT FROM s.key_soon
+                OR c.alert_overdue_key IS DISTINCT FROM s.key_overdue)
+        """,
+        {"day": day, "soon": soon},
+    )
+    changed = env.cr.rowcount
+    env.invalidate_all()
+    return changed
+
+
+def _state_moves(env, day, today):
+    """How many open complaints' deadline state differs between ``day`` and
+    ``today`` (the state changes the job has to make)."""
+    soon_day = env["huatai.complaint"]._due_soon_limit(day)
+    soon_today = env["huatai.complaint"]._due_soon_limit(today)
+    env.cr.execute(
+        """
+        SELECT count(*) FROM huatai_complaint
+         WHERE is_closed IS NOT TRUE AND active AND next_deadline IS NOT NULL
+           AND (CASE WHEN next_deadline < %(day)s THEN 2
+                     WHEN next_deadline <= %(soon_day)s THEN 1 ELSE 0 END)
+            <> (CASE WHEN next_deadline < %(today)s THEN 2
+                     WHEN next_deadline <= %(soon_today)s THEN 1 ELSE 0 END)
+        """,
+        {"day": day, "soon_day": soon_day, "today": today, "soon_today": soon_today},
+    )
+    return env.cr.fetchone()[0]
+
+
+@contextlib.contextmanager
+def prepared(env, prepare, restore, commit):
+    """Data prepared for a figure.  ``commit``: prepared, committed and
+    vacuumed now, the context gives no per-run setup, and ``restore`` runs
+    (committed, vacuumed) at the end; else the context gives ``prepare`` as
+    the per-run setup of timed(), inside each run's rolled-back savepoint."""
+    if not commit:
+        yield prepare
+        return
+    prepare()
+    env.flush_all()
+    env.cr.commit()
+    for table in VACUUMED:
+        vacuum(env, table)
+    try:
+        yield None
+    finally:
+        env.invalidate_all(flush=False)
+        env.cr.rollback()
+        restore()
+        env.flush_all()
+        env.cr.commit()
+        for table in VACUUMED:
+            vacuum(env, table)
+
+
+# the complaints and what triggers keep in step with them (huatai_reports)
+VACUUMED = ("huatai_complaint", "huatai_complaint_report_fact")
+
+
+def vacuum(env, table, full=False):
+    """VACUUM ANALYZE ``table``, as autovacuum does after a mass update;
+    ``full``: rewrite it and its indexes compactly, as the generator left it."""
+    import psycopg2
+
+    from odoo.sql_db import connection_info_for
+
+    _name, params = connection_info_for(env.cr.dbname)
+    conn = psycopg2.connect(**params)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            cr.execute("SELECT to_regclass(%s)", [table])
+            if cr.fetchone()[0]:
+                if full:
+                    cr.execute("SET maintenance_work_mem = '512MB'")
+                cr.execute(f"VACUUM {'FULL ' if full else ''}ANALYZE {table}")
+    finally:
+        conn.close()
+
+
+def _pending_alerts(env):
+    """The alerts the job will send: complaints whose state the date moves
+    into due soon or overdue, or already there without their alert."""
+    today = _today()
+    env.cr.execute(
+        """
+        SELECT count(*) FROM huatai_complaint
+         WHERE is_closed IS NOT TRUE AND active
+           AND ((deadline_state = 'due_soon'
+                 AND alert_due_soon_key IS DISTINCT FROM
+                     deadline_clock || ':' || next_deadline::text)
+             OR (deadline_state = 'overdue'
+                 AND alert_overdue_key IS DISTINCT FROM
+                     deadline_clock || ':' || next_deadline::text)
+             OR (next_deadline < %(today)s AND deadline_state <> 'overdue')
+             OR (next_deadline <= %(soon)s AND deadline_state = 'on_track'))
+        """,
+        {"today": today, "soon": env["huatai.complaint"]._due_soon_limit(today)},
+    )
+    return env.cr.fetchone()[0]
+
+
+def _today():
+    from odoo.addons.huatai_complaints.models.huatai_workday import china_today
+
+    return china_today()
+
+
+def _deadline_states_reset(env, alerts_sent):
+    """Every open complaint back to the state it had when received (on
+    track); ``alerts_sent``: keep the alert keys of its current clock as if
+    they had been sent (only the states move), else no alert sent yet."""
+    env.flush_all()
+    keys = (
+        "alert_due_soon_key = deadline_clock || ':' || next_deadline::text, "
+        "alert_overdue_key = deadline_clock || ':' || next_deadline::text"
+        if alerts_sent
+        else "alert_due_soon_key = NULL, alert_overdue_key = NULL"
+    )
+    env.cr.execute(
+        f"UPDATE huatai_complaint SET deadline_state = 'on_track', {keys} "
+        "WHERE is_closed IS NOT TRUE AND active"
+    )
+    changed = env.cr.rowcount
+    env.invalidate_all()
+    return changed
+
+
+def _open_deadline_counts(env):
+    env.cr.execute(
+        "SELECT deadline_state, count(*) FROM huatai_complaint "
+        "WHERE is_closed IS NOT TRUE AND active GROUP BY 1"
+    )
+    return {state or "none": count for state, count in env.cr.fetchall()}
+
+
+def complaint_deadline_figures(
+    env, runs, open_count, say=print, commit=False, alert_batches=10
+):
+    """Figure 4 for the product, three ways (see bench/README.md):
+
+    - ``deadline_job``: the cron as it runs each day: the states and alerts
+      as the job left them yesterday, then the job today until it is done
+      (the day's state changes and their alerts);
+    - ``deadline_states_all``: the job when the date moved for every open
+      complaint at once: all of them on track with their alerts already
+      sent, so that every one due soon or overdue changes state (the state
+      pass over all open complaints, no alert);
+    - ``deadline_recompute_all``: every open complaint's deadlines computed
+      again by the engine (policy re-matched, the three clocks on the
+      working-day calendar, next deadline, state), as after a change of the
+      holiday schedule or of the policies -- the counterpart of the peer's
+      SLA refresh;
+    - ``deadline_alerts_all``: the job on a database where no alert was
+      ever sent (all open complaints on track, no key): every complaint due
+      soon or overdue changes state and gets its alerts -- the worst case
+      (first run after a migration): ``alert_batches`` batches timed, the
+      time per alert scaled to all of them.
+
+    ``commit``: commit the data prepared for a figure (and VACUUM) before
+    timing it, restore and commit after: the timed runs then update rows
+    written by an earlier transaction, as in production (rows written in the
+    same transaction make PostgreSQL check every foreign key of every updated
+    row again).  Off inside tests, where nothing may be committed.
+    """
+    import datetime
+
+    from odoo.addons.huatai_complaints.models.huatai_workday import china_today
+
+    out = {}
+    cron = complaint_deadline_cron(env)
+    if cron is None:
+        skipped = {"skipped": "no deadline cron on huatai.complaint yet"}
+        return {"deadline_job": skipped}
+    Complaint = env["huatai.complaint"].sudo().with_context(active_test=False)
+    today = china_today()
+    yesterday = today - datetime.timedelta(days=1)
+
+    def per_100k(res):
+        res["per_100k_open_s"] = res["ms"] / 1000 * 100000 / max(open_count, 1)
+        return res
+
+    # (a) the daily run
+    stats = {}
+    info = {}
+
+    def setup_daily():
+        info["rows_prepared"] = _deadline_states_as_of(env, yesterday)
+        info["state_changes"] = _state_moves(env, yesterday, today)
+
+    def restore():
+        _deadline_states_as_of(env, today)
+
+    job = cron_until_done(env, cron, stats)
+    with prepared(env, setup_daily, restore, commit) as setup:
+        res = per_100k(timed(env, job, runs, writes=True, setup=setup))
+    res.update(job=cron.name, **stats, **info)
+    out["deadline_job"] = res
+    say(
+        f"complaints: deadline job (daily) {res['ms'] / 1000:.2f} s, "
+        f"{res['state_changes']} state changes, {stats.get('alerts')} alerts "
+        f"in {stats.get('batches')} batches"
+    )
+
+    # (b) the state pass over all open complaints
+    def setup_states():
+        info["rows_prepared"] = _deadline_states_reset(env, alerts_sent=True)
+
+    def states():
+        info["changed"] = Complaint._refresh_deadline_states()
+
+    with prepared(env, setup_states, restore, commit) as setup:
+        res = per_100k(timed(env, states, runs, writes=True, setup=setup))
+    res.update(rows_prepared=info["rows_prepared"], state_changes=info["changed"])
+    out["deadline_states_all"] = res
+    say(
+        f"complaints: deadline states, all open {res['ms'] / 1000:.2f} s "
+        f"({info['changed']} state changes)"
+    )
+
+    # (c) the engine's recomputation of every open complaint's deadlines
+    def recompute():
+        Complaint._recompute_open_deadlines(policies=True)
+
+    res = per_100k(timed(env, recompute, runs, writes=True))
+    out["deadline_recompute_all"] = res
+    say(f"complaints: deadline recompute, all open {res['ms'] / 1000:.2f} s")
+
+    # (d) the worst case: every alert due at once.  The state pass is (b);
+    # the alerts: the cron's first call (Odoo runs up to 10 batches of a job
+    # in one go) on states already moved, timed and scaled to all of them
+    states_ms = out["deadline_states_all"]["ms"]
+    stats_all = {}
+    job_all = cron_until_done(env, cron, stats_all, max_batches=alert_batches)
+
+    def setup_alerts():
+        info["rows_prepared"] = _deadline_states_reset(env, alerts_sent=False)
+        Complaint._refresh_deadline_states()
+        info["pending"] = _pending_alerts(env)
+
+    with prepared(env, setup_alerts, restore, commit) as setup:
+        res = timed(env, job_all, 1, writes=True, setup=setup)
+    res.update(**stats_all, pending=info["pending"], states_ms=states_ms)
+    if stats_all.get("alerts"):
+        scale = info["pending"] / stats_all["alerts"]
+        res["ms_per_alert"] = res["ms"] / stats_all["alerts"]
+        res["sample_ms"] = res["ms"]
+        res["ms"] = states_ms + res["ms"] * scale
+        if res.get("floor_ms") is not None:
+            res["floor_ms"] *= scale
+            res["floor_ms"] += out["deadline_states_all"].get("floor_ms") or 0
+    out["deadline_alerts_all"] = per_100k(res)
+    if commit:
+        # the committed preparations rewrote every open complaint four times:
+        # leave the table and its indexes as compact as the generator did
+        env.cr.commit()
+        for table in VACUUMED:
+            vacuum(env, table, full=True)
+    say(
+        f"complaints: deadline job, every alert at once {res['ms'] / 1000:.1f} s "
+        f"(state pass {states_ms / 1000:.1f} s, then {info['pending']} alerts; "
+        f"{stats_all.get('alerts')} timed, {res.get('ms_per_alert', 0):.1f} ms each)"
+    )
+    return out
 
 
 def helpdesk_sla_refresh(env, tickets):
@@ -405,9 +757,21 @@ def bench_users(env, side, depts):
 
 
 def run_side(
-    env, side, depts, runs=3, intake_count=20, batch=100, sla_sample=2000, say=print
+    env,
+    side,
+    depts,
+    runs=3,
+    intake_count=20,
+    batch=100,
+    sla_sample=2000,
+    say=print,
+    only=None,
+    commit=False,
 ):
-    """All the figures of one side: {figure: {'ms':..., 'floor_ms':..., ...}}."""
+    """All the figures of one side: {figure: {'ms':..., 'floor_ms':..., ...}}.
+
+    ``only="deadlines"``: figure 4 alone.  ``commit``: see
+    complaint_deadline_figures() (the database is left as it was)."""
     conf = SIDES[side]
     results = {}
     sales, hq = bench_users(env, side, depts)
@@ -415,7 +779,18 @@ def run_side(
     results["records"] = env.cr.fetchone()[0]
     open_ids = env[conf["model"]].search(conf["domain"]).ids
     results["open_records"] = len(open_ids)
+    if only != "deadlines":
+        _web_and_intake(
+            env, side, conf, sales, hq, runs, intake_count, batch, say, results
+        )
+    _deadlines(env, side, open_ids, runs, sla_sample, say, results, commit)
+    results["sizes"] = db_sizes(env, side)
+    return results
 
+
+def _web_and_intake(
+    env, side, conf, sales, hq, runs, intake_count, batch, say, results
+):
     for label, user in (("sales", sales), ("hq", hq)):
         model = (
             env[conf["model"]].with_user(user).with_context(**client_context(env, user))
@@ -458,17 +833,12 @@ def run_side(
         f"{res['per_second']:.0f}/s in batches of {batch}"
     )
 
+
+def _deadlines(env, side, open_ids, runs, sla_sample, say, results, commit):
     if side == "complaints":
-        job, name = complaint_deadline_job(env)
-        if job is None:
-            results["deadline_job"] = {
-                "skipped": "no deadline cron on huatai.complaint yet"
-            }
-        else:
-            res = timed(env, job, runs, writes=True)
-            res["job"] = name
-            res["per_100k_open_s"] = res["ms"] / 1000 * 100000 / max(len(open_ids), 1)
-            results["deadline_job"] = res
+        results.update(
+            complaint_deadline_figures(env, runs, len(open_ids), say=say, commit=commit)
+        )
     else:
         sample = open_ids[:sla_sample]
         tickets = env["helpdesk.ticket"].browse(sample)
@@ -483,5 +853,3 @@ def run_side(
         results["deadline_job"] = res
     if "ms" in results["deadline_job"]:
         say(f"{side}: deadline job {results['deadline_job']['ms'] / 1000:.1f} s")
-    results["sizes"] = db_sizes(env, side)
-    return results

@@ -567,3 +567,5 @@ TITLES = {
     "whistleblowing": "违规行为举报",
     "other": "其他问题",
 }
+
+COMPLIANCE_OPINION = "经合规审查，答复口径符合监管要求，同意按此方案处理。"

@@ -41,6 +41,11 @@ def export(config, database, module, lang, path):
     subprocess.run(cmd, check=True)
 
 
+def normalized(text):
+    """The msgid as a reader sees it: XML re-indentation changes only spaces."""
+    return " ".join(text.split())
+
+
 def memory_from(paths):
     memory = {}
     for path in paths:
@@ -48,6 +53,7 @@ def memory_from(paths):
             for entry in polib.pofile(path):
                 if entry.msgstr and not entry.obsolete:
                     memory.setdefault(entry.msgid, entry.msgstr)
+                    memory.setdefault(normalized(entry.msgid), entry.msgstr)
     return memory
 
 
@@ -65,8 +71,10 @@ def refresh(args, module):
         catalog = polib.pofile(po)
     missing = []
     for entry in catalog:
-        if not entry.msgstr and entry.msgid in memory:
-            entry.msgstr = memory[entry.msgid]
+        if not entry.msgstr:
+            entry.msgstr = memory.get(entry.msgid) or memory.get(
+                normalized(entry.msgid), ""
+            )
         if not entry.msgstr:
             missing.append(entry.msgid)
     catalog.metadata["Language"] = "zh_CN"
@@ -79,7 +87,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--memory", nargs="*", default=[], help="extra .po files")
+    parser.add_argument(
+        "--memory", action="append", default=[], help="an extra .po file (repeatable)"
+    )
     parser.add_argument("--check", action="store_true")
     parser.add_argument("modules", nargs="*", default=MODULES)
     args = parser.parse_args()

@@ -114,8 +114,25 @@ class TestBenchSmoke(TransactionCase):
         # intake ran in savepoints rolled back: nothing left behind
         self.assertEqual(Complaint.search_count([]), SIZE + 1)
 
+        # figure 4: the daily run, all states, the full recompute, every alert
+        self.assertGreater(results["deadline_job"]["state_changes"], 0)
+        for key in (
+            "deadline_job",
+            "deadline_states_all",
+            "deadline_recompute_all",
+            "deadline_alerts_all",
+        ):
+            self.assertGreater(results[key]["ms"], 0, key)
+        self.assertGreater(results["deadline_states_all"]["state_changes"], 0)
+        self.assertGreater(results["deadline_alerts_all"]["alerts"], 0)
+        # the runs were rolled back: states and alerts are today's again
+        self.assertEqual(measure._deadline_states_as_of(env, measure._today()), 0)
+
         report = reports.run(env, runs=1, say=self._silent, export=False)
         self.assertIn("stats_12m", report)
+        if "huatai.complaint.report" in env:
+            for key in ("stats_12m", "stats_5y", "dashboard_hq", "dashboard_head"):
+                self.assertGreater(report[key].get("ms", 0), 0, report[key])
         # the printed table works (the peer side borrowed from ours here)
         text = run.table({"complaints": results, "helpdesk": results})
         self.assertIn("kanban first load, HQ", text)

@@ -22,7 +22,14 @@ REGULATOR_AUTHORITIES = [
 ]
 
 # stage meanings that come after the complaint was accepted for handling
-WORKED_STATES = {"accepted", "in_progress", "compliance", "replied", "callback", "closed"}
+WORKED_STATES = {
+    "accepted",
+    "in_progress",
+    "compliance",
+    "replied",
+    "callback",
+    "closed",
+}
 REPLIED_STATES = {"replied", "callback", "closed"}
 
 COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
@@ -84,13 +91,11 @@ class HuataiComplaint(models.Model):
         groups="huatai_complaints.group_complaint_user",
         help="Identity document number (personal data).",
     )
-    client_account = fields.Char(string="Client Account", index=True)
+    client_account = fields.Char(index=True)
     # respondent (who the complaint is about)
     respondent_name = fields.Char(string="Respondent")
     respondent_position = fields.Char()
-    respondent_unit_id = fields.Many2one(
-        "huatai.org.unit", string="Respondent Unit", index=True
-    )
+    respondent_unit_id = fields.Many2one("huatai.org.unit", index=True)
     # facts and demands
     description = fields.Text(string="Facts", required=True)
     demand = fields.Text(string="Demands")
@@ -110,7 +115,6 @@ class HuataiComplaint(models.Model):
     )
     accepting_unit_id = fields.Many2one(
         "huatai.org.unit",
-        string="Accepting Unit",
         required=True,
         default=lambda self: self._default_accepting_unit(),
         tracking=True,
@@ -127,7 +131,6 @@ class HuataiComplaint(models.Model):
     )
     handling_unit_id = fields.Many2one(
         "huatai.org.unit",
-        string="Handling Unit",
         tracking=True,
         index=True,
         ondelete="restrict",
@@ -141,7 +144,6 @@ class HuataiComplaint(models.Model):
     )
     stage_id = fields.Many2one(
         "huatai.complaint.stage",
-        string="Stage",
         default=lambda self: self._default_stage(),
         group_expand="_read_group_stage_ids",
         tracking=True,
@@ -179,8 +181,8 @@ class HuataiComplaint(models.Model):
     regulator_authority = fields.Selection(
         REGULATOR_AUTHORITIES, string="Forwarding Authority", tracking=True
     )
-    regulator_reference = fields.Char(string="Regulator Reference", tracking=True)
-    regulator_deadline = fields.Date(string="Regulator Deadline", tracking=True)
+    regulator_reference = fields.Char(tracking=True)
+    regulator_deadline = fields.Date(tracking=True)
     # on-site intake
     recording_consent_state = fields.Selection(
         [("granted", "Consented to recording"), ("refused", "Refused recording")],
@@ -210,9 +212,7 @@ class HuataiComplaint(models.Model):
     replied_date = fields.Datetime(
         string="Replied On", copy=False, tracking=True, readonly=True
     )
-    replied_by_id = fields.Many2one(
-        "res.users", string="Replied By", copy=False, readonly=True
-    )
+    replied_by_id = fields.Many2one("res.users", copy=False, readonly=True)
     replied_unit_id = fields.Many2one(
         "huatai.org.unit", string="Replying Unit", copy=False, readonly=True
     )
@@ -226,7 +226,6 @@ class HuataiComplaint(models.Model):
     dispatch_count = fields.Integer(compute="_compute_dispatch_count")
     user_is_compliance = fields.Boolean(compute="_compute_user_is_compliance")
     in_my_units = fields.Boolean(
-        string="In My Units",
         compute="_compute_in_my_units",
         search="_search_in_my_units",
         help="Accepted or handled by one of my units or their sub-units.",
@@ -247,7 +246,7 @@ class HuataiComplaint(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # The boards and lists work on the open complaints (~10% of millions):
         # partial indexes on them, in the default order.  The first serves the
         # kanban (grouped by stage; its INCLUDE columns let the column counts, the
@@ -276,6 +275,7 @@ class HuataiComplaint(models.Model):
                         open_only,
                     )
                 )
+        return res
 
     # ------------------------------------------------------------------
     # Defaults
@@ -390,9 +390,7 @@ class HuataiComplaint(models.Model):
     @api.depends("recording_consent_state")
     def _compute_recording_consent(self):
         for complaint in self:
-            complaint.recording_consent = (
-                complaint.recording_consent_state == "granted"
-            )
+            complaint.recording_consent = complaint.recording_consent_state == "granted"
 
     def _inverse_recording_consent(self):
         for complaint in self:
@@ -437,9 +435,10 @@ class HuataiComplaint(models.Model):
         return domain
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
+        return res
 
     # ------------------------------------------------------------------
     # Onchanges
@@ -472,9 +471,10 @@ class HuataiComplaint(models.Model):
         for vals in vals_list:
             self._consent_state_from_boolean(vals)
             if not vals.get("name") or vals["name"] == self.env._("New"):
-                received = fields.Datetime.to_datetime(
-                    vals.get("received_date")
-                ) or fields.Datetime.now()
+                received = (
+                    fields.Datetime.to_datetime(vals.get("received_date"))
+                    or fields.Datetime.now()
+                )
                 vals["name"] = sequence.next_by_code(
                     "huatai.complaint", sequence_date=received
                 ) or self.env._("New")
@@ -528,7 +528,9 @@ class HuataiComplaint(models.Model):
             )
 
     def copy(self, default=None):
-        raise UserError(self.env._("Complaints cannot be duplicated."))
+        if self:
+            raise UserError(self.env._("Complaints cannot be duplicated."))
+        return super().copy(default=default)
 
     # ------------------------------------------------------------------
     # Actions
@@ -597,9 +599,9 @@ class HuataiComplaint(models.Model):
         )
         if not stage:
             states = dict(
-                self.env["huatai.complaint.stage"]._fields["state"]._description_selection(
-                    self.env
-                )
+                self.env["huatai.complaint.stage"]
+                ._fields["state"]
+                ._description_selection(self.env)
             )
             raise UserError(
                 self.env._(

@@ -12,6 +12,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, html2plaintext
 from odoo.tools.mail import email_split_tuples
 from odoo.tools.mimetypes import guess_mimetype
+from odoo.tools.sql import create_index
 
 _logger = logging.getLogger(__name__)
 
@@ -79,9 +80,17 @@ def looks_executable(data):
     )
 
 
+# The complaint is one model split by concern: huatai_complaint.py holds the
+# record and its workflow, this file the complainant's side: mail, web,
+# portal, callbacks and surveys.
 class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
+    acknowledgement_pending = fields.Boolean(
+        copy=False,
+        help="The acknowledgement of receipt is still to be sent: a job sends it "
+        "right after the intake is saved, so registering never waits for it.",
+    )
     subject = fields.Char(
         tracking=True,
         help="Short summary given by the complainant, e.g. the subject of the email.",
@@ -237,7 +246,12 @@ class HuataiComplaint(models.Model):
         if not (
             context.get("huatai_skip_acknowledgement") or context.get("import_file")
         ):
-            complaints._send_acknowledgement()
+            to_acknowledge = complaints.filtered("complainant_email")
+            if to_acknowledge:
+                to_acknowledge.sudo().acknowledgement_pending = True
+                self.env.ref(
+                    "huatai_complaints.ir_cron_complaint_acknowledgements"
+                ).sudo()._trigger()
         return complaints
 
     def write(self, vals):
@@ -265,6 +279,29 @@ class HuataiComplaint(models.Model):
                 complaints.message_subscribe(
                     partner_ids=partner.ids, subtype_ids=comment.ids
                 )
+
+    def init(self):
+        res = super().init()
+        create_index(
+            self.env.cr,
+            "huatai_complaint_acknowledgement_pending_index",
+            self._table,
+            ["id"],
+            where="acknowledgement_pending",
+        )
+        return res
+
+    @api.model
+    def _cron_send_acknowledgements(self, batch_size=200):
+        """Send the pending acknowledgements of receipt, in batches."""
+        cron = self.env["ir.cron"]
+        pending = self.sudo().search(
+            [("acknowledgement_pending", "=", True)], order="id", limit=batch_size
+        )
+        pending._send_acknowledgement()
+        pending.acknowledgement_pending = False
+        remaining = self.sudo().search_count([("acknowledgement_pending", "=", True)])
+        cron._notify_progress(done=len(pending), remaining=remaining)
 
     def _send_acknowledgement(self):
         """Acknowledge receipt to every complainant with an email address.

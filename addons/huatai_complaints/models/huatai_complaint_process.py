@@ -66,11 +66,36 @@ DEADLINE_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_complaint_deadli
 OPINION_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_compliance_opinion"
 MEDIA_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_media_coordination"
 STATE_BATCH = 5000
+# the fields the deadline computes read
+DEADLINE_INPUTS = [
+    "received_date",
+    "accepted_date",
+    "replied_date",
+    "channel",
+    "category_id",
+    "regulator_deadline",
+    "deadline_policy_override_id",
+    "deadline_policy_id",
+    "paused_days",
+    "clock_paused_since",
+    "is_closed",
+    "stage_state",
+    *SEVERITY_FLAGS,
+    "accept_deadline",
+    "reply_deadline",
+    "callback_deadline",
+    "deadline_fallback_years",
+    "next_deadline",
+    "deadline_clock",
+    "deadline_state",
+]
 ALERT_BATCH = 500
 
 
+# The complaint is one model split by concern: huatai_complaint.py holds the
+# record and its workflow, this file deadlines, routing and the compliance gate.
 class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Fields
@@ -203,22 +228,26 @@ class HuataiComplaint(models.Model):
         "regulator_deadline",
     )
     def _check_deadlines(self):
-        labels = {
-            fname: self._fields[fname]._description_string(self.env)
-            for fname in ("accept_deadline", "reply_deadline", "callback_deadline")
-        }
+        # runs after every recomputation of the deadlines (thrice per batch of
+        # open complaints when the rules change): kept to plain field reads
+        fnames = ("accept_deadline", "reply_deadline", "callback_deadline")
         for complaint in self:
             received = complaint.received_date
-            earliest = min(china_date(received), received.date())
-            for fname, label in labels.items():
-                deadline = complaint[fname]
+            # its date in UTC: never later than its date in China
+            earliest = received.date()
+            deadlines = (
+                complaint.accept_deadline,
+                complaint.reply_deadline,
+                complaint.callback_deadline,
+            )
+            for fname, deadline in zip(fnames, deadlines, strict=True):
                 if deadline and deadline < earliest:
                     raise ValidationError(
                         self.env._(
                             "%(ref)s: the %(deadline)s (%(date)s) cannot be before "
                             "the date the complaint was received (%(received)s).",
                             ref=complaint.name,
-                            deadline=label,
+                            deadline=self._fields[fname]._description_string(self.env),
                             date=deadline,
                             received=china_date(received),
                         )
@@ -254,19 +283,20 @@ class HuataiComplaint(models.Model):
         "is_compensation",
     )
     def _compute_deadline_policy_id(self):
-        policies = self.env["huatai.deadline.policy"].sudo().search([])
+        select = self.env["huatai.deadline.policy"].sudo().search([])._selector()
         for complaint in self:
             if complaint.deadline_policy_override_id:
                 complaint.deadline_policy_id = complaint.deadline_policy_override_id
             else:
-                complaint.deadline_policy_id = policies._select_for(complaint)[0]
+                complaint.deadline_policy_id = select(complaint)
 
     @api.depends("received_date", "deadline_policy_id")
     def _compute_accept_deadline(self):
         calendar = self._workday_calendar()
+        days_of = self._policy_days_getter("accept_days")
         for complaint in self:
             received = china_date(complaint.received_date)
-            days = complaint._policy_days("accept_days")
+            days = days_of(complaint)
             complaint.accept_deadline = received and calendar.add(received, days)
 
     @api.depends(
@@ -278,12 +308,13 @@ class HuataiComplaint(models.Model):
     )
     def _compute_reply_deadline(self):
         calendar = self._workday_calendar()
+        days_of = self._policy_days_getter("reply_days")
         for complaint in self:
             received = china_date(complaint.received_date)
             if not received:
                 complaint.reply_deadline = False
                 continue
-            days = complaint._policy_days("reply_days") + complaint.paused_days
+            days = days_of(complaint) + complaint.paused_days
             deadline = calendar.add(received, days)
             cap = complaint._regulator_cap()
             complaint.reply_deadline = min(deadline, cap) if cap else deadline
@@ -291,10 +322,14 @@ class HuataiComplaint(models.Model):
     @api.depends("replied_date", "deadline_policy_id")
     def _compute_callback_deadline(self):
         calendar = self._workday_calendar()
+        days_of = self._policy_days_getter("callback_days")
         for complaint in self:
             replied = china_date(complaint.replied_date)
-            days = complaint._policy_days("callback_days")
-            complaint.callback_deadline = replied and calendar.add(replied, days)
+            if not replied:
+                complaint.callback_deadline = False
+                continue
+            days = days_of(complaint)
+            complaint.callback_deadline = calendar.add(replied, days)
 
     @api.depends(
         "received_date", "accept_deadline", "reply_deadline", "callback_deadline"
@@ -461,6 +496,17 @@ class HuataiComplaint(models.Model):
         policy = self.deadline_policy_id.sudo()
         return policy[fname] if policy else DEFAULT_DAYS[fname]
 
+    def _policy_days_getter(self, fname):
+        """``_policy_days(fname)`` for the complaints of ``self``, the policies
+        read once for the whole batch."""
+        days = {policy.id: policy[fname] for policy in self.deadline_policy_id.sudo()}
+        default = DEFAULT_DAYS[fname]
+
+        def days_of(complaint):
+            return days.get(complaint.deadline_policy_id.id, default)
+
+        return days_of
+
     def _regulator_cap(self):
         self.ensure_one()
         if self.channel == "regulator" and self.regulator_deadline:
@@ -623,10 +669,19 @@ class HuataiComplaint(models.Model):
         self.env.flush_all()
         Complaint = self.sudo().with_context(active_test=False)
         complaints = Complaint.search(domain, order="id")
+        inputs = [
+            fname
+            for fname in dict.fromkeys(DEADLINE_INPUTS + fnames)
+            if self._fields[fname].column_type
+        ]
         for batch in complaints._split_in_batches(STATE_BATCH):
+            # what the computes read, and nothing else (the complaint's texts
+            # would come with the ORM's prefetch)
+            batch.fetch(inputs)
             for fname in fnames:
                 self.env.add_to_compute(self._fields[fname], batch)
             batch.flush_recordset()
+            batch.invalidate_recordset()
 
     def _split_in_batches(self, size):
         for start in range(0, len(self), size):

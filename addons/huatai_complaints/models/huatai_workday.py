@@ -23,6 +23,10 @@ from odoo import api, fields, models, tools
 _logger = logging.getLogger(__name__)
 
 CN_TZ = pytz.timezone("Asia/Shanghai")
+# China Standard Time is UTC+8 all year (no daylight saving time since 1991):
+# a fixed offset turns a stored UTC datetime into its date in China without a
+# time-zone lookup (the deadline computes do it for every complaint)
+CN_OFFSET = datetime.timedelta(hours=8)
 # first year of the table unless the parameter below says otherwise
 DEFAULT_FIRST_YEAR = 2015
 YEARS_AHEAD = 2
@@ -43,7 +47,7 @@ def china_date(value):
     if not value:
         return None
     if isinstance(value, datetime.datetime):
-        return pytz.utc.localize(value).astimezone(CN_TZ).date()
+        return (value + CN_OFFSET).date()
     return value
 
 
@@ -54,7 +58,15 @@ class WorkdayCalendar:
     can exist there) follow the weekly pattern.
     """
 
-    __slots__ = ("start", "working", "indexes", "scheduled_years", "weekdays")
+    __slots__ = (
+        "start",
+        "working",
+        "indexes",
+        "scheduled_years",
+        "weekdays",
+        "working_offsets",
+        "first_index",
+    )
 
     def __init__(self, start, working, indexes, scheduled_years, weekdays):
         self.start = start.toordinal() if start else 0
@@ -62,6 +74,14 @@ class WorkdayCalendar:
         self.indexes = indexes  # array of workday_index, per date from start
         self.scheduled_years = frozenset(scheduled_years)
         self.weekdays = frozenset(weekdays) or FALLBACK_WEEKDAYS
+        # the working days in order: the one of index first_index + n is at
+        # offset working_offsets[n] (add() in one step inside the table)
+        self.working_offsets = array(
+            "i", (offset for offset, work in enumerate(working) if work)
+        )
+        self.first_index = (
+            indexes[self.working_offsets[0]] if self.working_offsets else 0
+        )
 
     def _offset(self, day):
         offset = day.toordinal() - self.start
@@ -88,6 +108,13 @@ class WorkdayCalendar:
         starts on the next working day.
         """
         day = self.next_working(day)
+        offset = self._offset(day)
+        if offset is not None:
+            position = self.indexes[offset] + count - self.first_index
+            if 0 <= position < len(self.working_offsets):
+                return datetime.date.fromordinal(
+                    self.start + self.working_offsets[position]
+                )
         one = datetime.timedelta(days=1)
         while count > 0:
             day += one

@@ -35,10 +35,20 @@ class ComplaintCase(TransactionCase):
         cls.csc = ref("huatai_complaints.unit_customer_service_center")
         cls.compliance_unit = ref("huatai_complaints.unit_compliance")
         cls.jiangsu = cls.Unit.create(
-            {"name": "江苏分公司", "code": "T-JS", "kind": "branch", "parent_id": cls.hq.id}
+            {
+                "name": "江苏分公司",
+                "code": "T-JS",
+                "kind": "branch",
+                "parent_id": cls.hq.id,
+            }
         )
         cls.zhejiang = cls.Unit.create(
-            {"name": "浙江分公司", "code": "T-ZJ", "kind": "branch", "parent_id": cls.hq.id}
+            {
+                "name": "浙江分公司",
+                "code": "T-ZJ",
+                "kind": "branch",
+                "parent_id": cls.hq.id,
+            }
         )
         cls.nanjing = cls.Unit.create(
             {
@@ -69,7 +79,9 @@ class ComplaintCase(TransactionCase):
         cls.staff_hangzhou = cls._user("t_staff_hz", "user", cls.hangzhou)
         cls.head_jiangsu = cls._user("t_head_js", "manager", cls.jiangsu)
         cls.hq_user = cls._user("t_hq", "hq", cls.retail_hq)
-        cls.compliance_user = cls._user("t_compliance", "compliance", cls.compliance_unit)
+        cls.compliance_user = cls._user(
+            "t_compliance", "compliance", cls.compliance_unit
+        )
         cls.admin_user = cls._user("t_cadmin", "admin", cls.hq)
         cls.jiangsu.manager_id = cls.head_jiangsu
         cls.category_service = ref("huatai_complaints.category_service")
@@ -77,7 +89,9 @@ class ComplaintCase(TransactionCase):
         cls.category_whistleblowing = ref("huatai_complaints.category_whistleblowing")
         cls.stage = {
             stage.state: stage
-            for stage in cls.env["huatai.complaint.stage"].search([], order="sequence desc")
+            for stage in cls.env["huatai.complaint.stage"].search(
+                [], order="sequence desc"
+            )
         }
 
     @classmethod

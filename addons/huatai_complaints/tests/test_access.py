@@ -29,6 +29,39 @@ class TestAccess(ComplaintCase):
             | cls.c_whistle
         )
 
+    def test_role_matrix_read_write_archive(self):
+        """Per role: which complaints it can read, write and archive."""
+        c = {
+            "own": self.c_nanjing,
+            "sibling": self.c_suzhou,
+            "branch": self.c_branch,
+            "other_branch": self.c_hangzhou,
+            "whistleblowing": self.c_whistle,
+        }
+        allowed = {
+            self.staff_nanjing: {"own"},
+            self.head_jiangsu: {"own", "sibling", "branch"},
+            self.hq_user: {"own", "sibling", "branch", "other_branch"},
+            self.admin_user: {"own", "sibling", "branch", "other_branch"},
+            self.compliance_user: set(c),
+        }
+        for user, keys in allowed.items():
+            for key, complaint in c.items():
+                record = complaint.with_user(user)
+                with self.subTest(user=user.login, complaint=key):
+                    if key in keys:
+                        record.read(["description"])
+                        record.write({"demand": f"{user.login} 的处理意见"})
+                        record.action_archive()
+                        record.action_unarchive()
+                        continue
+                    with self.assertRaises(AccessError):
+                        record.read(["description"])
+                    with self.assertRaises(AccessError):
+                        record.write({"demand": "越权修改"})
+                    with self.assertRaises(AccessError):
+                        record.action_archive()
+
     def _visible(self, user):
         return self.Complaint.with_user(user).search([("id", "in", self.all.ids)])
 
@@ -36,7 +69,9 @@ class TestAccess(ComplaintCase):
         self.assertEqual(
             self._visible(self.staff_nanjing), self.c_nanjing | self.c_dispatched
         )
-        self.assertEqual(self._visible(self.staff_suzhou), self.c_suzhou | self.c_dispatched)
+        self.assertEqual(
+            self._visible(self.staff_suzhou), self.c_suzhou | self.c_dispatched
+        )
         self.assertEqual(self._visible(self.staff_hangzhou), self.c_hangzhou)
 
     def test_unit_head_sees_subtree(self):
@@ -79,14 +114,24 @@ class TestAccess(ComplaintCase):
             as_staff.create(self._complaint_vals(self.suzhou))
 
     def test_nobody_deletes_a_complaint(self):
-        for user in (self.staff_nanjing, self.head_jiangsu, self.hq_user, self.admin_user):
+        for user in (
+            self.staff_nanjing,
+            self.head_jiangsu,
+            self.hq_user,
+            self.admin_user,
+        ):
             with self.assertRaises(AccessError):
                 self.c_nanjing.with_user(user).unlink()
         with self.assertRaises(AccessError):
             self.c_whistle.with_user(self.compliance_user).unlink()
 
     def test_whistleblowing_hidden_everywhere_but_compliance(self):
-        for user in (self.staff_nanjing, self.head_jiangsu, self.hq_user, self.admin_user):
+        for user in (
+            self.staff_nanjing,
+            self.head_jiangsu,
+            self.hq_user,
+            self.admin_user,
+        ):
             user.groups_id += self.env.ref("base.group_allow_export")
             complaints = self.Complaint.with_user(user)
             with self.assertRaises(AccessError):
@@ -102,12 +147,20 @@ class TestAccess(ComplaintCase):
             with self.assertRaises(AccessError):
                 self.c_whistle.with_user(user).export_data(["complainant_name"])
             # nor through its chatter or attachments
-            thread = [("model", "=", "huatai.complaint"), ("res_id", "=", self.c_whistle.id)]
+            thread = [
+                ("model", "=", "huatai.complaint"),
+                ("res_id", "=", self.c_whistle.id),
+            ]
             self.assertFalse(self.env["mail.message"].with_user(user).search(thread))
             self.assertFalse(
                 self.env["ir.attachment"]
                 .with_user(user)
-                .search([("res_model", "=", "huatai.complaint"), ("res_id", "=", self.c_whistle.id)])
+                .search(
+                    [
+                        ("res_model", "=", "huatai.complaint"),
+                        ("res_id", "=", self.c_whistle.id),
+                    ]
+                )
             )
 
     def test_registering_a_whistleblowing_report_hands_it_over(self):
@@ -122,9 +175,13 @@ class TestAccess(ComplaintCase):
         # created, but the registering staff cannot see it any more
         with self.assertRaises(AccessError):
             report.read(["complainant_name"])
-        self.assertFalse(report.sudo().message_partner_ids & self.staff_nanjing.partner_id)
-        receipt = self.env["huatai.complaint.handover"].with_user(self.staff_nanjing).search(
-            []
+        self.assertFalse(
+            report.sudo().message_partner_ids & self.staff_nanjing.partner_id
+        )
+        receipt = (
+            self.env["huatai.complaint.handover"]
+            .with_user(self.staff_nanjing)
+            .search([])
         )
         self.assertEqual(receipt.name, report.sudo().name)
         self.assertEqual(receipt.registered_by_id, self.staff_nanjing)

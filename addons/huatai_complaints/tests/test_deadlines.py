@@ -1,3 +1,5 @@
+import datetime
+
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
@@ -80,6 +82,31 @@ class TestWorkingDays(DeadlineCase):
                 calendar.unscheduled_years(day("2026-12-28"), day("2027-01-18")),
                 [2027],
             )
+
+    def test_deadline_arithmetic_counts_day_by_day(self):
+        """add() jumps through the table's indexes: the same days as counting
+        working days one by one, up to and across the end of the table."""
+        calendar = self.env["huatai.workday"]._get_calendar()
+        one = datetime.timedelta(days=1)
+
+        def count_up(start, count):
+            current = start
+            while not calendar.is_working(current):
+                current += one
+            while count > 0:
+                current += one
+                count -= calendar.is_working(current)
+            return current
+
+        self.env.cr.execute("SELECT max(date) FROM huatai_workday")
+        end = self.env.cr.fetchone()[0]
+        starts = [day("2026-01-20") + one * k for k in range(0, 60, 3)]
+        starts += [end - one * k for k in range(0, 30, 4)]
+        for start in starts:
+            for count in (0, 1, 3, 15, 30):
+                self.assertEqual(
+                    calendar.add(start, count), count_up(start, count), (start, count)
+                )
 
 
 @tagged("post_install", "-at_install")
@@ -220,6 +247,11 @@ class TestComplaintDeadlines(DeadlineCase):
         service.is_media = True
         self.assertEqual(service.deadline_policy_id, major)
         self.assertEqual(service.reply_deadline, day("2026-11-03"))
+        # the batch selector (criteria read once) agrees with _select_for
+        policies = self.Policy.sudo().search([])
+        select = policies._selector()
+        for complaint in service | system | phone_major:
+            self.assertEqual(select(complaint), policies._select_for(complaint)[0])
 
     def test_policy_changes_move_open_complaints_only(self):
         complaint = self._make(self.nanjing, received_date=cn("2026-09-30 10:00"))

@@ -134,7 +134,9 @@ class TestIntake(ComplaintCase):
         self.assertFalse(complaint.is_group)
         complaint.complainant_count = 5
         self.assertTrue(complaint.is_group)
-        self.env["ir.config_parameter"].set_param("huatai_complaints.group_threshold", 3)
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.group_threshold", 3
+        )
         self.assertTrue(self._make(self.nanjing, complainant_count=3).is_group)
 
     def test_compensation_flag(self):

@@ -42,8 +42,15 @@ class TestJsonRpcIntake(HttpCase):
 
         def execute(model, method, *args, **kwargs):
             return self._call(
-                "object", "execute_kw", db, uid, "telephony-secret-1", model, method,
-                list(args), kwargs,
+                "object",
+                "execute_kw",
+                db,
+                uid,
+                "telephony-secret-1",
+                model,
+                method,
+                list(args),
+                kwargs,
             )
 
         complaint_id = execute(

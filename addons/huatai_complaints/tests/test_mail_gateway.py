@@ -64,6 +64,8 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         """Feed the mail to the gateway as the mail fetcher does."""
         before = self.Complaint.search([]).ids
         self.env["mail.thread"].sudo().message_process(None, raw)
+        # the acknowledgement job runs right after the mail is stored
+        self.Complaint._cron_send_acknowledgements()
         return self.Complaint.search([("id", "not in", before)])
 
     def _multipart(self, parts, subject="=?utf-8?B?5oqV6K+J?=", extra=""):
@@ -462,6 +464,13 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
                     "description": "A broker trades on clients' accounts.",
                 }
             )
+            # registering never waits for the mail: a job sends it next
+            self.assertTrue(complaint.sudo().acknowledgement_pending)
+            self.assertFalse(
+                self._new_mails.filtered(lambda m: complaint.name in (m.subject or ""))
+            )
+            self.Complaint._cron_send_acknowledgements()
+        self.assertFalse(complaint.sudo().acknowledgement_pending)
         self.assertFalse(complaint.partner_id)
         self.assertEqual(self.env["res.partner"].search_count([]), partners_before)
         ack = self._new_mails.filtered(lambda m: complaint.name in (m.subject or ""))
@@ -478,7 +487,7 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
 
     def test_failed_acknowledgement_keeps_the_complaint(self):
         def broken(complaint, template, email):
-            raise UserError("mail server configuration missing")
+            raise UserError(complaint.env._("mail server configuration missing"))
 
         Complaint = self.registry["huatai.complaint"]
         with (

@@ -47,7 +47,9 @@ class TestOrgUnit(ComplaintCase):
                 }
             )
         with self.assertRaises(ValidationError):
-            self.Unit.create({"name": "无上级分公司", "code": "T-BAD2", "kind": "branch"})
+            self.Unit.create(
+                {"name": "无上级分公司", "code": "T-BAD2", "kind": "branch"}
+            )
 
     def test_code_unique(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):

@@ -30,7 +30,11 @@ class TestWorkflow(ComplaintCase):
     def test_dispatch_keeps_the_accepting_unit_accountable(self):
         complaint = self._make(self.nanjing)
         self._dispatch(
-            complaint, self.staff_nanjing, self.hangzhou, "被投诉人在杭州营业部", self.staff_hangzhou
+            complaint,
+            self.staff_nanjing,
+            self.hangzhou,
+            "被投诉人在杭州营业部",
+            self.staff_hangzhou,
         )
         self.assertEqual(complaint.accepting_unit_id, self.nanjing)
         self.assertEqual(complaint.handling_unit_id, self.hangzhou)
@@ -112,11 +116,15 @@ class TestWorkflow(ComplaintCase):
         self.assertFalse(complaint.closed_date)
 
     def test_stage_and_owner_changes_are_tracked(self):
-        complaint = self.Complaint.with_context(tracking_disable=False, mail_notrack=False)
+        complaint = self.Complaint.with_context(
+            tracking_disable=False, mail_notrack=False
+        )
         complaint = complaint.create(self._complaint_vals(self.nanjing))
         self.env.flush_all()
         self.env.cr.precommit.run()  # as at the end of the intake request
-        complaint.write({"stage_id": self.stage["accepted"].id, "user_id": self.staff_nanjing.id})
+        complaint.write(
+            {"stage_id": self.stage["accepted"].id, "user_id": self.staff_nanjing.id}
+        )
         self.env.flush_all()
         self.env.cr.precommit.run()
         complaint.invalidate_recordset(["message_ids"])

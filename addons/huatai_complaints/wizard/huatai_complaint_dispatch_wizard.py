@@ -35,13 +35,18 @@ class HuataiComplaintDispatchWizard(models.TransientModel):
         complaint = self.complaint_id
         if complaint.is_closed:
             raise UserError(
-                self.env._("%(ref)s is finished: it cannot be dispatched.", ref=complaint.name)
+                self.env._(
+                    "%(ref)s is finished: it cannot be dispatched.", ref=complaint.name
+                )
             )
         if self.to_unit_id == complaint.handling_unit_id and (
             not self.to_user_id or self.to_user_id == complaint.user_id
         ):
             raise UserError(
-                self.env._("%(unit)s already handles this complaint.", unit=self.to_unit_id.display_name)
+                self.env._(
+                    "%(unit)s already handles this complaint.",
+                    unit=self.to_unit_id.display_name,
+                )
             )
         self.env["huatai.complaint.dispatch"].create(
             {

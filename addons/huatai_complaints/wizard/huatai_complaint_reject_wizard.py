@@ -12,7 +12,9 @@ class HuataiComplaintRejectWizard(models.TransientModel):
     def action_reject(self):
         self.ensure_one()
         if not (self.rejection_reason or "").strip():
-            raise UserError(self.env._("Give the reason for not accepting the complaint."))
+            raise UserError(
+                self.env._("Give the reason for not accepting the complaint.")
+            )
         complaint = self.complaint_id
         complaint.write(
             {

@@ -64,7 +64,9 @@ class HuataiComplaintReplyWizard(models.TransientModel):
         if self.send_email:
             complaint.message_post(
                 body=self.reply_text,
-                subject=self.env._("Reply to your complaint %(ref)s", ref=complaint.name),
+                subject=self.env._(
+                    "Reply to your complaint %(ref)s", ref=complaint.name
+                ),
                 partner_ids=complaint.partner_id.ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
