@@ -46,7 +46,7 @@ STAT_DIMENSIONS = {
     "stage_state": "stage_state",
     "regulator_authority": "regulator_authority",
 }
-DEFAULT_STAT_GROUPBY = ("accepting_unit_id", "category_id", "channel")
+DEFAULT_STAT_GROUPBY = ("accepting_unit_id",)
 
 # measures of get_statistics(): name -> SQL aggregate over the view's columns
 STAT_MEASURES = {
