@@ -279,6 +279,82 @@ class TestAnalysis(ReportCase):
         # the reply overdue, and the late reply's callback now overdue too
         self.assertEqual(february["overdue"], 2)
 
+    def test_monthly_totals_match_the_complaint_rows(self):
+        """Firm-wide statistics read the monthly totals: same figures as the
+        complaint rows, for HQ (without whistleblowing) and Compliance."""
+        Report = self.Report
+        cases = [
+            ("month", ()),
+            ("month", ("accepting_unit_id",)),
+            ("quarter", ("accepting_unit_id", "category_id")),
+            ("year", ("accepting_branch_id", "category_root_id")),
+            (False, ("category_root_id",)),
+        ]
+        for user in (self.hq_user, self.compliance_user):
+            for period, groupby in cases:
+                args = (date(2025, 1, 1), date(2025, 12, 31), period)
+                self.assertTrue(
+                    Report.with_user(user)._monthly_totals_answer(*args, groupby, None)
+                )
+                from_months = Report.with_user(user).get_statistics(
+                    *args, groupby=groupby
+                )
+                from_rows = Report.with_user(user).get_statistics(
+                    *args, groupby=groupby, domain=[("id", "!=", 0)]
+                )
+                self.assertTrue(from_months)
+                self.assertEqual(from_months, from_rows, (user.login, period, groupby))
+        # and they follow the complaints in the same transaction
+        before = Report.with_user(self.hq_user).get_statistics(
+            date(2025, 1, 1), date(2025, 1, 31), groupby=()
+        )[0]
+        self.a1_rejected.category_id = self.cat["service"]
+        self.a1_closed.active = False
+        after = Report.with_user(self.hq_user).get_statistics(
+            date(2025, 1, 1), date(2025, 1, 31), groupby=("category_id",)
+        )
+        self.assertEqual(sum(row["count"] for row in after), before["count"] - 1)
+        self.assertEqual(
+            after,
+            Report.with_user(self.hq_user).get_statistics(
+                date(2025, 1, 1),
+                date(2025, 1, 31),
+                groupby=("category_id",),
+                domain=[("id", "!=", 0)],
+            ),
+        )
+        # not whole months, unit heads, day breakdown: the complaint rows
+        self.assertFalse(
+            Report.with_user(self.hq_user)._monthly_totals_answer(
+                date(2025, 1, 5), date(2025, 1, 31), "month", (), None
+            )
+        )
+        self.assertFalse(
+            Report.with_user(self.head_a)._monthly_totals_answer(
+                date(2025, 1, 1), date(2025, 1, 31), "month", (), None
+            )
+        )
+        self.assertFalse(
+            Report.with_user(self.hq_user)._monthly_totals_answer(
+                date(2025, 1, 1), date(2025, 1, 31), "day", (), None
+            )
+        )
+        # a unit subtree (accepting or handling) and handling units: the rows
+        self.assertFalse(
+            Report.with_user(self.hq_user)._monthly_totals_answer(
+                date(2025, 1, 1), date(2025, 1, 31), "month", (), None, self.a1.ids
+            )
+        )
+        self.assertFalse(
+            Report.with_user(self.hq_user)._monthly_totals_answer(
+                date(2025, 1, 1),
+                date(2025, 1, 31),
+                "month",
+                ("handling_unit_id",),
+                None,
+            )
+        )
+
     def test_statistics_per_unit_and_subtree(self):
         rows = self.Report.with_user(self.head_a).get_statistics(
             date(2025, 1, 1),
