@@ -25,10 +25,18 @@ FACT_TABLE = "huatai_complaint_report_fact"
 FACT_VERSION = 2
 AGGREGATION_WORK_MEM = "128MB"
 # what the figures read beside the complaint row "c": its first callback
-FACT_JOINS = (
+CALLBACK_JOIN = (
     "LEFT JOIN LATERAL (SELECT MIN(date) AS first_date "
     "FROM huatai_complaint_callback WHERE complaint_id = c.id) cb ON TRUE"
 )
+# ... and the working-day rows of its received, accepted, replied and closed
+# days (joined once per statement rather than looked up per figure)
+WORKDAY_JOINS = {
+    "w_rec": "c.received_date",
+    "w_acc": "c.accepted_date",
+    "w_rep": "c.replied_date",
+    "w_clo": "c.closed_date",
+}
 # Monthly totals of the fact rows, kept by triggers on the fact table: what
 # firm-wide statistics read instead of a million fact rows. Keyed by what
 # the HQ and Compliance record rules and the statistics' dimensions need
@@ -102,52 +110,64 @@ MONTH_DIMENSIONS = {
     "category_id": "u.category_id",
     "category_root_id": "split_part(cat.parent_path, '/', 1)::integer",
 }
-MONTH_MEASURES = {
-    "count": "SUM(nbr_complaints)",
-    **{
-        key: f"SUM({column})"
-        for key, column in (
-            ("open", "nbr_open"),
-            ("accepted", "nbr_accepted"),
-            ("replied", "nbr_replied"),
-            ("closed", "nbr_closed"),
-            ("rejected", "nbr_rejected"),
-            ("overdue", "nbr_overdue"),
-            ("major", "nbr_major"),
-            ("group", "nbr_group"),
-            ("difficult", "nbr_difficult"),
-            ("media", "nbr_media"),
-            ("judicial", "nbr_judicial"),
-            ("compensation", "nbr_compensation"),
-            ("regulator", "nbr_regulator"),
-            ("transferred", "nbr_transferred"),
-            ("callbacks", "nbr_callbacks"),
-            ("reached", "nbr_reached"),
-            ("satisfied", "nbr_satisfied"),
-            ("surveyed", "nbr_surveyed"),
+
+
+def month_measures(total):
+    """Statistics measures over the monthly totals: name -> SQL.
+
+    ``total(column)`` gives the SQL of a column's total: ``SUM(column)``
+    when the totals are grouped further, the column itself when one row of
+    totals is one row of statistics.
+    """
+    measures = {"count": total("nbr_complaints")}
+    for key, column in (
+        ("open", "nbr_open"),
+        ("accepted", "nbr_accepted"),
+        ("replied", "nbr_replied"),
+        ("closed", "nbr_closed"),
+        ("rejected", "nbr_rejected"),
+        ("overdue", "nbr_overdue"),
+        ("major", "nbr_major"),
+        ("group", "nbr_group"),
+        ("difficult", "nbr_difficult"),
+        ("media", "nbr_media"),
+        ("judicial", "nbr_judicial"),
+        ("compensation", "nbr_compensation"),
+        ("regulator", "nbr_regulator"),
+        ("transferred", "nbr_transferred"),
+        ("callbacks", "nbr_callbacks"),
+        ("reached", "nbr_reached"),
+        ("satisfied", "nbr_satisfied"),
+        ("surveyed", "nbr_surveyed"),
+    ):
+        measures[key] = total(column)
+    measures["compensation_amount"] = (
+        f"COALESCE({total('compensation_amount')}, 0)::float8"
+    )
+    for key in MONTH_RUNNING:
+        missed = f"({total(f'{key}_late')} + {total(f'{key}_run')})"
+        measures[f"{key}_met"] = total(f"{key}_met")
+        measures[f"{key}_missed"] = missed
+        measures[f"{key}_rate"] = (
+            f"ROUND(100.0 * {total(f'{key}_met')} / "
+            f"NULLIF({total(f'{key}_met')} + {missed}, 0), 2)::float8"
         )
-    },
-    "compensation_amount": "COALESCE(SUM(compensation_amount), 0)::float8",
-    **{f"{key}_met": f"SUM({key}_met)" for key in MONTH_RUNNING},
-    **{f"{key}_missed": f"(SUM({key}_late) + SUM({key}_run))" for key in MONTH_RUNNING},
-    **{
-        name: f"ROUND(SUM({name}_sum)::numeric / NULLIF(SUM({name}_n), 0), 2)::float8"
-        for name in ("days_to_accept", "days_to_reply", "days_to_close")
-    },
-    "satisfaction_score": (
-        "ROUND(SUM(satisfaction_sum) / NULLIF(SUM(satisfaction_n), 0), 2)::float8"
-    ),
-    **{
-        f"{key}_rate": (
-            f"ROUND(100.0 * SUM({key}_met) / NULLIF(SUM({key}_met) + "
-            f"SUM({key}_late) + SUM({key}_run), 0), 2)::float8"
+    for name in ("days_to_accept", "days_to_reply", "days_to_close"):
+        measures[name] = (
+            f"ROUND({total(f'{name}_sum')}::numeric / "
+            f"NULLIF({total(f'{name}_n')}, 0), 2)::float8"
         )
-        for key in MONTH_RUNNING
-    },
-    "satisfaction_rate": (
-        "ROUND(100.0 * SUM(nbr_satisfied) / NULLIF(SUM(nbr_reached), 0), 2)::float8"
-    ),
-}
+    measures["satisfaction_score"] = (
+        f"ROUND({total('satisfaction_sum')}::numeric / "
+        f"NULLIF({total('satisfaction_n')}, 0), 2)::float8"
+    )
+    measures["satisfaction_rate"] = (
+        f"ROUND(100.0 * {total('nbr_satisfied')} / "
+        f"NULLIF({total('nbr_reached')}, 0), 2)::float8"
+    )
+    return measures
+
+
 HQ_GROUP = "huatai_complaints.group_complaint_hq"
 COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
 
@@ -552,8 +572,29 @@ class HuataiComplaintReport(models.Model):
         )
 
     @api.model
-    def _fact_columns(self):
-        """``(column, SQL type, expression over the complaint row "c")``."""
+    def _has_schedule(self):
+        return sql.table_exists(self.env.cr, "huatai_workday")
+
+    @api.model
+    def _fact_joins(self, has_schedule=None):
+        """The joins the expressions of :meth:`_fact_columns` read."""
+        if has_schedule is None:
+            has_schedule = self._has_schedule()
+        joins = [CALLBACK_JOIN]
+        if has_schedule:
+            joins += [
+                f"LEFT JOIN huatai_workday {alias} ON {alias}.date = "
+                f"({column} + INTERVAL '{REPORT_UTC_OFFSET} hours')::date"
+                for alias, column in WORKDAY_JOINS.items()
+            ]
+        return " ".join(joins)
+
+    @api.model
+    def _fact_columns(self, has_schedule=None):
+        """``(column, SQL type, expression over the complaint row "c")``,
+        with the joins of :meth:`_fact_joins`."""
+        if has_schedule is None:
+            has_schedule = self._has_schedule()
         recv = "(c.received_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
         acc = "(c.accepted_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
         rep = "(c.replied_date + INTERVAL '%d hours')::date" % REPORT_UTC_OFFSET
@@ -580,6 +621,18 @@ class HuataiComplaintReport(models.Model):
             return flag(
                 f"{deadline} IS NOT NULL AND {extra} AND {day} IS NOT NULL "
                 f"AND {day} > {deadline}"
+            )
+
+        def elapsed(alias, day):
+            """Working days from receipt to ``day`` (huatai_workdays_elapsed)."""
+            if not has_schedule:
+                return f"huatai_workdays_elapsed({recv}, {day})"
+            return (
+                f"CASE WHEN {day} IS NOT NULL THEN GREATEST(COALESCE("
+                f"{alias}.workday_index - w_rec.workday_index, "
+                f"huatai_monfri_index({day}) - huatai_monfri_index({recv})) - "
+                f"CASE WHEN COALESCE(w_rec.is_working, "
+                f"EXTRACT(ISODOW FROM {recv}) < 6) THEN 0 ELSE 1 END, 0) END"
             )
 
         def pending(day, deadline, extra="TRUE"):
@@ -671,21 +724,13 @@ class HuataiComplaintReport(models.Model):
                 "smallint NOT NULL",
                 late(rep, "c.regulator_deadline", is_regulator),
             ),
-            (
-                "days_to_accept",
-                "smallint",
-                f"huatai_workdays_elapsed({recv}, {acc})::smallint",
-            ),
-            (
-                "days_to_reply",
-                "smallint",
-                f"huatai_workdays_elapsed({recv}, {rep})::smallint",
-            ),
+            ("days_to_accept", "smallint", f"({elapsed('w_acc', acc)})::smallint"),
+            ("days_to_reply", "smallint", f"({elapsed('w_rep', rep)})::smallint"),
             (
                 "days_to_close",
                 "smallint",
                 f"(CASE WHEN c.stage_state = 'closed' THEN "
-                f"huatai_workdays_elapsed({recv}, {clo}) END)::smallint",
+                f"{elapsed('w_clo', clo)} END)::smallint",
             ),
             ("handling_unit_id", "integer", "c.handling_unit_id"),
             ("user_id", "integer", "c.user_id"),
@@ -725,8 +770,8 @@ class HuataiComplaintReport(models.Model):
     def _init_fact_table(self):
         """(Re)create the fact table, its triggers, and fill it when stale."""
         cr = self.env.cr
-        columns = self._fact_columns()
-        has_schedule = sql.table_exists(cr, "huatai_workday")
+        has_schedule = self._has_schedule()
+        columns = self._fact_columns(has_schedule)
         signature = hashlib.sha1(
             repr(
                 (
@@ -829,7 +874,7 @@ class HuataiComplaintReport(models.Model):
                 fact=fact,
                 names=names,
                 exprs=exprs,
-                joins=SQL(FACT_JOINS),
+                joins=SQL(self._fact_joins(has_schedule)),
                 updates=updates,
             )
         )
@@ -871,7 +916,7 @@ class HuataiComplaintReport(models.Model):
         cr = self.env.cr
         sets = SQL(", ").join(
             SQL("%s = %s", SQL.identifier(name), SQL(expr))
-            for name, _t, expr in self._fact_columns()
+            for name, _t, expr in self._fact_columns(True)
             if name.startswith("days_to_")
         )
         cr.execute(
@@ -900,7 +945,7 @@ class HuataiComplaintReport(models.Model):
                 INSERT INTO huatai_complaint_report_workday
                 SELECT date, is_working, workday_index FROM huatai_workday;
                 UPDATE %(fact)s f SET %(sets)s
-                  FROM huatai_complaint c
+                  FROM huatai_complaint c %(joins)s
                  WHERE c.id = f.id
                    AND GREATEST(f.received_day, f.accepted_day, f.replied_day,
                                 f.closed_day) >= first_day;
@@ -921,6 +966,7 @@ class HuataiComplaintReport(models.Model):
             """,
                 fact=SQL.identifier(FACT_TABLE),
                 sets=sets,
+                joins=SQL(self._fact_joins(True)),
             )
         )
 
@@ -1076,7 +1122,7 @@ class HuataiComplaintReport(models.Model):
                 fact,
                 SQL(", ").join(SQL.identifier(name) for name, _t, _e in columns),
                 SQL(", ").join(SQL(expr) for _n, _t, expr in columns),
-                SQL(FACT_JOINS),
+                SQL(self._fact_joins()),
             )
         )
         cr.execute(SQL("ANALYZE %s", fact))
@@ -1384,11 +1430,8 @@ class HuataiComplaintReport(models.Model):
             names = [column.name for column in cr.description]
             rows = cr.fetchall()
         # an empty selection without breakdown gives no row, like the others
-        return [
-            dict(zip(names, row, strict=True))
-            for row in rows
-            if row[names.index("count")]
-        ]
+        count = names.index("count")
+        return [dict(zip(names, row, strict=False)) for row in rows if row[count]]
 
     @api.model
     def _monthly_totals_answer(
@@ -1476,6 +1519,71 @@ class HuataiComplaintReport(models.Model):
             "(SELECT (now() AT TIME ZONE 'UTC' + INTERVAL '%s hours')::date)",
             SQL(str(REPORT_UTC_OFFSET)),
         )
+        running_sql = SQL(", ").join(
+            SQL(
+                "CASE WHEN x.%s < %s THEN 1 ELSE 0 END AS %s",
+                SQL.identifier(f"{key}_due"),
+                today,
+                SQL.identifier(f"{key}_run"),
+            )
+            for key in MONTH_RUNNING
+        )
+        running_rows = SQL(
+            "FROM %s x WHERE (x.accept_due IS NOT NULL OR x.reply_due IS NOT NULL "
+            "OR x.regulator_due IS NOT NULL OR x.callback_due IS NOT NULL) AND %s",
+            SQL.identifier(FACT_TABLE),
+            where,
+        )
+        if (
+            period == "month"
+            and set(groupby) == {"accepting_unit_id", "category_id"}
+            and not sees_confidential
+            and self.env.context.get("active_test", True)
+        ):
+            # the totals' own grain: one row of totals per row of statistics
+            measures = month_measures(
+                lambda column: (
+                    f"COALESCE(r.{column}, 0)"
+                    if column.endswith("_run")
+                    else f"x.{column}"
+                )
+            )
+            query = SQL(
+                """
+                WITH running AS (
+                    SELECT received_month, accepting_unit_id, category_id, %(sums)s
+                      FROM (SELECT x.received_month, x.accepting_unit_id,
+                                   x.category_id, %(running)s %(rows)s) d
+                     GROUP BY received_month, accepting_unit_id, category_id
+                )
+                SELECT x.received_month AS period_start, %(dims)s, %(measures)s
+                  FROM %(month)s x
+             LEFT JOIN running r USING (received_month, accepting_unit_id,
+                                        category_id)
+                 WHERE %(where)s AND x.nbr_complaints > 0
+                 ORDER BY x.received_month NULLS FIRST, %(order)s
+                """,
+                sums=SQL(", ").join(
+                    SQL("SUM(%s) AS %s", SQL.identifier(name), SQL.identifier(name))
+                    for name in running
+                ),
+                running=running_sql,
+                rows=running_rows,
+                dims=SQL(", ").join(
+                    SQL("x.%s AS %s", SQL.identifier(name), SQL.identifier(name))
+                    for name in groupby
+                ),
+                measures=SQL(", ").join(
+                    SQL(f"{measures[name]} AS %s", SQL.identifier(name))
+                    for name in STAT_MEASURES | STAT_RATES
+                ),
+                month=SQL.identifier(MONTH_TABLE),
+                where=where,
+                order=SQL(", ").join(
+                    SQL("x.%s NULLS FIRST", SQL.identifier(name)) for name in groupby
+                ),
+            )
+            return self._fetch_statistics(query)
         totals = SQL(
             "SELECT x.received_month, x.accepting_unit_id, x.category_id, "
             "%s, %s FROM %s x WHERE %s",
@@ -1485,23 +1593,12 @@ class HuataiComplaintReport(models.Model):
             where,
         )
         still_running = SQL(
-            "SELECT x.received_month, x.accepting_unit_id, x.category_id, "
-            "%s, %s FROM %s x WHERE (x.accept_due IS NOT NULL OR "
-            "x.reply_due IS NOT NULL OR x.regulator_due IS NOT NULL OR "
-            "x.callback_due IS NOT NULL) AND %s",
+            "SELECT x.received_month, x.accepting_unit_id, x.category_id, %s, %s %s",
             SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in sums),
-            SQL(", ").join(
-                SQL(
-                    "CASE WHEN x.%s < %s THEN 1 ELSE 0 END AS %s",
-                    SQL.identifier(f"{key}_due"),
-                    today,
-                    SQL.identifier(f"{key}_run"),
-                )
-                for key in MONTH_RUNNING
-            ),
-            SQL.identifier(FACT_TABLE),
-            where,
+            running_sql,
+            running_rows,
         )
+        measures = month_measures(lambda column: f"SUM({column})")
         group_sql = []
         select_sql = []
         if period == "month":
@@ -1519,9 +1616,7 @@ class HuataiComplaintReport(models.Model):
             group_sql.append(expression)
             select_sql.append(SQL("%s AS %s", expression, SQL.identifier(name)))
         for name in STAT_MEASURES | STAT_RATES:
-            select_sql.append(
-                SQL(f"{MONTH_MEASURES[name]} AS %s", SQL.identifier(name))
-            )
+            select_sql.append(SQL(f"{measures[name]} AS %s", SQL.identifier(name)))
         query = SQL(
             """
             SELECT %(select)s

@@ -396,6 +396,8 @@ class HuataiComplaintXlsx(models.AbstractModel):
     def _register_rows(self, ids, keys, tz):
         """Yield the register rows of ``ids`` (in that order), by chunks."""
         select = self._register_sql(keys, tz)
+        # what the figures taken from the analysis read (working days...)
+        joins = SQL(self.env["huatai.complaint.report"]._fact_joins())
         html = keys.index("reply") if "reply" in keys else None
         cr = self.env.cr
         for start in range(0, len(ids), REGISTER_CHUNK):
@@ -406,10 +408,12 @@ class HuataiComplaintXlsx(models.AbstractModel):
                     SELECT %s
                       FROM unnest(%s::integer[]) WITH ORDINALITY AS o(cid, seq)
                       JOIN huatai_complaint c ON c.id = o.cid
+                      %s
                   ORDER BY o.seq
                     """,
                     select,
                     list(chunk),
+                    joins,
                 )
             )
             for row in cr.fetchall():

@@ -286,6 +286,9 @@ class TestAnalysis(ReportCase):
         cases = [
             ("month", ()),
             ("month", ("accepting_unit_id",)),
+            # the totals' own grain (read without regrouping for HQ)
+            ("month", ("accepting_unit_id", "category_id")),
+            ("month", ("category_id", "accepting_unit_id")),
             ("quarter", ("accepting_unit_id", "category_id")),
             ("year", ("accepting_branch_id", "category_root_id")),
             (False, ("category_root_id",)),
