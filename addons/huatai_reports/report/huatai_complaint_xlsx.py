@@ -931,46 +931,35 @@ class HuataiComplaintXlsx(models.AbstractModel):
         workbook, formats = self._new_workbook(stream)
         c = self._column
         _ = self.env._
+        # the statistics sheet's columns, plus the summary's own three
+        catalogue = dict(self._measure_columns(formats))
+        catalogue.update(
+            finished=c(_("Finished"), NUMBER, formats["int"], 9),
+            media=c(_("Media-related"), NUMBER, formats["int"], 8),
+            judicial=c(_("Judicial"), NUMBER, formats["int"], 8),
+        )
         measures = [
-            ("regulator", c(_("Forwarded by Regulator"), NUMBER, formats["int"], 10)),
-            ("finished", c(_("Finished"), NUMBER, formats["int"], 9)),
-            ("closed", c(_("Closed"), NUMBER, formats["int"], 9)),
-            ("rejected", c(_("Rejected"), NUMBER, formats["int"], 9)),
-            ("open", c(_("Open"), NUMBER, formats["int"], 9)),
-            ("reply_met", c(_("Replied in Time"), NUMBER, formats["int"], 10)),
-            (
+            (key, catalogue[key])
+            for key in (
+                "regulator",
+                "finished",
+                "closed",
+                "rejected",
+                "open",
+                "reply_met",
                 "reply_missed",
-                c(_("Reply Deadline Missed"), NUMBER, formats["int"], 10),
-            ),
-            (
                 "reply_rate",
-                c(_("Reply Compliance Rate"), NUMBER, formats["percent"], 10),
-            ),
-            (
                 "days_to_reply",
-                c(_("Avg. Working Days to Reply"), NUMBER, formats["days"], 10),
-            ),
-            (
                 "compensation",
-                c(_("Compensation Requested"), NUMBER, formats["int"], 10),
-            ),
-            (
                 "compensation_amount",
-                c(_("Compensation Claimed"), NUMBER, formats["money"], 14),
-            ),
-            ("major", c(_("Major"), NUMBER, formats["int"], 8)),
-            ("group", c(_("Group Complaint"), NUMBER, formats["int"], 8)),
-            ("media", c(_("Media-related"), NUMBER, formats["int"], 8)),
-            ("judicial", c(_("Judicial"), NUMBER, formats["int"], 8)),
-            ("reached", c(_("Client Reached"), NUMBER, formats["int"], 9)),
-            (
+                "major",
+                "group",
+                "media",
+                "judicial",
+                "reached",
                 "satisfaction_rate",
-                c(_("Satisfaction Rate"), NUMBER, formats["percent"], 10),
-            ),
-            (
                 "satisfaction_score",
-                c(_("Avg. Survey Score"), NUMBER, formats["days"], 10),
-            ),
+            )
         ]
         columns = [
             c(_("Branch Company"), width=18),
