@@ -2,6 +2,7 @@ import hashlib
 import json
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from itertools import repeat
 
 import pytz
 
@@ -22,7 +23,7 @@ REPORT_TZ = "Asia/Shanghai"
 REPORT_UTC_OFFSET = 8
 FACT_TABLE = "huatai_complaint_report_fact"
 # bump when the fact table changes in a way its columns do not show
-FACT_VERSION = 2
+FACT_VERSION = 3
 AGGREGATION_WORK_MEM = "128MB"
 # what the figures read beside the complaint row "c": its first callback
 CALLBACK_JOIN = (
@@ -112,6 +113,19 @@ MONTH_DIMENSIONS = {
 }
 
 
+def hundredths(numerator, denominator):
+    """SQL of ``ROUND(numerator / denominator, 2)::float8`` for integers >= 0.
+
+    Rounded half up like ``ROUND`` on numerics, in integer arithmetic: the
+    same figures, without a numeric division per cell of large statistics.
+    ``NULL`` when the denominator is 0.
+    """
+    return (
+        f"((200::bigint * ({numerator}) + ({denominator})) / "
+        f"NULLIF(2::bigint * ({denominator}), 0))::float8 / 100"
+    )
+
+
 def month_measures(total):
     """Statistics measures over the monthly totals: name -> SQL.
 
@@ -148,22 +162,17 @@ def month_measures(total):
         missed = f"({total(f'{key}_late')} + {total(f'{key}_run')})"
         measures[f"{key}_met"] = total(f"{key}_met")
         measures[f"{key}_missed"] = missed
-        measures[f"{key}_rate"] = (
-            f"ROUND(100.0 * {total(f'{key}_met')} / "
-            f"NULLIF({total(f'{key}_met')} + {missed}, 0), 2)::float8"
+        measures[f"{key}_rate"] = hundredths(
+            f"100 * {total(f'{key}_met')}", f"{total(f'{key}_met')} + {missed}"
         )
     for name in ("days_to_accept", "days_to_reply", "days_to_close"):
-        measures[name] = (
-            f"ROUND({total(f'{name}_sum')}::numeric / "
-            f"NULLIF({total(f'{name}_n')}, 0), 2)::float8"
-        )
+        measures[name] = hundredths(total(f"{name}_sum"), total(f"{name}_n"))
     measures["satisfaction_score"] = (
         f"ROUND({total('satisfaction_sum')}::numeric / "
         f"NULLIF({total('satisfaction_n')}, 0), 2)::float8"
     )
-    measures["satisfaction_rate"] = (
-        f"ROUND(100.0 * {total('nbr_satisfied')} / "
-        f"NULLIF({total('nbr_reached')}, 0), 2)::float8"
+    measures["satisfaction_rate"] = hundredths(
+        f"100 * {total('nbr_satisfied')}", total("nbr_reached")
     )
     return measures
 
@@ -812,9 +821,13 @@ class HuataiComplaintReport(models.Model):
                         SQL.identifier(column),
                     )
                 )
+            # the clocks still running, in the monthly totals' order: the
+            # statistics read them with an index-only scan, already grouped
             cr.execute(
                 SQL(
-                    "CREATE INDEX %s ON %s (received_month) WHERE accept_due IS NOT "
+                    "CREATE INDEX %s ON %s (received_month, accepting_unit_id, "
+                    "category_id) INCLUDE (accept_due, reply_due, regulator_due, "
+                    "callback_due, active, is_confidential) WHERE accept_due IS NOT "
                     "NULL OR reply_due IS NOT NULL OR regulator_due IS NOT NULL OR "
                     "callback_due IS NOT NULL",
                     SQL.identifier(f"{FACT_TABLE}_running_idx"),
@@ -1430,8 +1443,11 @@ class HuataiComplaintReport(models.Model):
             names = [column.name for column in cr.description]
             rows = cr.fetchall()
         # an empty selection without breakdown gives no row, like the others
-        count = names.index("count")
-        return [dict(zip(names, row, strict=False)) for row in rows if row[count]]
+        # (groups always count complaints)
+        if len(rows) == 1 and not rows[0][names.index("count")]:
+            return []
+        # up to ~10^5 rows of ~40 figures: the fastest way to build the dicts
+        return list(map(dict, map(zip, repeat(names), rows)))
 
     @api.model
     def _monthly_totals_answer(
@@ -1561,7 +1577,7 @@ class HuataiComplaintReport(models.Model):
              LEFT JOIN running r USING (received_month, accepting_unit_id,
                                         category_id)
                  WHERE %(where)s AND x.nbr_complaints > 0
-                 ORDER BY x.received_month NULLS FIRST, %(order)s
+                 ORDER BY x.received_month, %(order)s
                 """,
                 sums=SQL(", ").join(
                     SQL("SUM(%s) AS %s", SQL.identifier(name), SQL.identifier(name))
@@ -1579,8 +1595,10 @@ class HuataiComplaintReport(models.Model):
                 ),
                 month=SQL.identifier(MONTH_TABLE),
                 where=where,
+                # the totals' key is NOT NULL: their unique index gives this
+                # order, merged with the running clocks' index without a sort
                 order=SQL(", ").join(
-                    SQL("x.%s NULLS FIRST", SQL.identifier(name)) for name in groupby
+                    SQL("x.%s", SQL.identifier(name)) for name in groupby
                 ),
             )
             return self._fetch_statistics(query)

@@ -3,6 +3,8 @@ from datetime import date, timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from odoo.addons.huatai_reports.report.huatai_complaint_report import hundredths
+
 from .common import ReportCase, utc
 
 
@@ -357,6 +359,26 @@ class TestAnalysis(ReportCase):
                 None,
             )
         )
+
+    def test_monthly_rates_round_like_numeric_round(self):
+        """The monthly totals' rates and averages, computed in integers, are
+        the figures ROUND gives on numerics: half up (1/8 -> 12.5%, 1/32 ->
+        3.13%, 2/3 -> 66.67%), NULL when nothing was due."""
+        self.env.cr.execute(
+            f"""
+            SELECT n, d, ROUND(n::numeric / NULLIF(d, 0), 2)::float8,
+                   {hundredths("n", "d")},
+                   ROUND(100.0 * n / NULLIF(d, 0), 2)::float8,
+                   {hundredths("100 * n", "d")}
+              FROM generate_series(0, 300) n, generate_series(0, 64) d
+            """
+        )
+        rows = self.env.cr.fetchall()
+        self.assertEqual(len(rows), 301 * 65)
+        for n, d, average, fast_average, rate, fast_rate in rows:
+            self.assertEqual((average, rate), (fast_average, fast_rate), (n, d))
+        self.env.cr.execute(f"SELECT {hundredths('100 * 1', '32')}")
+        self.assertEqual(self.env.cr.fetchone()[0], 3.13)
 
     def test_statistics_per_unit_and_subtree(self):
         rows = self.Report.with_user(self.head_a).get_statistics(
