@@ -35,6 +35,7 @@
         "views/huatai_holiday_views.xml",
         "views/huatai_deadline_policy_views.xml",
         "views/huatai_complaint_routing_rule_views.xml",
+        "views/res_config_settings_views.xml",
         "wizard/huatai_complaint_wizard_views.xml",
         "wizard/huatai_complaint_compliance_wizard_views.xml",
         "wizard/huatai_complaint_callback_wizard_views.xml",

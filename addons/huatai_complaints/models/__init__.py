@@ -22,3 +22,5 @@ from . import huatai_complaint_callback
 from . import huatai_callback_spot_check
 from . import survey_survey
 from . import survey_user_input
+from . import huatai_complaint_retention
+from . import res_config_settings
