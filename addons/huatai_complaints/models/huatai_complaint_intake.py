@@ -66,6 +66,15 @@ def is_auto_submitted(message, subject=None):
     return bool(subject and AUTO_REPLY_SUBJECT_RE.match(subject))
 
 
+def parse_extensions(value):
+    """The extensions of a comma-separated list (".PDF, jpg" -> pdf, jpg)."""
+    return {
+        ext.strip().lstrip(".").lower()
+        for ext in (value or "").split(",")
+        if ext.strip()
+    }
+
+
 def file_extension(filename):
     return os.path.splitext(filename or "")[1].lstrip(".").lower()
 
@@ -517,9 +526,7 @@ class HuataiComplaint(models.Model):
             .sudo()
             .get_param(PARAM % "web_form_extensions", WEB_FORM_EXTENSIONS)
         )
-        return {
-            ext.strip().lstrip(".").lower() for ext in value.split(",") if ext.strip()
-        }
+        return parse_extensions(value)
 
     @api.model
     def _web_form_limits(self):

@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .huatai_complaint_intake import FORBIDDEN_EXTENSIONS, WEB_FORM_EXTENSIONS
+from .huatai_complaint_intake import (
+    FORBIDDEN_EXTENSIONS,
+    WEB_FORM_EXTENSIONS,
+    parse_extensions,
+)
 from .huatai_complaint_retention import MIN_RETENTION_YEARS, RETENTION_PARAM
 
 # setting -> smallest value accepted
@@ -190,11 +194,7 @@ class ResConfigSettings(models.TransientModel):
     @api.constrains("huatai_web_form_extensions")
     def _check_huatai_web_form_extensions(self):
         for settings in self:
-            extensions = {
-                ext.strip().lstrip(".").lower()
-                for ext in (settings.huatai_web_form_extensions or "").split(",")
-                if ext.strip()
-            }
+            extensions = parse_extensions(settings.huatai_web_form_extensions)
             if not extensions:
                 raise ValidationError(
                     self.env._("The web form must accept at least one file type.")
