@@ -57,7 +57,7 @@ class HuataiComplaint(models.Model):
     )
     active = fields.Boolean(default=True, tracking=True)
     priority = fields.Selection(
-        [("0", "Normal"), ("1", "Urgent")], default="0", index=True
+        [("0", "Normal"), ("1", "Urgent")], default="0", index=True, tracking=True
     )
     color = fields.Integer()
     channel = fields.Selection(
@@ -85,20 +85,22 @@ class HuataiComplaint(models.Model):
     complainant_name = fields.Char(required=True, tracking=True)
     complainant_phone = fields.Char(tracking=True)
     complainant_email = fields.Char(tracking=True)
-    complainant_address = fields.Char()
+    complainant_address = fields.Char(tracking=True)
+    # not tracked: a tracked value would copy the ID number into the chatter,
+    # where everyone who reads the complaint would see it
     complainant_id_number = fields.Char(
         string="ID Number",
         groups="huatai_complaints.group_complaint_user",
         help="Identity document number (personal data).",
     )
-    client_account = fields.Char(index=True)
+    client_account = fields.Char(index=True, tracking=True)
     # respondent (who the complaint is about)
-    respondent_name = fields.Char(string="Respondent")
-    respondent_position = fields.Char()
-    respondent_unit_id = fields.Many2one("huatai.org.unit", index=True)
+    respondent_name = fields.Char(string="Respondent", tracking=True)
+    respondent_position = fields.Char(tracking=True)
+    respondent_unit_id = fields.Many2one("huatai.org.unit", index=True, tracking=True)
     # facts and demands
-    description = fields.Text(string="Facts", required=True)
-    demand = fields.Text(string="Demands")
+    description = fields.Text(string="Facts", required=True, tracking=True)
+    demand = fields.Text(string="Demands", tracking=True)
     currency_id = fields.Many2one(
         "res.currency", default=lambda self: self.env.company.currency_id
     )
@@ -199,6 +201,8 @@ class HuataiComplaint(models.Model):
     # handling, reply and closing
     accepted_date = fields.Datetime(string="Accepted On", copy=False, readonly=True)
     # deadlines: see huatai_complaint_process.py
+    # not tracked (the chatter cannot track HTML): the reply wizard posts the
+    # reply's text in the chatter when it records it
     reply_text = fields.Html(string="Reply to Complainant", copy=False)
     reply_method = fields.Selection(
         [
