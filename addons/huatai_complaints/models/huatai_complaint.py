@@ -33,6 +33,37 @@ WORKED_STATES = {
 REPLIED_STATES = {"replied", "callback", "closed"}
 
 COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
+MANAGER_GROUP = "huatai_complaints.group_complaint_manager"
+ADMIN_GROUP = "huatai_complaints.group_complaint_admin"
+
+# What may still change on a closed (or rejected) complaint besides reopening
+# it: bookkeeping that Odoo and the jobs write (mail, portal, alerts, the
+# callback unit, the retention stamp). Archiving has its own rules. The
+# chatter, followers, activities, callbacks and surveys live in their own
+# records and never write the complaint.
+CLOSED_WRITABLE_FIELDS = {
+    "active",
+    "access_token",
+    "email_cc",
+    "acknowledgement_pending",
+    "alert_due_soon_key",
+    "alert_overdue_key",
+    "escalation_notified",
+    "media_escalated",
+    "callback_unit_id",
+    "clock_paused_since",
+    "paused_days",
+    "records_erased_date",
+}
+# fields that stay editable in the views of a closed complaint: the stage bar
+# reopens it, the others are the chatter's and the activities'
+LOCK_EXEMPT_VIEW_FIELDS = {
+    "stage_id",
+    "active",
+    "activity_ids",
+    "message_ids",
+    "message_follower_ids",
+}
 
 
 class HuataiComplaint(models.Model):
@@ -229,6 +260,11 @@ class HuataiComplaint(models.Model):
     )
     dispatch_count = fields.Integer(compute="_compute_dispatch_count")
     user_is_compliance = fields.Boolean(compute="_compute_user_is_compliance")
+    is_locked = fields.Boolean(
+        compute="_compute_is_locked",
+        help="Closed or rejected: read-only until reopened (complaint "
+        "administrators can still correct it).",
+    )
     in_my_units = fields.Boolean(
         compute="_compute_in_my_units",
         search="_search_in_my_units",
@@ -416,6 +452,13 @@ class HuataiComplaint(models.Model):
         for complaint in self:
             complaint.user_is_compliance = is_compliance
 
+    @api.depends("is_closed")
+    @api.depends_context("uid")
+    def _compute_is_locked(self):
+        may_correct = self._may_correct_closed()
+        for complaint in self:
+            complaint.is_locked = complaint.is_closed and not may_correct
+
     def _compute_in_my_units(self):
         units = self.env["huatai.org.unit"].search(
             [("id", "child_of", self.env.user.huatai_unit_ids.ids)]
@@ -498,6 +541,8 @@ class HuataiComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        self._check_archive_rights(vals)
+        self._check_closed_lock(vals)
         self._consent_state_from_boolean(vals)
         if vals.get("stage_id"):
             stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
@@ -512,6 +557,97 @@ class HuataiComplaint(models.Model):
         if "category_id" in vals:
             self.filtered("is_confidential")._restrict_confidential_followers()
         return res
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type in ("form", "list", "kanban"):
+            self._lock_view_fields(arch)
+        return arch, view
+
+    @api.model
+    def _lock_view_fields(self, arch):
+        """Make the complaint's fields read-only in the views once it is
+        closed (``is_locked``): the stage bar stays clickable to reopen it.
+        Done here rather than on each field of the arch, so that fields added
+        later (or by other modules) are locked too; write() enforces it."""
+        for node in arch.iter("field"):
+            fname = node.get("name")
+            field = self._fields.get(fname)
+            if (
+                not field
+                or fname in LOCK_EXEMPT_VIEW_FIELDS
+                or fname == "is_locked"
+                # the fields of an embedded list or form are another model's
+                or any(parent.tag == "field" for parent in node.iterancestors())
+            ):
+                continue
+            readonly = (node.get("readonly") or "").strip()
+            if readonly in ("1", "True", "true"):
+                continue
+            if not readonly or readonly in ("0", "False", "false"):
+                if field.readonly:
+                    continue
+                node.set("readonly", "is_locked")
+            else:
+                node.set("readonly", f"is_locked or ({readonly})")
+
+    def _check_closed_lock(self, vals):
+        """Refuse changes to closed or rejected complaints, but reopening
+        them; complaint administrators can still correct them, and the
+        system's own writes (sudo) go through."""
+        if self.env.su or self._may_correct_closed():
+            return
+        locked = set(vals) - CLOSED_WRITABLE_FIELDS
+        if "stage_id" in vals:
+            stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
+            if stage and not stage.is_closed:
+                locked.discard("stage_id")  # reopening
+        if not locked:
+            return
+        closed = self.filtered("is_closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "%(refs)s is closed and can no longer be changed. You can "
+                    "still reopen it (with Reopen or the stage bar), write "
+                    "messages and notes, schedule activities, record callbacks "
+                    "and the satisfaction survey. A complaint administrator "
+                    "can correct a closed complaint.",
+                    refs=", ".join(closed[:5].mapped("name"))
+                    + (", …" if len(closed) > 5 else ""),
+                )
+            )
+
+    def _check_archive_rights(self, vals=None):
+        """Archiving (and restoring) is for unit heads and above, and goes
+        through the Archive action, which records the reason in the history."""
+        if self.env.su:
+            return
+        if vals is not None:
+            if "active" not in vals:
+                return
+            changing = self.filtered(lambda c: c.active != bool(vals["active"]))
+            if not changing:
+                return
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(
+                self.env._(
+                    "Only unit heads and HQ can archive or restore complaints: "
+                    "ask your unit head, and give them the reason."
+                )
+            )
+        if vals is not None and not vals["active"]:
+            raise UserError(
+                self.env._(
+                    "Archive complaints with the Archive action: it records the "
+                    "reason in their history."
+                )
+            )
+
+    @api.model
+    def _may_correct_closed(self):
+        return self.env.user.has_group(ADMIN_GROUP)
 
     @api.model
     def _consent_state_from_boolean(self, vals):
@@ -583,6 +719,32 @@ class HuataiComplaint(models.Model):
             "target": "new",
             "context": {"default_complaint_id": self.id},
         }
+
+    def action_reopen(self):
+        """Bring closed or rejected complaints back to work: in progress when
+        they had been accepted, registered otherwise."""
+        closed = self.filtered("is_closed")
+        accepted = closed.filtered("accepted_date")
+        accepted._move_to_state("in_progress")
+        (closed - accepted)._move_to_state("new")
+        return True
+
+    def action_archive(self):
+        self.check_access("write")
+        self._check_archive_rights()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Archive Complaints"),
+            "res_model": "huatai.complaint.archive.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids},
+        }
+
+    def action_unarchive(self):
+        self.check_access("write")
+        self._check_archive_rights()
+        return super().action_unarchive()
 
     def action_view_dispatches(self):
         self.ensure_one()
@@ -780,3 +942,4 @@ class HuataiComplaint(models.Model):
             partners = Partner.create(new_contacts)
             for vals, position in waiting:
                 vals["partner_id"] = partners[position].id
+
