@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import index_exists
 
@@ -265,6 +266,11 @@ class HuataiComplaint(models.Model):
         help="Closed or rejected: read-only until reopened (complaint "
         "administrators can still correct it).",
     )
+    other_complaint_count = fields.Integer(
+        string="Other Complaints",
+        compute="_compute_other_complaint_count",
+        help="Other complaints of the same contact or client account that you may see.",
+    )
     in_my_units = fields.Boolean(
         compute="_compute_in_my_units",
         search="_search_in_my_units",
@@ -458,6 +464,42 @@ class HuataiComplaint(models.Model):
         may_correct = self._may_correct_closed()
         for complaint in self:
             complaint.is_locked = complaint.is_closed and not may_correct
+
+    @api.depends("partner_id", "client_account")
+    @api.depends_context("uid")
+    def _compute_other_complaint_count(self):
+        """Complaints of the same contact or client account, as the current
+        user may see them: one grouped count for the whole batch."""
+        keyed = self.filtered(lambda c: c.partner_id or c.client_account)
+        counts = dict.fromkeys(self, 0)
+        if keyed:
+            batch_ids = [c._origin.id for c in self if c._origin.id]
+            domain = keyed._other_complaints_domain()
+            if batch_ids:
+                domain = [("id", "not in", batch_ids), *domain]
+            # the complaints outside the batch, per (contact, account)
+            groups = self.with_context(active_test=True)._read_group(
+                domain, ["partner_id", "client_account"], ["__count"]
+            )
+            for complaint in keyed:
+                counts[complaint] = sum(
+                    count
+                    for partner, account, count in groups
+                    if complaint._same_complainant(partner, account)
+                )
+                # the batch's own, from memory
+                counts[complaint] += len(
+                    (self - complaint).filtered(
+                        lambda other, c=complaint: (
+                            other.active
+                            and c._same_complainant(
+                                other.partner_id, other.client_account
+                            )
+                        )
+                    )
+                )
+        for complaint in self:
+            complaint.other_complaint_count = counts[complaint]
 
     def _compute_in_my_units(self):
         units = self.env["huatai.org.unit"].search(
@@ -746,6 +788,20 @@ class HuataiComplaint(models.Model):
         self._check_archive_rights()
         return super().action_unarchive()
 
+    def action_view_other_complaints(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Other Complaints of %(name)s", name=self.complainant_name
+            ),
+            "res_model": self._name,
+            "view_mode": "list,kanban,form",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [("id", "!=", self.id), *self._other_complaints_domain()],
+            "context": {"create": False},
+        }
+
     def action_view_dispatches(self):
         self.ensure_one()
         return {
@@ -943,3 +999,21 @@ class HuataiComplaint(models.Model):
             for vals, position in waiting:
                 vals["partner_id"] = partners[position].id
 
+    def _same_complainant(self, partner, account):
+        """Whether a complaint of ``partner`` and ``account`` is of this
+        complaint's complainant (same contact, or same client account)."""
+        self.ensure_one()
+        return bool(
+            (self.partner_id and partner == self.partner_id)
+            or (self.client_account and account == self.client_account)
+        )
+
+    def _other_complaints_domain(self):
+        """Complaints of the same contacts or client accounts as ``self``."""
+        domains = []
+        if self.partner_id:
+            domains.append([("partner_id", "in", self.partner_id.ids)])
+        accounts = [a for a in set(self.mapped("client_account")) if a]
+        if accounts:
+            domains.append([("client_account", "in", accounts)])
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN

@@ -12,5 +12,6 @@ from . import test_mail_gateway
 from . import test_portal
 from . import test_survey
 from . import test_web_form
-from . import test_audit_trail
+from . import test_smart_buttons
 from . import test_closed_lock
+from . import test_audit_trail
