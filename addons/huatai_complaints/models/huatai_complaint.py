@@ -162,6 +162,7 @@ class HuataiComplaint(models.Model):
         string="Accepted By",
         default=lambda self: self.env.user,
         tracking=True,
+        index=True,
     )
     handling_unit_id = fields.Many2one(
         "huatai.org.unit",

@@ -15,3 +15,4 @@ from . import test_web_form
 from . import test_smart_buttons
 from . import test_closed_lock
 from . import test_audit_trail
+from . import test_views
