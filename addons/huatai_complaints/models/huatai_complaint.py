@@ -652,11 +652,11 @@ class HuataiComplaint(models.Model):
         if closed:
             raise UserError(
                 self.env._(
-                    "%(refs)s is closed and can no longer be changed. You can "
-                    "still reopen it (with Reopen or the stage bar), write "
-                    "messages and notes, schedule activities, record callbacks "
-                    "and the satisfaction survey. A complaint administrator "
-                    "can correct a closed complaint.",
+                    "%(refs)s is finished (closed or rejected) and can no longer "
+                    "be changed. You can still reopen it (with Reopen or the "
+                    "stage bar), write messages and notes, schedule activities, "
+                    "record callbacks and the satisfaction survey. A complaint "
+                    "administrator can correct a closed complaint.",
                     refs=", ".join(closed[:5].mapped("name"))
                     + (", …" if len(closed) > 5 else ""),
                 )
