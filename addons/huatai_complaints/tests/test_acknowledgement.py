@@ -213,3 +213,52 @@ class TestAcknowledgementClock(DeadlineCase):
         self.assertFalse(complaint.acknowledged_date)
         self.assertEqual(complaint.deadline_clock, "callback")
         self.assertIn("reply told", complaint.deadline_explanation)
+
+
+@tagged("post_install", "-at_install")
+class TestAcknowledgementColumns(DeadlineCase):
+    """The update that brings the clock fills its columns in SQL: a million
+    complaints are not computed one by one by the ORM."""
+
+    def test_update_fills_the_columns_in_sql(self):
+        Complaint = self.Complaint.with_context(huatai_skip_acknowledgement=True)
+        received = cn("2026-09-30 10:00")
+        waiting, emailed, accepted, rejected = Complaint.create(
+            [
+                self._complaint_vals(self.nanjing, received_date=received)
+                for _i in range(4)
+            ]
+        )
+        emailed.complainant_email = "client@example.cn"
+        accepted.stage_id = self.stage["accepted"]
+        rejected.write(
+            {"rejection_reason": "无效", "stage_id": self.stage["rejected"].id}
+        )
+        self.env.flush_all()
+        # the database before the update
+        self.env.cr.execute(
+            "ALTER TABLE huatai_complaint DROP COLUMN acknowledgement_deadline, "
+            "DROP COLUMN acknowledged_date, DROP COLUMN acknowledgement_method"
+        )
+        self.env.invalidate_all()
+        # what _auto_init does around the ORM's own column checks
+        Complaint._init_acknowledgement_columns()
+        Complaint._prepare_acknowledgement_computation()
+        # marked for the ORM: the complaints still waiting for the clock
+        # only, for their next deadline
+        todo = self.env.transaction.tocompute
+        self.assertEqual(
+            todo.get(Complaint._fields["next_deadline"]), {waiting.id}
+        )
+        self.assertNotIn(Complaint._fields["acknowledgement_deadline"], todo)
+        self.env.flush_all()
+        complaints = waiting | emailed | accepted | rejected
+        self.assertEqual(
+            set(complaints.mapped("acknowledgement_deadline")), {day("2026-10-08")}
+        )
+        self.assertFalse(waiting.acknowledged_date)
+        self.assertEqual(waiting.deadline_clock, "acknowledgement")
+        self.assertEqual(emailed.acknowledgement_method, "email")
+        self.assertTrue(accepted.acknowledged_date)
+        self.assertFalse(accepted.acknowledgement_method, "how is not known")
+        self.assertTrue(rejected.acknowledged_date)
