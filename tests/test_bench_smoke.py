@@ -70,7 +70,11 @@ class TestBenchSmoke(TransactionCase):
         self.assertEqual(set(waiting.mapped("stage_state")), {"new"})
         self.assertIn("acknowledgement", waiting.mapped("deadline_clock"))
         self.assertEqual(
-            set(complaints.filtered("acknowledged_date").mapped("acknowledgement_method"))
+            set(
+                complaints.filtered("acknowledged_date").mapped(
+                    "acknowledgement_method"
+                )
+            )
             - {"email", "phone", "onsite", "letter", "sms"},
             set(),
         )

@@ -1,8 +1,8 @@
 """What the firm's rules add to a complaint's life (SPEC §6-§8):
 
 - deadlines: the policy that applies, the working-day clocks (acknowledgement,
-  accept, reply, callback), paused clocks, the regulator's cap, the deadline state and the
-  scheduled job that alerts owners and managers;
+  accept, reply, callback), paused clocks, the regulator's cap, the deadline
+  state and the scheduled job that alerts owners and managers;
 - routing: the ordered rules of huatai.complaint.routing.rule;
 - escalation and the compliance gate: serious complaints need the opinion of
   Compliance before they are replied to, closed or rejected; Retail Client
@@ -520,8 +520,7 @@ class HuataiComplaint(models.Model):
         if column_exists(cr, "huatai_deadline_policy", "acknowledgement_days"):
             days = SQL("COALESCE(pol.acknowledgement_days, %s)", default)
             join = SQL(
-                "LEFT JOIN huatai_deadline_policy pol "
-                "ON pol.id = c.deadline_policy_id"
+                "LEFT JOIN huatai_deadline_policy pol ON pol.id = c.deadline_policy_id"
             )
         if column_exists(cr, "huatai_workday", "workday_index"):
             # the n-th working day after the receipt's date in China; a clock
@@ -727,9 +726,7 @@ class HuataiComplaint(models.Model):
         self.sudo().write({"acknowledged_date": when, "acknowledgement_method": method})
         if note and note.strip():
             for complaint in self:
-                complaint.message_post(
-                    body=note.strip(), subtype_xmlid="mail.mt_note"
-                )
+                complaint.message_post(body=note.strip(), subtype_xmlid="mail.mt_note")
 
     # ------------------------------------------------------------------
     # Deadlines
@@ -897,9 +894,7 @@ class HuataiComplaint(models.Model):
         self.ensure_one()
         if self.acknowledged_date:
             methods = dict(
-                self._fields["acknowledgement_method"]._description_selection(
-                    self.env
-                )
+                self._fields["acknowledgement_method"]._description_selection(self.env)
             )
             return self.env._(
                 "The complainant was told that the complaint was received on "

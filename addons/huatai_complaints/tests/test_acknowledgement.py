@@ -112,7 +112,7 @@ class TestAcknowledgementClock(DeadlineCase):
             wizard = Form(
                 self.env[action["res_model"]]
                 .with_user(self.staff_nanjing)
-                .with_context(action["context"])
+                .with_context(**action["context"])
             )
             wizard.method = "phone"
             wizard.note = "致电客户告知已收到投诉"
@@ -145,7 +145,9 @@ class TestAcknowledgementClock(DeadlineCase):
                     staff_view._record_acknowledgement("onsite", when=cn(when))
         self.assertFalse(complaint.acknowledged_date)
         # a finished complaint has nothing to acknowledge
-        complaint.write({"rejection_reason": "无效", "stage_id": self.stage["rejected"].id})
+        complaint.write(
+            {"rejection_reason": "无效", "stage_id": self.stage["rejected"].id}
+        )
         with self.assertRaises(UserError):
             staff_view._record_acknowledgement("letter")
         self.assertFalse(complaint.deadline_clock)
@@ -174,7 +176,9 @@ class TestAcknowledgementClock(DeadlineCase):
         self.assertEqual(notice.notified_partner_ids, self.head_nanjing.partner_id)
         self.assertIn(
             complaint,
-            self.Complaint.search([("id", "=", complaint.id), ("deadline_state", "=", "overdue")]),
+            self.Complaint.search(
+                [("id", "=", complaint.id), ("deadline_state", "=", "overdue")]
+            ),
         )
 
     def test_no_alert_once_acknowledged(self):
@@ -247,9 +251,7 @@ class TestAcknowledgementColumns(DeadlineCase):
         # marked for the ORM: the complaints still waiting for the clock
         # only, for their next deadline
         todo = self.env.transaction.tocompute
-        self.assertEqual(
-            todo.get(Complaint._fields["next_deadline"]), {waiting.id}
-        )
+        self.assertEqual(todo.get(Complaint._fields["next_deadline"]), {waiting.id})
         self.assertNotIn(Complaint._fields["acknowledgement_deadline"], todo)
         self.env.flush_all()
         complaints = waiting | emailed | accepted | rejected
