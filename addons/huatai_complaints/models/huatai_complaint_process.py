@@ -30,11 +30,11 @@ DUE_SOON_PARAM = "huatai_complaints.due_soon_days"
 DEFAULT_DUE_SOON_DAYS = 2
 # how the complainant was told that the complaint was received (受理告知)
 ACKNOWLEDGEMENT_METHODS = [
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("sms", "SMS"),
+    ("email", "By Email"),
+    ("phone", "By Phone"),
+    ("sms", "By SMS"),
     ("onsite", "In Person"),
-    ("letter", "Letter"),
+    ("letter", "By Letter"),
 ]
 DEADLINE_STATES = [
     ("on_track", "On Track"),

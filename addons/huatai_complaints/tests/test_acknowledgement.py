@@ -98,7 +98,7 @@ class TestAcknowledgementClock(DeadlineCase):
         self.assertEqual(complaint.acknowledgement_method, "email")
         # the clock stopped: the acceptance clock is next
         self.assertEqual(complaint.deadline_clock, "accept")
-        self.assertIn("Email", complaint.deadline_explanation)
+        self.assertIn("By Email", complaint.deadline_explanation)
 
     def test_phone_complainant_acknowledged_by_staff(self):
         complaint = self._received(channel="phone")
