@@ -47,6 +47,12 @@ class HuataiComplaint(models.Model):
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
+    # A portal client may read their own complaint: what they told us, its
+    # stage, the reply and the deadlines promised to them.  How it is handled
+    # (owner, routing, severity, compliance, deadline internals, callbacks)
+    # is for staff: groups="base.group_user" on those fields, in every file of
+    # the model.  priority and received_date stay readable: they are the
+    # model's default order, which every search reads.
     name = fields.Char(
         string="Reference",
         required=True,
@@ -59,7 +65,7 @@ class HuataiComplaint(models.Model):
     priority = fields.Selection(
         [("0", "Normal"), ("1", "Urgent")], default="0", index=True
     )
-    color = fields.Integer()
+    color = fields.Integer(groups="base.group_user")
     channel = fields.Selection(
         CHANNELS, required=True, default="phone", tracking=True, index=True
     )
@@ -77,6 +83,7 @@ class HuataiComplaint(models.Model):
         store=True,
         index=True,
         help="Whistleblowing reports are visible to Compliance only.",
+        groups="base.group_user",
     )
     # complainant
     partner_id = fields.Many2one(
@@ -128,12 +135,14 @@ class HuataiComplaint(models.Model):
         string="Accepted By",
         default=lambda self: self.env.user,
         tracking=True,
+        groups="base.group_user",
     )
     handling_unit_id = fields.Many2one(
         "huatai.org.unit",
         tracking=True,
         index=True,
         ondelete="restrict",
+        groups="base.group_user",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -141,6 +150,7 @@ class HuataiComplaint(models.Model):
         tracking=True,
         index=True,
         domain="[('share', '=', False)]",
+        groups="base.group_user",
     )
     stage_id = fields.Many2one(
         "huatai.complaint.stage",
@@ -156,33 +166,47 @@ class HuataiComplaint(models.Model):
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
     # severity
-    is_major = fields.Boolean(string="Major", tracking=True)
+    is_major = fields.Boolean(string="Major", tracking=True, groups="base.group_user")
     is_group = fields.Boolean(
         string="Group Complaint",
         compute="_compute_is_group",
         store=True,
         readonly=False,
         tracking=True,
+        groups="base.group_user",
     )
     complainant_count = fields.Integer(
-        string="Number of Complainants", default=1, tracking=True
+        string="Number of Complainants",
+        default=1,
+        tracking=True,
+        groups="base.group_user",
     )
-    is_difficult = fields.Boolean(string="Difficult", tracking=True)
-    is_media = fields.Boolean(string="Media-related", tracking=True)
-    is_judicial = fields.Boolean(string="Judicial", tracking=True)
+    is_difficult = fields.Boolean(
+        string="Difficult", tracking=True, groups="base.group_user"
+    )
+    is_media = fields.Boolean(
+        string="Media-related", tracking=True, groups="base.group_user"
+    )
+    is_judicial = fields.Boolean(
+        string="Judicial", tracking=True, groups="base.group_user"
+    )
     is_compensation = fields.Boolean(
         string="Compensation Requested",
         compute="_compute_is_compensation",
         store=True,
         readonly=False,
         tracking=True,
+        groups="base.group_user",
     )
     # regulator-forwarded
     regulator_authority = fields.Selection(
-        REGULATOR_AUTHORITIES, string="Forwarding Authority", tracking=True
+        REGULATOR_AUTHORITIES,
+        string="Forwarding Authority",
+        tracking=True,
+        groups="base.group_user",
     )
-    regulator_reference = fields.Char(tracking=True)
-    regulator_deadline = fields.Date(tracking=True)
+    regulator_reference = fields.Char(tracking=True, groups="base.group_user")
+    regulator_deadline = fields.Date(tracking=True, groups="base.group_user")
     # on-site intake
     recording_consent_state = fields.Selection(
         [("granted", "Consented to recording"), ("refused", "Refused recording")],
@@ -212,23 +236,37 @@ class HuataiComplaint(models.Model):
     replied_date = fields.Datetime(
         string="Replied On", copy=False, tracking=True, readonly=True
     )
-    replied_by_id = fields.Many2one("res.users", copy=False, readonly=True)
+    replied_by_id = fields.Many2one(
+        "res.users", copy=False, readonly=True, groups="base.group_user"
+    )
     replied_unit_id = fields.Many2one(
-        "huatai.org.unit", string="Replying Unit", copy=False, readonly=True
+        "huatai.org.unit",
+        string="Replying Unit",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
     )
     closed_date = fields.Datetime(
         string="Closed On", copy=False, tracking=True, readonly=True, index=True
     )
     rejection_reason = fields.Text(copy=False, tracking=True)
     dispatch_ids = fields.One2many(
-        "huatai.complaint.dispatch", "complaint_id", string="Dispatch History"
+        "huatai.complaint.dispatch",
+        "complaint_id",
+        string="Dispatch History",
+        groups="base.group_user",
     )
-    dispatch_count = fields.Integer(compute="_compute_dispatch_count")
-    user_is_compliance = fields.Boolean(compute="_compute_user_is_compliance")
+    dispatch_count = fields.Integer(
+        compute="_compute_dispatch_count", groups="base.group_user"
+    )
+    user_is_compliance = fields.Boolean(
+        compute="_compute_user_is_compliance", groups="base.group_user"
+    )
     in_my_units = fields.Boolean(
         compute="_compute_in_my_units",
         search="_search_in_my_units",
         help="Accepted or handled by one of my units or their sub-units.",
+        groups="base.group_user",
     )
 
     _sql_constraints = [

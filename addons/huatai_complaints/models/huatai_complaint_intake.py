@@ -99,6 +99,7 @@ class HuataiComplaint(models.Model):
         copy=False,
         help="The acknowledgement of receipt is still to be sent: a job sends it "
         "right after the intake is saved, so registering never waits for it.",
+        groups="base.group_user",
     )
     subject = fields.Char(
         tracking=True,
@@ -113,10 +114,16 @@ class HuataiComplaint(models.Model):
     # After the reply: callbacks (回访) and satisfaction survey (SPEC §9)
     # ------------------------------------------------------------------
     callback_ids = fields.One2many(
-        "huatai.complaint.callback", "complaint_id", string="Callbacks"
+        "huatai.complaint.callback",
+        "complaint_id",
+        string="Callbacks",
+        groups="base.group_user",
     )
     callback_attempt_count = fields.Integer(
-        string="Callback Attempts", compute="_compute_callback_result", store=True
+        string="Callback Attempts",
+        compute="_compute_callback_result",
+        store=True,
+        groups="base.group_user",
     )
     callback_result = fields.Selection(
         [
@@ -129,6 +136,7 @@ class HuataiComplaint(models.Model):
         store=True,
         index=True,
         help="Outcome of the latest callback.",
+        groups="base.group_user",
     )
     callback_unit_id = fields.Many2one(
         "huatai.org.unit",
@@ -138,9 +146,12 @@ class HuataiComplaint(models.Model):
         tracking=True,
         help="The unit that calls the complainant back: the handling unit, or "
         "the Customer Service Center for complaints handled at HQ.",
+        groups="base.group_user",
     )
     callback_activity_id = fields.Many2one(
-        "mail.activity", compute="_compute_callback_activity_id"
+        "mail.activity",
+        compute="_compute_callback_activity_id",
+        groups="base.group_user",
     )
     # satisfaction survey
     survey_user_input_ids = fields.One2many(
@@ -155,14 +166,18 @@ class HuataiComplaint(models.Model):
         aggregator="avg",
         digits=(3, 2),
         help="Average of the 1–5 answers of the latest completed satisfaction survey.",
+        groups="base.group_user",
     )
     survey_state = fields.Selection(
         [("invited", "Invited"), ("done", "Answered")],
         string="Satisfaction Survey",
         compute="_compute_satisfaction",
         store=True,
+        groups="base.group_user",
     )
-    survey_answer_count = fields.Integer(compute="_compute_satisfaction", store=True)
+    survey_answer_count = fields.Integer(
+        compute="_compute_satisfaction", store=True, groups="base.group_user"
+    )
 
     # ------------------------------------------------------------------
     # Configuration helpers
