@@ -77,6 +77,8 @@ PUBLIC_FIELDS = (
     "stage_id",
     "is_closed",
     "accepting_unit_id",
+    "acknowledgement_deadline",
+    "acknowledged_date",
     "accept_deadline",
     "reply_deadline",
     "replied_date",
