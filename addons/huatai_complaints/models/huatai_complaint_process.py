@@ -121,15 +121,19 @@ class HuataiComplaint(models.Model):
         copy=False,
         help="Set by a routing rule or by hand: replaces the policy that the "
         "complaint's channel, type and severity would select.",
+        groups="base.group_user",
     )
     deadline_policy_id = fields.Many2one(
         "huatai.deadline.policy",
         compute="_compute_deadline_policy_id",
         store=True,
         tracking=True,
+        groups="base.group_user",
     )
     deadline_explanation = fields.Text(
-        string="Why These Deadlines", compute="_compute_deadline_explanation"
+        string="Why These Deadlines",
+        compute="_compute_deadline_explanation",
+        groups="base.group_user",
     )
     acknowledgement_deadline = fields.Date(
         compute="_compute_acknowledgement_deadline",
@@ -178,6 +182,7 @@ class HuataiComplaint(models.Model):
         readonly=False,
         tracking=True,
         copy=False,
+        groups="base.group_user",
     )
     deadline_fallback_years = fields.Char(
         string="Years Without Holiday Schedule",
@@ -185,9 +190,13 @@ class HuataiComplaint(models.Model):
         store=True,
         help="The deadlines reach into these years, for which no official "
         "holiday schedule is in force yet: they count Monday to Friday there.",
+        groups="base.group_user",
     )
     clock_paused_since = fields.Date(
-        string="Reply Clock Paused Since", readonly=True, copy=False
+        string="Reply Clock Paused Since",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     paused_days = fields.Integer(
         string="Working Days Paused",
@@ -195,18 +204,21 @@ class HuataiComplaint(models.Model):
         copy=False,
         help="Working days spent in stages that pause the reply clock: the "
         "final reply deadline moves by as many working days.",
+        groups="base.group_user",
     )
     next_deadline = fields.Date(
         compute="_compute_deadline_state",
         store=True,
         index="btree_not_null",
         help="The earliest deadline of the clocks still running.",
+        groups="base.group_user",
     )
     deadline_clock = fields.Selection(
         CLOCKS,
         string="Next Deadline For",
         compute="_compute_deadline_state",
         store=True,
+        groups="base.group_user",
     )
     deadline_state = fields.Selection(
         DEADLINE_STATES,
@@ -214,11 +226,16 @@ class HuataiComplaint(models.Model):
         store=True,
         index=True,
         copy=False,
+        groups="base.group_user",
     )
     # technical: which alerts the deadline job already sent ("clock:date")
-    alert_due_soon_key = fields.Char(copy=False, readonly=True)
-    alert_overdue_key = fields.Char(copy=False, readonly=True)
-    can_edit_deadlines = fields.Boolean(compute="_compute_can_edit_deadlines")
+    alert_due_soon_key = fields.Char(
+        copy=False, readonly=True, groups="base.group_user"
+    )
+    alert_overdue_key = fields.Char(copy=False, readonly=True, groups="base.group_user")
+    can_edit_deadlines = fields.Boolean(
+        compute="_compute_can_edit_deadlines", groups="base.group_user"
+    )
     # routing
     routing_rule_id = fields.Many2one(
         "huatai.complaint.routing.rule",
@@ -229,6 +246,7 @@ class HuataiComplaint(models.Model):
         ondelete="set null",
         help="The rule that routed the complaint (empty: no rule matched, the "
         "accepting unit handles it).",
+        groups="base.group_user",
     )
     # escalation and the compliance gate
     compliance_review_requested = fields.Boolean(
@@ -236,23 +254,35 @@ class HuataiComplaint(models.Model):
         copy=False,
         help="Ask for the opinion of Compliance even though no severity flag "
         "requires it (set by hand or by a routing rule).",
+        groups="base.group_user",
     )
     compliance_required = fields.Boolean(
         string="Compliance Opinion Required",
         compute="_compute_compliance_required",
         store=True,
         index=True,
+        groups="base.group_user",
     )
-    compliance_opinion = fields.Text(tracking=True, copy=False, readonly=True)
+    compliance_opinion = fields.Text(
+        tracking=True, copy=False, readonly=True, groups="base.group_user"
+    )
     compliance_opinion_user_id = fields.Many2one(
-        "res.users", string="Opinion Given By", copy=False, readonly=True
+        "res.users",
+        string="Opinion Given By",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
     )
     compliance_opinion_date = fields.Datetime(
-        string="Opinion Given On", copy=False, readonly=True
+        string="Opinion Given On", copy=False, readonly=True, groups="base.group_user"
     )
     # technical: escalation notices already sent
-    escalation_notified = fields.Boolean(copy=False, readonly=True)
-    media_escalated = fields.Boolean(copy=False, readonly=True)
+    escalation_notified = fields.Boolean(
+        copy=False, readonly=True, groups="base.group_user"
+    )
+    media_escalated = fields.Boolean(
+        copy=False, readonly=True, groups="base.group_user"
+    )
 
     # ------------------------------------------------------------------
     # Constraints

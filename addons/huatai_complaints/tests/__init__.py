@@ -13,3 +13,6 @@ from . import test_mail_gateway
 from . import test_portal
 from . import test_survey
 from . import test_web_form
+from . import test_portal_privacy
+from . import test_reply_email
+from . import test_handover
