@@ -891,23 +891,33 @@ class HuataiComplaint(models.Model):
         """
         if not self:
             return
-        complaints = self.sudo().with_context(active_test=False)
         rules = self.env["huatai.complaint.routing.rule"].sudo().search([])
-        remaining = complaints
-        matches = []
-        for rule in rules:
-            if not remaining:
-                break
-            domain = rule._get_domain()
-            matched = complaints.search([("id", "in", remaining.ids), *domain])
-            if matched:
-                matches.append((rule, matched))
-                remaining -= matched
+        matches, remaining = self._match_routing_rules(rules)
         loads = _Loads(self.env)
         for rule, matched in matches:
             matched._apply_routing_rule(rule, loads, reroute)
         if reroute and remaining:
             remaining._route_back_to_accepting_unit()
+
+    def _match_routing_rules(self, rules):
+        """The first of ``rules`` (in their order) each complaint matches:
+        one search per rule over the whole batch.
+
+        :return: ([(rule, complaints it matches first)], complaints no rule
+            matches), as superuser
+        """
+        complaints = self.sudo().with_context(active_test=False)
+        remaining = complaints
+        matches = []
+        for rule in rules:
+            if not remaining:
+                break
+            domain = rule._get_condition_domain()
+            matched = complaints.search([("id", "in", remaining.ids), *domain])
+            if matched:
+                matches.append((rule, matched))
+                remaining -= matched
+        return matches, remaining
 
     def _apply_routing_rule(self, rule, loads, reroute):
         vals = {"routing_rule_id": rule.id}

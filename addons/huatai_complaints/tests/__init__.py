@@ -12,3 +12,4 @@ from . import test_mail_gateway
 from . import test_portal
 from . import test_survey
 from . import test_web_form
+from . import test_routing_changes
