@@ -52,6 +52,21 @@ ESCALATION_TRIGGERS = {
     "complainant_count",
     "compensation_amount",
 }
+# what the routing rules' conditions look at: writing one of them routes the
+# complaint again when an earlier rule now matches
+ROUTING_INPUTS = {
+    *SEVERITY_FLAGS,
+    "complainant_count",
+    "compensation_amount",
+    "channel",
+    "category_id",
+    "accepting_unit_id",
+    "regulator_authority",
+    "regulator_reference",
+    "regulator_deadline",
+    "subject",
+    "description",
+}
 # stages a complaint needing Compliance reaches only after its opinion
 GATED_STATES = ("replied", "callback", "closed", "rejected")
 OPINION_FIELDS = {
@@ -431,9 +446,20 @@ class HuataiComplaint(models.Model):
     def write(self, vals):
         if OPINION_FIELDS & set(vals):
             self._check_compliance_user()
+        # a unit chosen in the same write is a decision by hand: kept
+        routing_changes = ROUTING_INPUTS & set(vals)
+        rerouting = None
+        if (
+            routing_changes
+            and "handling_unit_id" not in vals
+            and not self.env.context.get("huatai_skip_routing")
+        ):
+            rerouting = self._prepare_rerouting()
         res = super().write(vals)
         if "stage_id" in vals or "deadline_policy_override_id" in vals:
             self._update_clock_pause()
+        if rerouting:
+            self._reroute_after_change(rerouting, routing_changes)
         if ESCALATION_TRIGGERS & set(vals):
             self._escalate()
         return res
@@ -919,7 +945,65 @@ class HuataiComplaint(models.Model):
                 remaining -= matched
         return matches, remaining
 
-    def _apply_routing_rule(self, rule, loads, reroute):
+    def _first_routing_rules(self, rules):
+        """{complaint id: the first of ``rules`` it matches}"""
+        return {
+            complaint_id: rule
+            for rule, matched in self._match_routing_rules(rules)[0]
+            for complaint_id in matched.ids
+        }
+
+    def _prepare_rerouting(self):
+        """Before a write of what the routing rules look at: the open
+        complaints, the active rules and the first rule each matches now."""
+        complaints = self.filtered(lambda c: not c.is_closed)
+        if not complaints:
+            return None
+        rules = self.env["huatai.complaint.routing.rule"].sudo().search([])
+        if not rules:
+            return None
+        return complaints, rules, complaints._first_routing_rules(rules)
+
+    def _reroute_after_change(self, rerouting, changed_fields):
+        """Route again the complaints that a write made match an earlier rule
+        than the one that routed them (or a rule, when none did).
+
+        A complaint whose first matching rule is the one it matched before the
+        write stays where it is: an unrelated edit never undoes a dispatch by
+        hand. Later rules never take a complaint from an earlier one.
+        """
+        complaints, rules, before = rerouting
+        complaints = complaints.sudo().filtered(lambda c: not c.is_closed)
+        after = complaints._first_routing_rules(rules)
+        by_rule = defaultdict(complaints.browse)
+        for complaint in complaints:
+            rule = after.get(complaint.id)
+            if not rule or rule == before.get(complaint.id):
+                continue
+            current = complaint.routing_rule_id
+            if current and (current.sequence, current.id) <= (rule.sequence, rule.id):
+                continue
+            by_rule[rule] |= complaint
+        if not by_rule:
+            return
+        labels = ", ".join(
+            self._fields[fname]._description_string(self.env)
+            for fname in sorted(changed_fields)
+            if fname in self._fields
+        )
+        loads = _Loads(self.env)
+        for rule in rules:
+            if rule not in by_rule:
+                continue
+            reason = self.env._(
+                "Routed again by the rule %(rule)s, which the complaint matches "
+                "since these fields changed: %(fields)s.",
+                rule=rule.name,
+                fields=labels,
+            )
+            by_rule[rule]._apply_routing_rule(rule, loads, True, reason=reason)
+
+    def _apply_routing_rule(self, rule, loads, reroute, reason=None):
         vals = {"routing_rule_id": rule.id}
         if rule.handling_unit_id:
             vals["handling_unit_id"] = rule.handling_unit_id.id
@@ -938,7 +1022,7 @@ class HuataiComplaint(models.Model):
                 policy = self.env["huatai.deadline.policy"]  # set by the old rule
             policy_groups[rule.deadline_policy_id or policy] |= complaint
         if reroute:
-            self._log_dispatches(rule.handling_unit_id, rule)
+            self._log_dispatches(rule.handling_unit_id, rule, reason=reason)
         for policy, complaints in policy_groups.items():
             complaints.write({**vals, "deadline_policy_override_id": policy.id})
         if rule.owner_mode == "least_loaded":
@@ -973,14 +1057,17 @@ class HuataiComplaint(models.Model):
                 vals["deadline_policy_override_id"] = False
             complaint.write(vals)
 
-    def _log_dispatches(self, unit, rule):
-        """Re-routing hands the complaints over: keep it in their history."""
-        if not unit:
+    def _log_dispatches(self, unit, rule, reason=None):
+        """Re-routing hands the complaints over: keep it in their history.
+
+        With a ``reason``, every complaint of ``self`` gets it as a note, the
+        ones that stay with their unit too.
+        """
+        moving = self.filtered(lambda c: unit and c.handling_unit_id != unit)
+        noted = self if reason else moving
+        if not noted:
             return
-        moving = self.filtered(lambda c: c.handling_unit_id != unit)
-        if not moving:
-            return
-        reason = (
+        reason = reason or (
             self.env._("Routed again by the rule %(rule)s.", rule=rule.name)
             if rule
             else self.env._(
@@ -999,7 +1086,7 @@ class HuataiComplaint(models.Model):
                 for complaint in moving
             ]
         )
-        for complaint in moving:
+        for complaint in noted:
             complaint.message_post(
                 body=Markup("<p>%s</p>") % reason, subtype_xmlid="mail.mt_note"
             )

@@ -10,6 +10,148 @@ from .common_deadlines import DeadlineCase
 
 
 @tagged("post_install", "-at_install")
+class TestRerouteOnChange(DeadlineCase):
+    """The shipped rules, applied again when a complaint's severity, channel,
+    type or regulator changes after intake."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rule_major = cls.env.ref("huatai_complaints.routing_rule_major")
+        cls.rule_regulator = cls.env.ref("huatai_complaints.routing_rule_regulator")
+        cls.rule_whistleblowing = cls.env.ref(
+            "huatai_complaints.routing_rule_whistleblowing"
+        )
+
+    def _register(self, user, unit, **values):
+        return self.Complaint.with_user(user).create(
+            self._complaint_vals(unit, **values)
+        )
+
+    def _notes(self, complaint):
+        return complaint.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("mail.mt_note")
+        ).mapped("body")
+
+    def _dispatch(self, complaint, user, unit, owner):
+        wizard = Form(
+            self.env["huatai.complaint.dispatch.wizard"]
+            .with_user(user)
+            .with_context(default_complaint_id=complaint.id)
+        )
+        wizard.to_unit_id = unit
+        wizard.to_user_id = owner
+        wizard.reason = "被投诉人在苏州营业部"
+        wizard.save().action_dispatch()
+
+    def test_flagged_major_by_its_owner_goes_to_retail_hq(self):
+        complaint = self._register(
+            self.staff_nanjing, self.nanjing, user_id=self.staff_nanjing.id
+        )
+        self.assertEqual(complaint.handling_unit_id, self.nanjing)
+        self.assertEqual(complaint.user_id, self.staff_nanjing)
+        self.assertFalse(complaint.routing_rule_id)
+        complaint.with_user(self.staff_nanjing).write({"is_major": True})
+        self.assertEqual(complaint.routing_rule_id, self.rule_major)
+        self.assertEqual(complaint.handling_unit_id, self.retail_hq)
+        self.assertEqual(complaint.user_id, self.hq_user)
+        # whoever accepts, responds: the sales department stays accountable
+        self.assertEqual(complaint.accepting_unit_id, self.nanjing)
+        self.assertIn(self.compliance_user.partner_id, complaint.message_partner_ids)
+        self.assertEqual(complaint.dispatch_ids.from_unit_id, self.nanjing)
+        self.assertEqual(complaint.dispatch_ids.to_unit_id, self.retail_hq)
+        [note] = [body for body in self._notes(complaint) if "Routed again" in body]
+        self.assertIn(self.rule_major.name, note)
+        self.assertIn("Major", note)
+        self.assertIn(self.rule_major.name, complaint.dispatch_ids.reason)
+        # its former owner still sees it through the accepting unit
+        self.assertTrue(complaint.with_user(self.staff_nanjing).description)
+
+    def test_forwarded_by_regulator_later(self):
+        complaint = self._make(self.nanjing)
+        complaint.write(
+            {
+                "channel": "regulator",
+                "regulator_authority": "csrc_bureau",
+                "regulator_reference": "JS-2026-0815",
+                "regulator_deadline": "2026-12-31",
+            }
+        )
+        self.assertEqual(complaint.routing_rule_id, self.rule_regulator)
+        self.assertEqual(complaint.handling_unit_id, self.retail_hq)
+
+    def test_manual_dispatch_survives_unrelated_edits(self):
+        # routed by a rule, then dispatched by hand
+        major = self._make(self.nanjing, is_major=True)
+        self.assertEqual(major.handling_unit_id, self.retail_hq)
+        self._dispatch(major, self.hq_user, self.suzhou, self.staff_suzhou)
+        major.with_user(self.staff_suzhou).write(
+            {"is_difficult": True, "description": "客户补充了交易记录"}
+        )
+        self.assertEqual(major.handling_unit_id, self.suzhou)
+        self.assertEqual(major.user_id, self.staff_suzhou)
+        self.assertEqual(major.routing_rule_id, self.rule_major)
+        self.assertEqual(len(major.dispatch_ids), 1)
+        # no rule matched, then dispatched by hand; a rule added since that
+        # matches it before and after the edit changes nothing either
+        ordinary = self._make(self.nanjing)
+        self._dispatch(ordinary, self.staff_nanjing, self.suzhou, self.staff_suzhou)
+        self.Rule.with_user(self.admin_user).create(
+            {
+                "name": "Email to Hangzhou",
+                "sequence": 1,
+                "domain": "[('channel', '=', 'email')]",
+                "handling_unit_id": self.hangzhou.id,
+            }
+        )
+        ordinary.with_user(self.staff_suzhou).write({"is_judicial": True})
+        self.assertEqual(ordinary.handling_unit_id, self.suzhou)
+        self.assertFalse(ordinary.routing_rule_id)
+
+    def test_a_unit_chosen_in_the_same_write_is_kept(self):
+        complaint = self._make(self.nanjing)
+        complaint.write({"is_major": True, "handling_unit_id": self.suzhou.id})
+        self.assertEqual(complaint.handling_unit_id, self.suzhou)
+        self.assertFalse(complaint.routing_rule_id)
+
+    def test_later_rules_never_take_a_complaint_from_earlier_ones(self):
+        report = self._make(self.nanjing, category_id=self.category_whistleblowing.id)
+        self.assertEqual(report.routing_rule_id, self.rule_whistleblowing)
+        report.with_user(self.compliance_user).write({"is_major": True})
+        self.assertEqual(report.routing_rule_id, self.rule_whistleblowing)
+        self.assertEqual(report.handling_unit_id, self.compliance_unit)
+        # an earlier rule takes it from a later one
+        complaint = self._make(self.nanjing, is_major=True)
+        self.assertEqual(complaint.routing_rule_id, self.rule_major)
+        complaint.with_user(self.hq_user).category_id = self.category_whistleblowing
+        self.assertEqual(complaint.routing_rule_id, self.rule_whistleblowing)
+        self.assertEqual(complaint.handling_unit_id, self.compliance_unit)
+        self.assertEqual(complaint.user_id, self.compliance_user)
+
+    def test_finished_complaints_stay_where_they_are(self):
+        complaint = self._make(self.nanjing, rejection_reason="不属于投诉")
+        complaint.stage_id = self.stage["rejected"]
+        complaint.is_major = True
+        self.assertEqual(complaint.handling_unit_id, self.nanjing)
+        self.assertFalse(complaint.routing_rule_id)
+
+    def test_rules_are_read_once_per_write(self):
+        one = self._make(self.nanjing)
+        many = self.Complaint.create(
+            [self._complaint_vals(self.nanjing) for _i in range(30)]
+        )
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count
+        one.write({"description": "客户经理私自承诺收益"})
+        self.env.flush_all()
+        single = self.env.cr.sql_log_count - queries
+        queries = self.env.cr.sql_log_count
+        many.write({"description": "客户经理私自承诺收益"})
+        self.env.flush_all()
+        self.assertEqual(self.env.cr.sql_log_count - queries, single)
+
+
+@tagged("post_install", "-at_install")
 class TestRoutingRuleConditions(DeadlineCase):
     @classmethod
     def setUpClass(cls):
@@ -54,6 +196,13 @@ class TestRoutingRuleConditions(DeadlineCase):
         )
         self.assertFalse(by_letter.routing_rule_id)
         self.assertEqual(by_letter.handling_unit_id, self.nanjing)
+
+    def test_facts_completed_later_route_the_complaint(self):
+        complaint = self._make(self.nanjing, description="客户对服务不满意")
+        self.assertFalse(complaint.routing_rule_id)
+        complaint.description = "客户反映营业部员工疑似从事内幕交易"
+        self.assertEqual(complaint.routing_rule_id, self.rule)
+        self.assertEqual(complaint.handling_unit_id, self.compliance_unit)
 
     def test_named_owner_set_by_an_integration(self):
         # what an integrator sends over XML-RPC: the contract's user_id only
