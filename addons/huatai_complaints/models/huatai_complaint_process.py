@@ -440,6 +440,7 @@ class HuataiComplaint(models.Model):
         complaints._update_clock_pause()
         if not self.env.context.get("huatai_skip_routing"):
             complaints._apply_routing()
+        complaints._assign_default_owner()
         complaints._escalate()
         return complaints
 
@@ -460,6 +461,8 @@ class HuataiComplaint(models.Model):
             self._update_clock_pause()
         if rerouting:
             self._reroute_after_change(rerouting, routing_changes)
+        if "stage_id" in vals:
+            self._assign_owner_on_acceptance()
         if ESCALATION_TRIGGERS & set(vals):
             self._escalate()
         return res
@@ -1092,6 +1095,54 @@ class HuataiComplaint(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # Owner
+    # ------------------------------------------------------------------
+    def _assign_default_owner(self):
+        """New complaints that no routing rule gave an owner: the staff
+        member who registered one in their own unit owns it (if they work
+        in the handling unit); complaints registered as accepted get the
+        owner of an accepted one. Remote intakes (email, web form) have no
+        registering staff member: they wait for their acceptance."""
+        complaints = self.sudo()
+        owners = defaultdict(complaints.browse)
+        unowned = complaints.browse()
+        for complaint in complaints.filtered(lambda c: not c.user_id):
+            registrant = complaint.accepting_user_id
+            if (
+                registrant.active
+                and not registrant.share
+                and complaint.accepting_unit_id in registrant.huatai_unit_ids
+                and _works_under(registrant, complaint.handling_unit_id)
+                and complaint._allowed_recipients(registrant)
+            ):
+                owners[registrant] |= complaint
+            else:
+                unowned |= complaint
+        for user, owned in owners.items():
+            owned.write({"user_id": user.id})
+        unowned._assign_owner_on_acceptance()
+
+    def _assign_owner_on_acceptance(self):
+        """Complaints accepted without an owner: the user accepting them owns
+        them when they work in the handling unit or below it, else the
+        handling unit's manager does."""
+        user = self.env.user
+        complaints = self.sudo()
+        owners = defaultdict(complaints.browse)
+        for complaint in complaints:
+            if complaint.user_id or complaint.stage_state != "accepted":
+                continue
+            unit = complaint.handling_unit_id
+            owner = (
+                user if not user.share and _works_under(user, unit) else unit.manager_id
+            )
+            owner = complaint._allowed_recipients(owner)
+            if owner:
+                owners[owner] |= complaint
+        for owner, owned in owners.items():
+            owned.write({"user_id": owner.id})
+
+    # ------------------------------------------------------------------
     # Escalation and the compliance gate
     # ------------------------------------------------------------------
     def _check_compliance_user(self):
@@ -1233,6 +1284,17 @@ class HuataiComplaint(models.Model):
             summary=summary(env, self),
             user_id=user.id,
         )
+
+
+def _works_under(user, unit):
+    """Whether ``user`` works in ``unit`` or one of the units below it."""
+    if not unit:
+        return False
+    prefix = unit.sudo().parent_path
+    return any(
+        (mine.parent_path or "").startswith(prefix)
+        for mine in user.sudo().huatai_unit_ids
+    )
 
 
 class _Loads:

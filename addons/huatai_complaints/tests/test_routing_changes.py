@@ -45,9 +45,7 @@ class TestRerouteOnChange(DeadlineCase):
         wizard.save().action_dispatch()
 
     def test_flagged_major_by_its_owner_goes_to_retail_hq(self):
-        complaint = self._register(
-            self.staff_nanjing, self.nanjing, user_id=self.staff_nanjing.id
-        )
+        complaint = self._register(self.staff_nanjing, self.nanjing)
         self.assertEqual(complaint.handling_unit_id, self.nanjing)
         self.assertEqual(complaint.user_id, self.staff_nanjing)
         self.assertFalse(complaint.routing_rule_id)
@@ -226,6 +224,101 @@ class TestRoutingRuleConditions(DeadlineCase):
         form.save()
         self.assertEqual(rule.owner_mode, "least_loaded")
         self.assertFalse(rule.user_id)
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintOwner(DeadlineCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.staff_csc = cls._user("t_staff_csc", "user", cls.csc)
+
+    def _register(self, user, unit, **values):
+        return self.Complaint.with_user(user).create(
+            self._complaint_vals(unit, **values)
+        )
+
+    def test_staff_own_what_they_register_in_their_unit(self):
+        complaint = self._register(self.staff_nanjing, self.nanjing)
+        self.assertEqual(complaint.accepting_user_id, self.staff_nanjing)
+        self.assertEqual(complaint.user_id, self.staff_nanjing)
+        mine = self.Complaint.with_user(self.staff_nanjing).search(
+            [("user_id", "=", self.staff_nanjing.id)]
+        )
+        self.assertIn(complaint, mine)
+        # registered for a unit they do not work in: no owner yet
+        for_nanjing = self._register(self.head_jiangsu, self.nanjing)
+        self.assertFalse(for_nanjing.user_id)
+
+    def test_a_rule_decides_before_the_registering_staff(self):
+        major = self._register(self.staff_nanjing, self.nanjing, is_major=True)
+        self.assertEqual(major.user_id, self.hq_user)
+        self._archive_shipped_rules()
+        self.Rule.with_user(self.admin_user).create(
+            {
+                "name": "Email to Suzhou",
+                "domain": "[('channel', '=', 'email')]",
+                "handling_unit_id": self.suzhou.id,
+            }
+        )
+        elsewhere = self._register(self.staff_nanjing, self.nanjing)
+        self.assertEqual(elsewhere.handling_unit_id, self.suzhou)
+        self.assertFalse(elsewhere.user_id)
+
+    def test_whistleblowing_reports_are_not_owned_by_the_registering_staff(self):
+        self._archive_shipped_rules()
+        report = self._register(
+            self.staff_nanjing,
+            self.nanjing,
+            category_id=self.category_whistleblowing.id,
+        )
+        self.assertFalse(report.sudo().user_id)
+
+    def test_remote_intake_waits_for_acceptance(self):
+        complaint = self.Complaint.message_new(
+            {
+                "email_from": "张三 <zhang.san@example.cn>",
+                "subject": "交易系统故障",
+                "body": "<p>9月30日开盘后无法下单</p>",
+                "message_id": "<owner-test-1@example.cn>",
+            }
+        )
+        self.assertEqual(complaint.accepting_unit_id, self.csc)
+        self.assertFalse(complaint.user_id)
+        unassigned = self.env.ref("huatai_complaints.huatai_complaint_view_search")
+        self.assertIn('name="unassigned"', unassigned.arch)
+        self.assertIn(complaint, self.Complaint.search([("user_id", "=", False)]))
+        complaint.with_user(self.staff_csc).action_accept()
+        self.assertEqual(complaint.stage_state, "accepted")
+        self.assertEqual(complaint.user_id, self.staff_csc)
+
+    def test_accepted_outside_the_handling_unit_goes_to_its_manager(self):
+        complaint = self._make(self.nanjing)
+        self.assertFalse(complaint.user_id)
+        complaint.with_user(self.head_jiangsu).action_accept()
+        self.assertEqual(complaint.user_id, self.head_nanjing)
+        # moved to the Accepted stage (kanban) by someone of the unit
+        dragged = self._make(self.nanjing)
+        dragged.with_user(self.staff_nanjing).stage_id = self.stage["accepted"]
+        self.assertEqual(dragged.user_id, self.staff_nanjing)
+        # registered straight into the Accepted stage
+        registered = self._make(self.nanjing, stage_id=self.stage["accepted"].id)
+        self.assertEqual(registered.user_id, self.head_nanjing)
+        # an owner is never replaced on acceptance
+        owned = self._make(self.nanjing, user_id=self.staff_nanjing.id)
+        owned.with_user(self.head_nanjing).action_accept()
+        self.assertEqual(owned.user_id, self.staff_nanjing)
+
+    def test_accepted_by_someone_working_below_the_handling_unit(self):
+        complaint = self._make(self.nanjing, handling_unit_id=self.hq.id)
+        self.assertEqual(complaint.handling_unit_id, self.hq)
+        complaint.with_user(self.hq_user).action_accept()
+        self.assertEqual(complaint.user_id, self.hq_user)
+
+    def test_no_manager_no_owner(self):
+        complaint = self._make(self.suzhou)
+        complaint.with_user(self.head_jiangsu).action_accept()
+        self.assertFalse(complaint.user_id)
 
 
 @tagged("post_install", "-at_install")
