@@ -631,7 +631,8 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
             complainant_count, is_difficult, is_media, is_judicial, is_compensation,
             regulator_authority, regulator_reference, regulator_deadline,
             recording_consent_state, recording_consent, accepted_date,
-            deadline_policy_id, accept_deadline, reply_deadline, callback_deadline,
+            deadline_policy_id, acknowledgement_deadline, acknowledged_date,
+            acknowledgement_method, accept_deadline, reply_deadline, callback_deadline,
             deadline_fallback_years, clock_paused_since, next_deadline,
             deadline_clock, deadline_state, alert_due_soon_key, alert_overdue_key,
             compliance_review_requested, compliance_required, compliance_opinion,
@@ -674,7 +675,8 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
                CASE WHEN c.ch = 'onsite' THEN CASE WHEN b.r_z < 0.8 THEN 'granted'
                     ELSE 'refused' END END,
                c.ch = 'onsite' AND b.r_z < 0.8,
-               c.accepted, dl.policy, dl.accept_deadline, dl.reply_deadline,
+               c.accepted, dl.policy, dl.ack_deadline, dl.ack_date, dl.ack_method,
+               dl.accept_deadline, dl.reply_deadline,
                dl.callback_deadline, dl.fallback_years, dl.paused_since,
                dl.next_deadline, dl.clock, dl.state,
                CASE WHEN dl.state IN ('due_soon', 'overdue')
@@ -758,11 +760,17 @@ def _deadline_rows(env, org, stages, cats):
 
     - the policy that applies: the most specific active policy whose criteria
       the complaint meets, then by sequence (``_select_for``);
-    - the acceptance, reply and callback deadlines: that many working days
-      after the receipt (the reply) in ``huatai_workday`` (``calendar.add``: a
+    - the acknowledgement, acceptance, reply and callback deadlines: that many
+      working days after the receipt (the reply) in ``huatai_workday``
+      (``calendar.add``: a
       clock starting on a non-working day starts on the next working day), the
       reply capped by a regulator's deadline; the years without a schedule;
     - the reply clock paused in the policy's pause stages;
+    - the complainant told that the complaint was received (``acknowledged_date``)
+      when they have an email address (the acknowledgement job, minutes after
+      the receipt) or the complaint is past registration or finished (staff
+      told them: by phone, in person, by letter, else SMS); the others, new
+      complaints of complainants without email, still wait for it;
     - the running clock with the earliest deadline, its state as of today in
       China (due soon: up to the configured number of working days ahead);
     - whether Compliance's opinion is required (severity flags, or asked for:
@@ -798,12 +806,20 @@ def _deadline_rows(env, org, stages, cats):
         whens.append(f"WHEN {' AND '.join(conds)} THEN {policy.id}")
     policy_sql = f"CASE {' '.join(whens)} END" if whens else "NULL::int"
     cr.execute("DROP TABLE IF EXISTS bench_pol; DROP TABLE IF EXISTS bench_pause")
-    cr.execute("CREATE TEMP TABLE bench_pol (id int PRIMARY KEY, a int, r int, cb int)")
+    cr.execute(
+        "CREATE TEMP TABLE bench_pol (id int PRIMARY KEY, ak int, a int, r int, cb int)"
+    )
     cr.execute("CREATE TEMP TABLE bench_pause (policy int, st varchar)")
     for policy in policies:
         cr.execute(
-            "INSERT INTO bench_pol VALUES (%s, %s, %s, %s)",
-            [policy.id, policy.accept_days, policy.reply_days, policy.callback_days],
+            "INSERT INTO bench_pol VALUES (%s, %s, %s, %s, %s)",
+            [
+                policy.id,
+                policy.acknowledgement_days,
+                policy.accept_days,
+                policy.reply_days,
+                policy.callback_days,
+            ],
         )
         for stage in policy.pause_stage_ids:
             cr.execute(
@@ -819,11 +835,13 @@ def _deadline_rows(env, org, stages, cats):
     days = {
         k: f"COALESCE(pol.{col}, {DEFAULT_DAYS[k]})"
         for k, col in (
+            ("acknowledgement_days", "ak"),
             ("accept_days", "a"),
             ("reply_days", "r"),
             ("callback_days", "cb"),
         )
     }
+    ack_sql = _wd_sql("p.received", days["acknowledgement_days"])
     accept_sql = _wd_sql("p.received", days["accept_days"])
     reply_sql = _wd_sql("p.received", days["reply_days"])
     callback_sql = _wd_sql("p.replied_at", days["callback_days"])
@@ -831,11 +849,18 @@ def _deadline_rows(env, org, stages, cats):
     cr.execute(
         f"""
         CREATE TEMP TABLE bench_dl AS
-        SELECT z.i, z.policy, z.accept_deadline, z.reply_deadline,
+        SELECT z.i, z.policy, z.ack_deadline, z.ack_date,
+               CASE WHEN z.emailed THEN 'email'
+                    WHEN z.ack_date IS NULL THEN NULL
+                    WHEN z.ch IN ('phone', 'onsite', 'letter') THEN z.ch
+                    ELSE 'sms' END AS ack_method,
+               z.accept_deadline, z.reply_deadline,
                z.callback_deadline, z.compliance_required, z.gated,
                CASE WHEN z.paused THEN z.pause_day END AS paused_since,
                z.next_deadline,
-               CASE WHEN z.run_accept AND z.accept_deadline = z.next_deadline
+               CASE WHEN z.run_ack AND z.ack_deadline = z.next_deadline
+                    THEN 'acknowledgement'
+                    WHEN z.run_accept AND z.accept_deadline = z.next_deadline
                     THEN 'accept'
                     WHEN z.run_reply AND z.reply_deadline = z.next_deadline
                     THEN 'reply'
@@ -848,19 +873,23 @@ def _deadline_rows(env, org, stages, cats):
                     ELSE 'on_track' END AS state,
                (SELECT string_agg(yr::text, ', ' ORDER BY yr)
                   FROM generate_series(
-                       extract(year FROM LEAST(z.received_day, z.accept_deadline,
-                           z.reply_deadline, z.callback_deadline))::int,
-                       extract(year FROM GREATEST(z.accept_deadline,
+                       extract(year FROM LEAST(z.received_day, z.ack_deadline,
+                           z.accept_deadline, z.reply_deadline,
+                           z.callback_deadline))::int,
+                       extract(year FROM GREATEST(z.ack_deadline, z.accept_deadline,
                            z.reply_deadline, z.callback_deadline))::int) yr
                  WHERE yr <> ALL(%(scheduled)s)) AS fallback_years
         FROM (
             SELECT y.*,
-                   LEAST(CASE WHEN y.run_accept THEN y.accept_deadline END,
+                   LEAST(CASE WHEN y.run_ack THEN y.ack_deadline END,
+                         CASE WHEN y.run_accept THEN y.accept_deadline END,
                          CASE WHEN y.run_reply THEN y.reply_deadline END,
                          CASE WHEN y.run_callback THEN y.callback_deadline END
                    ) AS next_deadline
             FROM (
                 SELECT x.*,
+                       NOT x.is_closed AND x.ack_date IS NULL
+                           AND x.replied_at IS NULL AS run_ack,
                        NOT x.is_closed AND x.accepted IS NULL AND x.st = 'new'
                            AS run_accept,
                        NOT x.is_closed AND x.replied_at IS NULL AND NOT x.paused
@@ -868,6 +897,13 @@ def _deadline_rows(env, org, stages, cats):
                        NOT x.is_closed AND x.replied_at IS NOT NULL AS run_callback
                 FROM (
                     SELECT p.*,
+                           {ack_sql} AS ack_deadline,
+                           CASE WHEN p.emailed THEN LEAST(now() at time zone 'UTC',
+                                    p.received + interval '5 minutes')
+                                WHEN p.st <> 'new' THEN LEAST(
+                                    COALESCE(p.accepted, p.closed),
+                                    p.received + interval '4 hours')
+                           END::timestamp(0) AS ack_date,
                            {accept_sql} AS accept_deadline,
                            CASE WHEN p.ch = 'regulator'
                                      AND p.regulator_deadline IS NOT NULL
@@ -884,7 +920,8 @@ def _deadline_rows(env, org, stages, cats):
                            p.compliance_required AND p.st = ANY(%(gated)s) AS gated
                     FROM (
                         SELECT c.i, c.received, c.st, c.ch, c.regulator_deadline,
-                               c.accepted, c.replied_at,
+                               c.accepted, c.replied_at, c.closed,
+                               (rp.email IS NOT NULL) AS emailed,
                                c.st IN ('closed', 'rejected') AS is_closed,
                                ({flags} OR c.cat = %(wb)s) AS compliance_required,
                                {policy_sql} AS policy,
@@ -892,6 +929,7 @@ def _deadline_rows(env, org, stages, cats):
                                (COALESCE(c.accepted, c.received)
                                 + interval '8 hours')::date AS pause_day
                         FROM bench_c c
+                        JOIN res_partner rp ON rp.id = c.partner
                     ) p LEFT JOIN bench_pol pol ON pol.id = p.policy
                 ) x
             ) y
@@ -916,6 +954,7 @@ COMPLAINT_FILLED = {
     "is_group",
     "is_compensation",
     "recording_consent",
+    "acknowledgement_deadline",
     "accept_deadline",
     "reply_deadline",
     "callback_deadline",

@@ -61,6 +61,26 @@ class TestBenchSmoke(TransactionCase):
         self.assertFalse(complaints.filtered("is_confidential").partner_id)
         opened = complaints - closed
         self.assertTrue(all(c.deadline_state for c in opened))
+        # the acknowledgement clock: told by the job (email) or by staff (past
+        # registration, finished); the others wait, their clock running
+        self.assertTrue(all(c.acknowledged_date for c in closed))
+        waiting = complaints.filtered(lambda c: not c.acknowledged_date)
+        self.assertTrue(waiting)
+        self.assertFalse(waiting.filtered("complainant_email"))
+        self.assertEqual(set(waiting.mapped("stage_state")), {"new"})
+        self.assertIn("acknowledgement", waiting.mapped("deadline_clock"))
+        self.assertEqual(
+            set(
+                complaints.filtered("acknowledged_date").mapped(
+                    "acknowledgement_method"
+                )
+            )
+            - {"email", "phone", "onsite", "letter", "sms"},
+            set(),
+        )
+        # the generator's deadlines are the engine's: recomputed with the ORM,
+        # nothing changes
+        self._assert_deadlines_recompute_the_same(complaints)
 
         # chatter: one creation message per record, stage tracking when moved on
         env.cr.execute(
@@ -85,6 +105,10 @@ class TestBenchSmoke(TransactionCase):
             }
         )
         self.assertNotIn(new.name, complaints.mapped("name"))
+        # as the deadline job leaves it: its acknowledgement clock (one working
+        # day) is due soon, the alert sent
+        self.assertEqual(new.deadline_clock, "acknowledgement")
+        measure._deadline_states_as_of(env, measure._today())
 
         results = measure.run_side(
             env, "complaints", DEPTS, runs=1, intake_count=2, batch=5, say=self._silent
@@ -137,6 +161,35 @@ class TestBenchSmoke(TransactionCase):
         text = run.table({"complaints": results, "helpdesk": results})
         self.assertIn("kanban first load, HQ", text)
         self.assertIn("met", run.targets({"complaints": results}))
+
+    def _assert_deadlines_recompute_the_same(self, complaints):
+        fnames = [
+            "deadline_policy_id",
+            "acknowledgement_deadline",
+            "accept_deadline",
+            "reply_deadline",
+            "callback_deadline",
+            "deadline_fallback_years",
+            "next_deadline",
+            "deadline_clock",
+            "deadline_state",
+        ]
+        query = f"SELECT id, {', '.join(fnames)} FROM huatai_complaint ORDER BY id"
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        loaded = self.env.cr.fetchall()
+        for fname in fnames:
+            self.env.add_to_compute(complaints._fields[fname], complaints)
+        complaints.flush_recordset()
+        self.env.cr.execute(query)
+        computed = self.env.cr.fetchall()
+        differ = [
+            (fname, old[0], old[k], new[k])
+            for old, new in zip(loaded, computed, strict=True)
+            for k, fname in enumerate(fnames, start=1)
+            if old[k] != new[k]
+        ]
+        self.assertFalse(differ[:20], f"{len(differ)} values differ")
 
     def test_helpdesk_dataset_and_measurements(self):
         if "helpdesk.ticket.sla" not in self.env:

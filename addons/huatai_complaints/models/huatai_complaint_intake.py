@@ -313,7 +313,8 @@ class HuataiComplaint(models.Model):
         cron._notify_progress(done=len(pending), remaining=remaining)
 
     def _send_acknowledgement(self):
-        """Acknowledge receipt to every complainant with an email address.
+        """Acknowledge receipt to every complainant with an email address,
+        which stops the acknowledgement clock (``acknowledged_date``).
 
         A failure to build the mail never loses the complaint: it is logged
         and noted on the complaint for the staff to acknowledge by hand.
@@ -324,6 +325,7 @@ class HuataiComplaint(models.Model):
         )
         if not template:
             return
+        sent = self.browse()
         for complaint in self:
             email = email_normalize(complaint.complainant_email or "")
             if not email or complaint.is_closed:
@@ -331,6 +333,7 @@ class HuataiComplaint(models.Model):
             try:
                 with self.env.cr.savepoint():
                     complaint._send_acknowledgement_mail(template, email)
+                sent |= complaint
             except Exception as error:  # noqa: BLE001 - the complaint comes first
                 _logger.exception(
                     "Complaint %s: acknowledgement not sent", complaint.name
@@ -343,6 +346,15 @@ class HuataiComplaint(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
+        # told by someone already (e.g. on the phone): that time stays
+        sent = sent.filtered(lambda c: not c.acknowledged_date)
+        if sent:
+            sent.sudo().write(
+                {
+                    "acknowledged_date": fields.Datetime.now(),
+                    "acknowledgement_method": "email",
+                }
+            )
 
     def _send_acknowledgement_mail(self, template, email):
         self.ensure_one()

@@ -1,8 +1,8 @@
 """What the firm's rules add to a complaint's life (SPEC §6-§8):
 
-- deadlines: the policy that applies, the working-day clocks (accept, reply,
-  callback), paused clocks, the regulator's cap, the deadline state and the
-  scheduled job that alerts owners and managers;
+- deadlines: the policy that applies, the working-day clocks (acknowledgement,
+  accept, reply, callback), paused clocks, the regulator's cap, the deadline
+  state and the scheduled job that alerts owners and managers;
 - routing: the ordered rules of huatai.complaint.routing.rule;
 - escalation and the compliance gate: serious complaints need the opinion of
   Compliance before they are replied to, closed or rejected; Retail Client
@@ -18,6 +18,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column, create_index
 
 from .huatai_complaint import COMPLIANCE_GROUP
 from .huatai_deadline_policy import DEFAULT_DAYS
@@ -27,12 +28,21 @@ _logger = logging.getLogger(__name__)
 
 DUE_SOON_PARAM = "huatai_complaints.due_soon_days"
 DEFAULT_DUE_SOON_DAYS = 2
+# how the complainant was told that the complaint was received (受理告知)
+ACKNOWLEDGEMENT_METHODS = [
+    ("email", "By Email"),
+    ("phone", "By Phone"),
+    ("sms", "By SMS"),
+    ("onsite", "In Person"),
+    ("letter", "By Letter"),
+]
 DEADLINE_STATES = [
     ("on_track", "On Track"),
     ("due_soon", "Due Soon"),
     ("overdue", "Overdue"),
 ]
 CLOCKS = [
+    ("acknowledgement", "Acknowledgement"),
     ("accept", "Decision to Accept"),
     ("reply", "Final Reply"),
     ("callback", "Callback"),
@@ -84,6 +94,7 @@ STATE_BATCH = 5000
 # the fields the deadline computes read
 DEADLINE_INPUTS = [
     "received_date",
+    "acknowledged_date",
     "accepted_date",
     "replied_date",
     "channel",
@@ -96,6 +107,7 @@ DEADLINE_INPUTS = [
     "is_closed",
     "stage_state",
     *SEVERITY_FLAGS,
+    "acknowledgement_deadline",
     "accept_deadline",
     "reply_deadline",
     "callback_deadline",
@@ -116,7 +128,7 @@ class HuataiComplaint(models.Model):
     # Fields
     # ------------------------------------------------------------------
     # deadlines (the contract's accept/reply/callback deadlines and
-    # deadline_state become computed here)
+    # deadline_state become computed here; the acknowledgement clock is ours)
     deadline_policy_override_id = fields.Many2one(
         "huatai.deadline.policy",
         string="Forced Deadline Policy",
@@ -133,6 +145,31 @@ class HuataiComplaint(models.Model):
     )
     deadline_explanation = fields.Text(
         string="Why These Deadlines", compute="_compute_deadline_explanation"
+    )
+    acknowledgement_deadline = fields.Date(
+        compute="_compute_acknowledgement_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        copy=False,
+        help="The complainant is to be told by then that the complaint was "
+        "received (受理告知): working days from the receipt, as the policy says.",
+    )
+    acknowledged_date = fields.Datetime(
+        string="Acknowledged On",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="When the complainant was told that the complaint was received: "
+        "the acknowledgement email was sent, or staff recorded how they told "
+        "them.",
+    )
+    acknowledgement_method = fields.Selection(
+        ACKNOWLEDGEMENT_METHODS,
+        string="Acknowledged By",
+        readonly=True,
+        copy=False,
+        tracking=True,
     )
     accept_deadline = fields.Date(
         string="Acceptance Deadline",
@@ -236,6 +273,7 @@ class HuataiComplaint(models.Model):
     # Constraints
     # ------------------------------------------------------------------
     @api.constrains(
+        "acknowledgement_deadline",
         "accept_deadline",
         "reply_deadline",
         "callback_deadline",
@@ -245,12 +283,18 @@ class HuataiComplaint(models.Model):
     def _check_deadlines(self):
         # runs after every recomputation of the deadlines (thrice per batch of
         # open complaints when the rules change): kept to plain field reads
-        fnames = ("accept_deadline", "reply_deadline", "callback_deadline")
+        fnames = (
+            "acknowledgement_deadline",
+            "accept_deadline",
+            "reply_deadline",
+            "callback_deadline",
+        )
         for complaint in self:
             received = complaint.received_date
             # its date in UTC: never later than its date in China
             earliest = received.date()
             deadlines = (
+                complaint.acknowledgement_deadline,
                 complaint.accept_deadline,
                 complaint.reply_deadline,
                 complaint.callback_deadline,
@@ -306,6 +350,17 @@ class HuataiComplaint(models.Model):
                 complaint.deadline_policy_id = select(complaint)
 
     @api.depends("received_date", "deadline_policy_id")
+    def _compute_acknowledgement_deadline(self):
+        calendar = self._workday_calendar()
+        days_of = self._policy_days_getter("acknowledgement_days")
+        for complaint in self:
+            received = china_date(complaint.received_date)
+            days = days_of(complaint)
+            complaint.acknowledgement_deadline = received and calendar.add(
+                received, days
+            )
+
+    @api.depends("received_date", "deadline_policy_id")
     def _compute_accept_deadline(self):
         calendar = self._workday_calendar()
         days_of = self._policy_days_getter("accept_days")
@@ -347,7 +402,11 @@ class HuataiComplaint(models.Model):
             complaint.callback_deadline = calendar.add(replied, days)
 
     @api.depends(
-        "received_date", "accept_deadline", "reply_deadline", "callback_deadline"
+        "received_date",
+        "acknowledgement_deadline",
+        "accept_deadline",
+        "reply_deadline",
+        "callback_deadline",
     )
     def _compute_deadline_fallback_years(self):
         calendar = self._workday_calendar()
@@ -356,6 +415,7 @@ class HuataiComplaint(models.Model):
             deadlines = [
                 d
                 for d in (
+                    complaint.acknowledgement_deadline,
                     complaint.accept_deadline,
                     complaint.reply_deadline,
                     complaint.callback_deadline,
@@ -371,9 +431,11 @@ class HuataiComplaint(models.Model):
             complaint.deadline_fallback_years = ", ".join(map(str, years)) or False
 
     @api.depends(
+        "acknowledgement_deadline",
         "accept_deadline",
         "reply_deadline",
         "callback_deadline",
+        "acknowledged_date",
         "accepted_date",
         "replied_date",
         "is_closed",
@@ -408,6 +470,10 @@ class HuataiComplaint(models.Model):
         "regulator_deadline",
         "paused_days",
         "clock_paused_since",
+        "acknowledgement_deadline",
+        "acknowledged_date",
+        "acknowledgement_method",
+        "replied_date",
     )
     def _compute_deadline_explanation(self):
         policies = self.env["huatai.deadline.policy"].sudo().search([])
@@ -428,6 +494,140 @@ class HuataiComplaint(models.Model):
                 complaint.compliance_review_requested
                 or any(complaint[flag] for flag in SEVERITY_FLAGS)
             )
+
+    # ------------------------------------------------------------------
+    # Database
+    # ------------------------------------------------------------------
+    def _auto_init(self):
+        """The acknowledgement clock's columns are filled in SQL on the update
+        that brings them: the ORM would otherwise compute the deadline of
+        every complaint, a million rows one by one."""
+        cr = self.env.cr
+        migrate = column_exists(cr, self._table, "received_date") and not (
+            column_exists(cr, self._table, "acknowledgement_deadline")
+        )
+        if migrate:
+            self._init_acknowledgement_columns()
+        res = super()._auto_init()
+        if migrate:
+            self._prepare_acknowledgement_computation()
+        return res
+
+    def _init_acknowledgement_columns(self):
+        """Complaints registered before the clock existed: its deadline from
+        ``huatai_workday`` (as ``_compute_acknowledgement_deadline``), and as
+        acknowledged, at an approximate date, those that already were —
+        the acknowledgement email sent, or past registration (staff had
+        spoken to the complainant), or finished. The few still waiting get
+        their next deadline computed by the ORM."""
+        cr = self.env.cr
+        table = self._table
+        create_column(cr, table, "acknowledgement_deadline", "date")
+        for name, column_type in (
+            ("acknowledged_date", "timestamp"),
+            ("acknowledgement_method", "varchar"),
+        ):
+            if not column_exists(cr, table, name):
+                create_column(cr, table, name, column_type)
+        default = DEFAULT_DAYS["acknowledgement_days"]
+        days = SQL("%s", default)
+        join = SQL("")
+        if column_exists(cr, "huatai_deadline_policy", "acknowledgement_days"):
+            days = SQL("COALESCE(pol.acknowledgement_days, %s)", default)
+            join = SQL(
+                "LEFT JOIN huatai_deadline_policy pol ON pol.id = c.deadline_policy_id"
+            )
+        if column_exists(cr, "huatai_workday", "workday_index"):
+            # the n-th working day after the receipt's date in China; a clock
+            # starting on a non-working day starts on the next working day
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE %(table)s t
+                       SET acknowledgement_deadline = wk.date
+                      FROM %(table)s c
+                      %(join)s
+                      JOIN huatai_workday w0
+                        ON w0.date = (c.received_date + interval '8 hours')::date
+                      JOIN huatai_workday wk
+                        ON wk.is_working
+                       AND wk.workday_index = w0.workday_index
+                           + (NOT w0.is_working)::int + %(days)s
+                     WHERE t.id = c.id
+                    """,
+                    table=SQL.identifier(table),
+                    join=join,
+                    days=days,
+                )
+            )
+        # acknowledged, those that already were
+        has_pending = column_exists(cr, table, "acknowledgement_pending")
+        cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s
+                   SET acknowledged_date = CASE WHEN %(emailed)s THEN create_date
+                           ELSE COALESCE(accepted_date, replied_date, closed_date,
+                                         write_date) END,
+                       acknowledgement_method = CASE WHEN %(emailed)s
+                           THEN 'email' END
+                 WHERE acknowledged_date IS NULL
+                   AND (is_closed OR stage_state IS DISTINCT FROM 'new'
+                        OR %(emailed)s)
+                """,
+                table=SQL.identifier(table),
+                emailed=SQL(
+                    "(NULLIF(complainant_email, '') IS NOT NULL "
+                    "AND acknowledgement_pending IS NOT TRUE)"
+                    if has_pending
+                    else "FALSE"
+                ),
+            )
+        )
+
+    def _prepare_acknowledgement_computation(self):
+        cr = self.env.cr
+        table = self._table
+        # outside the working-day table: the ORM computes them
+        cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE acknowledgement_deadline IS NULL "
+                "AND received_date IS NOT NULL",
+                SQL.identifier(table),
+            )
+        )
+        missing = self.browse(row[0] for row in cr.fetchall())
+        if missing:
+            self.env.add_to_compute(self._fields["acknowledgement_deadline"], missing)
+        # the clock runs on these: their next deadline and state change
+        cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE acknowledged_date IS NULL "
+                "AND is_closed IS NOT TRUE AND replied_date IS NULL",
+                SQL.identifier(table),
+            )
+        )
+        waiting = self.browse(row[0] for row in cr.fetchall())
+        if waiting:
+            for fname in (
+                "deadline_fallback_years",
+                "next_deadline",
+                "deadline_clock",
+                "deadline_state",
+            ):
+                self.env.add_to_compute(self._fields[fname], waiting)
+
+    def init(self):
+        res = super().init()
+        # "To Acknowledge": the few complaints never acknowledged
+        create_index(
+            self.env.cr,
+            "huatai_complaint_acknowledgement_due_index",
+            self._table,
+            ["acknowledgement_deadline"],
+            where="acknowledged_date IS NULL",
+        )
+        return res
 
     # ------------------------------------------------------------------
     # CRUD
@@ -493,6 +693,70 @@ class HuataiComplaint(models.Model):
         """Send the complaint to the Compliance review stage."""
         self._move_to_state("compliance")
 
+    def action_open_acknowledge_wizard(self):
+        self.ensure_one()
+        self._check_can_acknowledge()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Acknowledged"),
+            "res_model": "huatai.complaint.acknowledge.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Acknowledgement of receipt (受理告知)
+    # ------------------------------------------------------------------
+    def _check_can_acknowledge(self):
+        self.check_access("write")
+        for complaint in self:
+            if complaint.acknowledged_date:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s: the complainant was already told on %(date)s "
+                        "that the complaint was received.",
+                        ref=complaint.name,
+                        date=china_date(complaint.acknowledged_date),
+                    )
+                )
+            if complaint.is_closed:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s is closed: there is no acknowledgement to record.",
+                        ref=complaint.name,
+                    )
+                )
+
+    def _record_acknowledgement(self, method, when=None, note=None):
+        """Staff told the complainants of ``self`` that their complaint was
+        received (``method``: phone, SMS, in person or letter) at ``when``
+        (default: now): this stops the acknowledgement clock."""
+        self._check_can_acknowledge()
+        methods = dict(self._fields["acknowledgement_method"].selection)
+        if method not in methods or method == "email":
+            raise UserError(
+                self.env._(
+                    "Choose how the complainant was told: phone, SMS, in person "
+                    "or letter (the acknowledgement email is sent automatically)."
+                )
+            )
+        when = when or fields.Datetime.now()
+        for complaint in self:
+            if when > fields.Datetime.now() or when < complaint.received_date:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s: the complainant can only have been told between "
+                        "the receipt (%(received)s) and now.",
+                        ref=complaint.name,
+                        received=complaint.received_date,
+                    )
+                )
+        self.sudo().write({"acknowledged_date": when, "acknowledgement_method": method})
+        if note and note.strip():
+            for complaint in self:
+                complaint.message_post(body=note.strip(), subtype_xmlid="mail.mt_note")
+
     # ------------------------------------------------------------------
     # Deadlines
     # ------------------------------------------------------------------
@@ -548,6 +812,13 @@ class HuataiComplaint(models.Model):
         if self.is_closed:
             return []
         clocks = []
+        # the reply tells the complainant too: no acknowledgement is owed then
+        if (
+            not self.acknowledged_date
+            and not self.replied_date
+            and self.acknowledgement_deadline
+        ):
+            clocks.append(("acknowledgement", self.acknowledgement_deadline))
         if (
             not self.accepted_date
             and self.stage_state in (False, "new")
@@ -602,20 +873,26 @@ class HuataiComplaint(models.Model):
             lines.append(
                 self.env._(
                     "No deadline policy matches: the default clocks apply "
-                    "(%(accept)s, %(reply)s and %(callback)s working days).",
+                    "(%(acknowledgement)s, %(accept)s, %(reply)s and %(callback)s "
+                    "working days).",
                     **{k.removesuffix("_days"): v for k, v in DEFAULT_DAYS.items()},
                 )
             )
         if policy or not self.deadline_policy_override_id:
             lines.append(
                 self.env._(
-                    "Clocks: decision to accept %(accept)s, final reply %(reply)s, "
-                    "callback %(callback)s working days.",
+                    "Clocks: acknowledgement %(acknowledgement)s, decision to "
+                    "accept %(accept)s, final reply %(reply)s, callback "
+                    "%(callback)s working days.",
+                    acknowledgement=self._policy_days("acknowledgement_days"),
                     accept=self._policy_days("accept_days"),
                     reply=self._policy_days("reply_days"),
                     callback=self._policy_days("callback_days"),
                 )
             )
+        acknowledgement = self._acknowledgement_explanation()
+        if acknowledgement:
+            lines.append(acknowledgement)
         if self.paused_days:
             lines.append(
                 self.env._(
@@ -641,6 +918,34 @@ class HuataiComplaint(models.Model):
                 )
             )
         return lines
+
+    def _acknowledgement_explanation(self):
+        self.ensure_one()
+        if self.acknowledged_date:
+            methods = dict(
+                self._fields["acknowledgement_method"]._description_selection(self.env)
+            )
+            return self.env._(
+                "The complainant was told that the complaint was received on "
+                "%(date)s (%(method)s).",
+                date=china_date(self.acknowledged_date),
+                method=methods.get(self.acknowledgement_method)
+                or self.env._("how is not recorded"),
+            )
+        if self.replied_date:
+            return self.env._(
+                "The reply told the complainant that the complaint was received: "
+                "no acknowledgement is owed any more."
+            )
+        if self.acknowledgement_deadline:
+            return self.env._(
+                "The complainant must be told by %(date)s that the complaint was "
+                "received: the acknowledgement email does it for a complainant "
+                "with an email address, else record with Acknowledged how you "
+                "told them (phone, SMS, in person or letter).",
+                date=self.acknowledgement_deadline,
+            )
+        return ""
 
     def _update_clock_pause(self):
         """Start or stop the reply clock's pause after a stage change."""
@@ -675,6 +980,7 @@ class HuataiComplaint(models.Model):
         """
         domain = [("is_closed", "=", False)]
         fnames = [
+            "acknowledgement_deadline",
             "accept_deadline",
             "reply_deadline",
             "callback_deadline",
@@ -685,6 +991,8 @@ class HuataiComplaint(models.Model):
             domain += [
                 "|",
                 "|",
+                "|",
+                ("acknowledgement_deadline", ">=", changed_from),
                 ("accept_deadline", ">=", changed_from),
                 ("reply_deadline", ">=", changed_from),
                 ("callback_deadline", ">=", changed_from),

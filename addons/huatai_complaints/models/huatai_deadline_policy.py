@@ -13,8 +13,14 @@ SEVERITY_CRITERIA = [
     ("is_compensation", "match_compensation"),
 ]
 # clocks used when no policy matches at all (SPEC §7 defaults)
-DEFAULT_DAYS = {"accept_days": 3, "reply_days": 15, "callback_days": 3}
-CLOCK_FIELDS = ("accept_days", "reply_days", "callback_days", "pause_stage_ids")
+DEFAULT_DAYS = {
+    "acknowledgement_days": 1,
+    "accept_days": 3,
+    "reply_days": 15,
+    "callback_days": 3,
+}
+DAYS_FIELDS = ("acknowledgement_days", "accept_days", "reply_days", "callback_days")
+CLOCK_FIELDS = (*DAYS_FIELDS, "pause_stage_ids")
 
 
 class HuataiDeadlinePolicy(models.Model):
@@ -52,6 +58,14 @@ class HuataiDeadlinePolicy(models.Model):
         "policy wins.",
     )
     # clocks, in working days
+    acknowledgement_days = fields.Integer(
+        string="Acknowledgement (working days)",
+        required=True,
+        default=DEFAULT_DAYS["acknowledgement_days"],
+        help="Working days from the receipt to tell the complainant that the "
+        "complaint was received: the acknowledgement email, or staff telling "
+        "them by phone, SMS, in person or by letter.",
+    )
     accept_days = fields.Integer(
         string="Decision to Accept (working days)",
         required=True,
@@ -77,10 +91,10 @@ class HuataiDeadlinePolicy(models.Model):
         string="Applies To", compute="_compute_criteria_summary"
     )
 
-    @api.constrains("accept_days", "reply_days", "callback_days")
+    @api.constrains(*DAYS_FIELDS)
     def _check_days(self):
         for policy in self:
-            for fname in ("accept_days", "reply_days", "callback_days"):
+            for fname in DAYS_FIELDS:
                 if policy[fname] <= 0:
                     raise ValidationError(
                         self.env._(

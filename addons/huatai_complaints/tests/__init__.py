@@ -5,6 +5,7 @@ from . import test_workflow
 from . import test_jsonrpc
 from . import test_ui
 from . import test_deadlines
+from . import test_acknowledgement
 from . import test_routing
 from . import test_compliance_gate
 from . import test_callback

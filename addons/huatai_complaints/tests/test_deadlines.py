@@ -283,7 +283,11 @@ class TestComplaintDeadlines(DeadlineCase):
 
     def test_pause_stage_extends_the_reply_deadline(self):
         self.default_policy.pause_stage_ids = self.stage["compliance"]
-        complaint = self._make(self.nanjing, received_date=cn("2026-09-01 10:00"))
+        complaint = self._make(
+            self.nanjing,
+            received_date=cn("2026-09-01 10:00"),
+            acknowledged_date=cn("2026-09-01 11:00"),
+        )
         # Sunday 20 September is worked: the 15th working day is 21 September
         self.assertEqual(complaint.reply_deadline, day("2026-09-21"))
         with freeze_time(cn("2026-09-07 10:00")):
@@ -347,7 +351,9 @@ class TestDeadlineJob(DeadlineCase):
             self.Complaint._cron_update_deadlines()
 
     def _received(self, **values):
-        """A complaint received on 30 September 2026, registered that day."""
+        """A complaint received on 30 September 2026, registered that day and
+        acknowledged (the acknowledgement clock: test_acknowledgement)."""
+        values.setdefault("acknowledged_date", cn("2026-09-30 11:00"))
         with freeze_time(cn("2026-09-30 12:00")):
             complaint = self._make(
                 self.nanjing, received_date=cn("2026-09-30 10:00"), **values
@@ -414,7 +420,9 @@ class TestDeadlineJob(DeadlineCase):
             complaints = self.Complaint.create(
                 [
                     self._complaint_vals(
-                        self.nanjing, received_date=cn("2026-09-30 10:00")
+                        self.nanjing,
+                        received_date=cn("2026-09-30 10:00"),
+                        acknowledged_date=cn("2026-09-30 11:00"),
                     )
                     for _i in range(5)
                 ]

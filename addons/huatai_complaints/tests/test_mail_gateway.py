@@ -471,6 +471,9 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             )
             self.Complaint._cron_send_acknowledgements()
         self.assertFalse(complaint.sudo().acknowledgement_pending)
+        # the acknowledgement clock stops: the reporter was told by email
+        self.assertTrue(complaint.sudo().acknowledged_date)
+        self.assertEqual(complaint.sudo().acknowledgement_method, "email")
         self.assertFalse(complaint.partner_id)
         self.assertEqual(self.env["res.partner"].search_count([]), partners_before)
         ack = self._new_mails.filtered(lambda m: complaint.name in (m.subject or ""))
@@ -501,6 +504,9 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
                 lambda m: "could not be sent" in (m.body or "")
             )
         )
+        # not told: the acknowledgement clock runs on for the staff
+        self.assertFalse(complaint.acknowledged_date)
+        self.assertEqual(complaint.deadline_clock, "acknowledgement")
         # the client's mail itself is kept
         self.assertTrue(
             complaint.message_ids.filtered(lambda m: m.message_type == "email")
