@@ -16,3 +16,6 @@ from . import test_web_form
 from . import test_portal_privacy
 from . import test_reply_email
 from . import test_handover
+from . import test_routing_changes
+from . import test_retention
+from . import test_settings
