@@ -16,10 +16,11 @@
         "data/huatai_report_schedule_data.xml",
         "data/ir_cron_data.xml",
         "report/huatai_complaint_report_views.xml",
-        "data/spreadsheet_dashboard_data.xml",
         "wizard/huatai_report_export_wizard_views.xml",
         "views/huatai_report_schedule_views.xml",
         "views/huatai_reports_menus.xml",
+        # the dashboards' chart links name the analysis menu
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "assets": {
         "web.assets_tests": [

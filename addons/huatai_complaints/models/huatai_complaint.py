@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
@@ -65,6 +65,8 @@ LOCK_EXEMPT_VIEW_FIELDS = {
     "message_ids",
     "message_follower_ids",
 }
+WHISTLEBLOWING_CATEGORY = "huatai_complaints.category_whistleblowing"
+HANDOVER_ACTIVITY = "huatai_complaints.mail_activity_type_whistleblowing_handover"
 
 
 class HuataiComplaint(models.Model):
@@ -79,6 +81,12 @@ class HuataiComplaint(models.Model):
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
+    # A portal client may read their own complaint: what they told us, its
+    # stage, the reply and the deadlines promised to them.  How it is handled
+    # (owner, routing, severity, compliance, deadline internals, callbacks)
+    # is for staff: groups="base.group_user" on those fields, in every file of
+    # the model.  priority and received_date stay readable: they are the
+    # model's default order, which every search reads.
     name = fields.Char(
         string="Reference",
         required=True,
@@ -91,7 +99,7 @@ class HuataiComplaint(models.Model):
     priority = fields.Selection(
         [("0", "Normal"), ("1", "Urgent")], default="0", index=True, tracking=True
     )
-    color = fields.Integer()
+    color = fields.Integer(groups="base.group_user")
     channel = fields.Selection(
         CHANNELS, required=True, default="phone", tracking=True, index=True
     )
@@ -109,6 +117,7 @@ class HuataiComplaint(models.Model):
         store=True,
         index=True,
         help="Whistleblowing reports are visible to Compliance only.",
+        groups="base.group_user",
     )
     # complainant
     partner_id = fields.Many2one(
@@ -163,12 +172,14 @@ class HuataiComplaint(models.Model):
         default=lambda self: self.env.user,
         tracking=True,
         index=True,
+        groups="base.group_user",
     )
     handling_unit_id = fields.Many2one(
         "huatai.org.unit",
         tracking=True,
         index=True,
         ondelete="restrict",
+        groups="base.group_user",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -176,6 +187,7 @@ class HuataiComplaint(models.Model):
         tracking=True,
         index=True,
         domain="[('share', '=', False)]",
+        groups="base.group_user",
     )
     stage_id = fields.Many2one(
         "huatai.complaint.stage",
@@ -191,33 +203,47 @@ class HuataiComplaint(models.Model):
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
     # severity
-    is_major = fields.Boolean(string="Major", tracking=True)
+    is_major = fields.Boolean(string="Major", tracking=True, groups="base.group_user")
     is_group = fields.Boolean(
         string="Group Complaint",
         compute="_compute_is_group",
         store=True,
         readonly=False,
         tracking=True,
+        groups="base.group_user",
     )
     complainant_count = fields.Integer(
-        string="Number of Complainants", default=1, tracking=True
+        string="Number of Complainants",
+        default=1,
+        tracking=True,
+        groups="base.group_user",
     )
-    is_difficult = fields.Boolean(string="Difficult", tracking=True)
-    is_media = fields.Boolean(string="Media-related", tracking=True)
-    is_judicial = fields.Boolean(string="Judicial", tracking=True)
+    is_difficult = fields.Boolean(
+        string="Difficult", tracking=True, groups="base.group_user"
+    )
+    is_media = fields.Boolean(
+        string="Media-related", tracking=True, groups="base.group_user"
+    )
+    is_judicial = fields.Boolean(
+        string="Judicial", tracking=True, groups="base.group_user"
+    )
     is_compensation = fields.Boolean(
         string="Compensation Requested",
         compute="_compute_is_compensation",
         store=True,
         readonly=False,
         tracking=True,
+        groups="base.group_user",
     )
     # regulator-forwarded
     regulator_authority = fields.Selection(
-        REGULATOR_AUTHORITIES, string="Forwarding Authority", tracking=True
+        REGULATOR_AUTHORITIES,
+        string="Forwarding Authority",
+        tracking=True,
+        groups="base.group_user",
     )
-    regulator_reference = fields.Char(tracking=True)
-    regulator_deadline = fields.Date(tracking=True)
+    regulator_reference = fields.Char(tracking=True, groups="base.group_user")
+    regulator_deadline = fields.Date(tracking=True, groups="base.group_user")
     # on-site intake
     recording_consent_state = fields.Selection(
         [("granted", "Consented to recording"), ("refused", "Refused recording")],
@@ -249,19 +275,34 @@ class HuataiComplaint(models.Model):
     replied_date = fields.Datetime(
         string="Replied On", copy=False, tracking=True, readonly=True
     )
-    replied_by_id = fields.Many2one("res.users", copy=False, readonly=True)
+    replied_by_id = fields.Many2one(
+        "res.users", copy=False, readonly=True, groups="base.group_user"
+    )
     replied_unit_id = fields.Many2one(
-        "huatai.org.unit", string="Replying Unit", copy=False, readonly=True
+        "huatai.org.unit",
+        string="Replying Unit",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
     )
     closed_date = fields.Datetime(
         string="Closed On", copy=False, tracking=True, readonly=True, index=True
     )
     rejection_reason = fields.Text(copy=False, tracking=True)
     dispatch_ids = fields.One2many(
-        "huatai.complaint.dispatch", "complaint_id", string="Dispatch History"
+        "huatai.complaint.dispatch",
+        "complaint_id",
+        string="Dispatch History",
+        groups="base.group_user",
     )
-    dispatch_count = fields.Integer(compute="_compute_dispatch_count")
-    user_is_compliance = fields.Boolean(compute="_compute_user_is_compliance")
+    dispatch_count = fields.Integer(
+        compute="_compute_dispatch_count", groups="base.group_user"
+    )
+    user_is_compliance = fields.Boolean(
+        compute="_compute_user_is_compliance", groups="base.group_user"
+    )
+    # not staff only: it only says what the stage says, and the kanban and list
+    # views make their fields read-only with it
     is_locked = fields.Boolean(
         compute="_compute_is_locked",
         help="Closed or rejected: read-only until reopened (complaint "
@@ -270,12 +311,14 @@ class HuataiComplaint(models.Model):
     other_complaint_count = fields.Integer(
         string="Other Complaints",
         compute="_compute_other_complaint_count",
+        groups="base.group_user",
         help="Other complaints of the same contact or client account that you may see.",
     )
     in_my_units = fields.Boolean(
         compute="_compute_in_my_units",
         search="_search_in_my_units",
         help="Accepted or handled by one of my units or their sub-units.",
+        groups="base.group_user",
     )
 
     _sql_constraints = [
@@ -593,12 +636,24 @@ class HuataiComplaint(models.Model):
                 vals.setdefault("closed_date", fields.Datetime.now())
             else:
                 vals["closed_date"] = False
+        becoming_confidential = self.browse()
+        if "category_id" in vals:
+            becoming_confidential = self.sudo().filtered(
+                lambda c: not c.is_confidential
+            )
         res = super().write(vals)
         if "stage_id" in vals:
             self._apply_stage_side_effects()
             self._check_stage_requirements()
         if "category_id" in vals:
-            self.filtered("is_confidential")._restrict_confidential_followers()
+            # whoever writes it may not read the record any more
+            confidential = self.sudo().filtered("is_confidential")
+            confidential._restrict_confidential_followers()
+            handed_over = becoming_confidential & confidential
+            if handed_over:
+                handed_over.with_env(self.env)._hand_over_existing_to_compliance(
+                    self.env.context.get("huatai_handover_reason")
+                )
         return res
 
     @api.model
@@ -646,6 +701,12 @@ class HuataiComplaint(models.Model):
             stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
             if stage and not stage.is_closed:
                 locked.discard("stage_id")  # reopening
+        if vals.get("category_id"):
+            category = self.env["huatai.complaint.category"].browse(vals["category_id"])
+            if category.sudo().is_confidential:
+                # handing a finished complaint over to Compliance as a
+                # whistleblowing report stays possible
+                locked.discard("category_id")
         if not locked:
             return
         closed = self.filtered("is_closed")
@@ -803,6 +864,20 @@ class HuataiComplaint(models.Model):
             "context": {"create": False},
         }
 
+    def action_open_handover_wizard(self):
+        """Hand a complaint that turns out to be a whistleblowing report over
+        to Compliance."""
+        self.ensure_one()
+        self._check_can_hand_over()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Hand Over to Compliance"),
+            "res_model": "huatai.complaint.handover.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_id": self.id},
+        }
+
     def action_view_dispatches(self):
         self.ensure_one()
         return {
@@ -929,7 +1004,7 @@ class HuataiComplaint(models.Model):
             if outsiders:
                 complaint.message_unsubscribe(partner_ids=outsiders.ids)
 
-    def _hand_over_to_compliance(self):
+    def _hand_over_to_compliance(self, reason=False):
         """Leave the registering staff a receipt of the reports they handed over."""
         if self.env.su or self.env.user.has_group(COMPLIANCE_GROUP):
             return
@@ -941,10 +1016,149 @@ class HuataiComplaint(models.Model):
                     "registered_by_id": user.id,
                     "unit_id": complaint.accepting_unit_id.id,
                     "complaint_id": complaint.id,
+                    "reason": reason or False,
                 }
                 for complaint in self.sudo()
             ]
         )
+
+    def _check_can_hand_over(self):
+        """Only a complaint the user works (may write) and that is not already
+        a whistleblowing report can be handed over to Compliance."""
+        self.check_access("write")
+        for complaint in self:
+            if complaint.is_confidential:
+                raise UserError(
+                    self.env._(
+                        "%(ref)s is already a whistleblowing report: Compliance "
+                        "handles it.",
+                        ref=complaint.name,
+                    )
+                )
+
+    def _reclassify_as_whistleblowing(self, reason):
+        """Make these complaints whistleblowing reports, handed over to
+        Compliance (see :meth:`_hand_over_existing_to_compliance`)."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(
+                self.env._(
+                    "Say why the complaint is a whistleblowing report before "
+                    "handing it over to Compliance."
+                )
+            )
+        self._check_can_hand_over()
+        category = self.env.ref(WHISTLEBLOWING_CATEGORY, raise_if_not_found=False)
+        category = category and category.sudo()
+        if not category or not category.active or not category.is_confidential:
+            raise UserError(
+                self.env._(
+                    "The confidential complaint type Whistleblowing is missing "
+                    "or archived: ask an administrator to restore it."
+                )
+            )
+        self.with_context(huatai_handover_reason=reason).write(
+            {"category_id": category.id}
+        )
+
+    def _hand_over_existing_to_compliance(self, reason=False):
+        """Existing complaints just became whistleblowing reports.
+
+        The person who reclassified them keeps a receipt; Compliance takes the
+        handling (routing again, owner in Compliance) with an activity; nobody
+        else keeps a way to the report: followers, the activities assigned to
+        them and their notifications of its messages are withdrawn.
+        """
+        self._hand_over_to_compliance(reason=reason)
+        user = self.env.user
+        # done by the system, not in the name of the staff member: they would
+        # keep reading what they author (notes, activity notifications)
+        reports = self.with_user(SUPERUSER_ID)
+        reports._apply_routing(reroute=True)
+        compliance_unit = self.env.ref(
+            "huatai_complaints.unit_compliance", raise_if_not_found=False
+        )
+        compliance_users = (
+            self.env.ref(COMPLIANCE_GROUP).sudo().users.filtered("active")
+        )
+        for report in reports:
+            if report.user_id in compliance_users:
+                continue
+            contact = report._unit_contact(compliance_unit) if compliance_unit else None
+            report.write(
+                {
+                    "handling_unit_id": (compliance_unit or report.handling_unit_id).id,
+                    "user_id": contact.id if contact else False,
+                }
+            )
+        reports._withdraw_from_outsiders(compliance_users)
+        activity_type = self.env.ref(HANDOVER_ACTIVITY, raise_if_not_found=False)
+        fallback = compliance_users.filtered(lambda u: not u.share)[:1]
+        for report in reports:
+            assignee = report.user_id or fallback
+            body = self.env._(
+                "Handed over to Compliance as a whistleblowing report by "
+                "%(user)s. Reason: %(reason)s",
+                user=user.name,
+                reason=reason or "-",
+            )
+            if assignee:
+                env = report._env_in_lang(assignee)
+                report.activity_schedule(
+                    act_type_xmlid=HANDOVER_ACTIVITY
+                    if activity_type
+                    else "mail.mail_activity_data_todo",
+                    summary=env._(
+                        "Take over the whistleblowing report %(ref)s", ref=report.name
+                    ),
+                    note=body,
+                    user_id=assignee.id,
+                )
+            report.message_post(body=body, subtype_xmlid="mail.mt_note")
+        reports._restrict_confidential_followers()
+
+    def _withdraw_from_outsiders(self, compliance_users):
+        """Take back from everyone outside Compliance what still leads them to
+        these reports: their activities on them (given to the report's owner
+        in Compliance) and their notifications of the reports' messages, which
+        would keep those messages readable to them."""
+        Activity = self.env["mail.activity"].sudo()
+        activities = Activity.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("user_id", "not in", compliance_users.ids),
+            ]
+        )
+        for report in self:
+            mine = activities.filtered(lambda a, r=report: a.res_id == r.id)
+            if not mine:
+                continue
+            if report.user_id:
+                mine.write({"user_id": report.user_id.id})
+            else:
+                mine.unlink()
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        if not messages:
+            return
+        insiders = compliance_users.partner_id
+        self.env["mail.notification"].sudo().search(
+            [
+                ("mail_message_id", "in", messages.ids),
+                ("res_partner_id.user_ids", "!=", False),
+                ("res_partner_id", "not in", insiders.ids),
+            ]
+        ).unlink()
+        for message in messages:
+            outsiders = message.partner_ids.filtered(
+                lambda p: p.user_ids and p not in insiders
+            )
+            if outsiders:
+                message.partner_ids -= outsiders
 
     def _prepare_complainant_partners(self, vals_list):
         """Link each complainant to a contact, found by email or created."""

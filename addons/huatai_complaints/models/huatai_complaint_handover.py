@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class HuataiComplaintHandover(models.Model):
-    """What the person who registered a whistleblowing report keeps of it.
+    """What the person who registered a whistleblowing report, or handed an
+    existing complaint over to Compliance as one, keeps of it.
 
     The report itself is visible to Compliance only; the registering staff
     member sees this receipt — the reference and that Compliance has it —
@@ -33,6 +34,10 @@ class HuataiComplaintHandover(models.Model):
         default=lambda self: self.env.ref(
             "huatai_complaints.unit_compliance", raise_if_not_found=False
         ),
+    )
+    reason = fields.Text(
+        readonly=True,
+        help="Why the complaint was handed over as a whistleblowing report.",
     )
     complaint_id = fields.Many2one(
         "huatai.complaint",

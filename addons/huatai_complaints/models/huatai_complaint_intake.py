@@ -7,6 +7,8 @@ import os
 import re
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, html2plaintext
@@ -99,6 +101,7 @@ class HuataiComplaint(models.Model):
         copy=False,
         help="The acknowledgement of receipt is still to be sent: a job sends it "
         "right after the intake is saved, so registering never waits for it.",
+        groups="base.group_user",
     )
     subject = fields.Char(
         tracking=True,
@@ -113,10 +116,16 @@ class HuataiComplaint(models.Model):
     # After the reply: callbacks (回访) and satisfaction survey (SPEC §9)
     # ------------------------------------------------------------------
     callback_ids = fields.One2many(
-        "huatai.complaint.callback", "complaint_id", string="Callbacks"
+        "huatai.complaint.callback",
+        "complaint_id",
+        string="Callbacks",
+        groups="base.group_user",
     )
     callback_attempt_count = fields.Integer(
-        string="Callback Attempts", compute="_compute_callback_result", store=True
+        string="Callback Attempts",
+        compute="_compute_callback_result",
+        store=True,
+        groups="base.group_user",
     )
     callback_result = fields.Selection(
         [
@@ -129,6 +138,7 @@ class HuataiComplaint(models.Model):
         store=True,
         index=True,
         help="Outcome of the latest callback.",
+        groups="base.group_user",
     )
     callback_unit_id = fields.Many2one(
         "huatai.org.unit",
@@ -138,9 +148,12 @@ class HuataiComplaint(models.Model):
         tracking=True,
         help="The unit that calls the complainant back: the handling unit, or "
         "the Customer Service Center for complaints handled at HQ.",
+        groups="base.group_user",
     )
     callback_activity_id = fields.Many2one(
-        "mail.activity", compute="_compute_callback_activity_id"
+        "mail.activity",
+        compute="_compute_callback_activity_id",
+        groups="base.group_user",
     )
     # satisfaction survey
     survey_user_input_ids = fields.One2many(
@@ -155,14 +168,18 @@ class HuataiComplaint(models.Model):
         aggregator="avg",
         digits=(3, 2),
         help="Average of the 1–5 answers of the latest completed satisfaction survey.",
+        groups="base.group_user",
     )
     survey_state = fields.Selection(
         [("invited", "Invited"), ("done", "Answered")],
         string="Satisfaction Survey",
         compute="_compute_satisfaction",
         store=True,
+        groups="base.group_user",
     )
-    survey_answer_count = fields.Integer(compute="_compute_satisfaction", store=True)
+    survey_answer_count = fields.Integer(
+        compute="_compute_satisfaction", store=True, groups="base.group_user"
+    )
 
     # ------------------------------------------------------------------
     # Configuration helpers
@@ -386,6 +403,87 @@ class HuataiComplaint(models.Model):
             body=self.env._(
                 "Acknowledgement of receipt sent to %(email)s.", email=email
             ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    # ------------------------------------------------------------------
+    # Reply by email
+    # ------------------------------------------------------------------
+    def _complainant_email_address(self):
+        """The address that reaches the complainant (normalized), or False."""
+        self.ensure_one()
+        return (
+            email_normalize(self.complainant_email or "")
+            or self.partner_id.email_normalized
+            or False
+        )
+
+    def _link_complainant_partner(self):
+        """Link the complainants still without a contact to the contact of
+        their email address, found or created as intake does; never for a
+        whistleblowing report (the reporter's identity stays in the report)."""
+        todo = self.filtered(lambda c: not c.partner_id and not c.is_confidential)
+        vals_list = [
+            {
+                "complainant_name": complaint.complainant_name,
+                "complainant_email": complaint.complainant_email,
+                "complainant_phone": complaint.complainant_phone,
+                "complainant_address": complaint.complainant_address,
+                "category_id": complaint.category_id.id,
+            }
+            for complaint in todo
+        ]
+        self._prepare_complainant_partners(vals_list)
+        for complaint, vals in zip(todo, vals_list, strict=True):
+            if vals.get("partner_id"):
+                complaint.partner_id = vals["partner_id"]
+
+    def _send_reply_by_email(self, body):
+        """Send the reply to the complainant and keep it in the history.
+
+        The complainant's contact gets it as a public message (they find it in
+        the portal too): the contact of their email address is linked first
+        when there is none.  A whistleblower (or a contact without an email
+        address) gets a plain mail, noted on the complaint.
+        """
+        self.ensure_one()
+        email = self._complainant_email_address()
+        if not email:
+            raise UserError(
+                self.env._(
+                    "%(ref)s: the complainant has no valid email address to send "
+                    "the reply to.",
+                    ref=self.name,
+                )
+            )
+        subject = self.env._("Reply to your complaint %(ref)s", ref=self.name)
+        self._link_complainant_partner()
+        partner = self.partner_id
+        if partner.email_normalized and not self.is_confidential:
+            self.message_post(
+                body=body,
+                subject=subject,
+                partner_ids=partner.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            return
+        user = self.env.user
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": subject,
+                "body_html": body,
+                "email_to": email,
+                "email_from": user.company_id.email_formatted or user.email_formatted,
+                "author_id": user.partner_id.id,
+                "model": self._name,
+                "res_id": self.id,
+            }
+        )
+        sent = self.env._("Reply sent by email to %(email)s:", email=email)
+        self.message_post(
+            body=Markup("<p>%s</p>%s") % (sent, Markup(body)),
+            subject=subject,
             subtype_xmlid="mail.mt_note",
         )
 

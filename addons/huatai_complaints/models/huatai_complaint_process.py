@@ -62,6 +62,21 @@ ESCALATION_TRIGGERS = {
     "complainant_count",
     "compensation_amount",
 }
+# what the routing rules' conditions look at: writing one of them routes the
+# complaint again when an earlier rule now matches
+ROUTING_INPUTS = {
+    *SEVERITY_FLAGS,
+    "complainant_count",
+    "compensation_amount",
+    "channel",
+    "category_id",
+    "accepting_unit_id",
+    "regulator_authority",
+    "regulator_reference",
+    "regulator_deadline",
+    "subject",
+    "description",
+}
 # stages a complaint needing Compliance reaches only after its opinion
 GATED_STATES = ("replied", "callback", "closed", "rejected")
 OPINION_FIELDS = {
@@ -121,15 +136,19 @@ class HuataiComplaint(models.Model):
         copy=False,
         help="Set by a routing rule or by hand: replaces the policy that the "
         "complaint's channel, type and severity would select.",
+        groups="base.group_user",
     )
     deadline_policy_id = fields.Many2one(
         "huatai.deadline.policy",
         compute="_compute_deadline_policy_id",
         store=True,
         tracking=True,
+        groups="base.group_user",
     )
     deadline_explanation = fields.Text(
-        string="Why These Deadlines", compute="_compute_deadline_explanation"
+        string="Why These Deadlines",
+        compute="_compute_deadline_explanation",
+        groups="base.group_user",
     )
     acknowledgement_deadline = fields.Date(
         compute="_compute_acknowledgement_deadline",
@@ -178,6 +197,7 @@ class HuataiComplaint(models.Model):
         readonly=False,
         tracking=True,
         copy=False,
+        groups="base.group_user",
     )
     deadline_fallback_years = fields.Char(
         string="Years Without Holiday Schedule",
@@ -185,9 +205,13 @@ class HuataiComplaint(models.Model):
         store=True,
         help="The deadlines reach into these years, for which no official "
         "holiday schedule is in force yet: they count Monday to Friday there.",
+        groups="base.group_user",
     )
     clock_paused_since = fields.Date(
-        string="Reply Clock Paused Since", readonly=True, copy=False
+        string="Reply Clock Paused Since",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     paused_days = fields.Integer(
         string="Working Days Paused",
@@ -195,18 +219,21 @@ class HuataiComplaint(models.Model):
         copy=False,
         help="Working days spent in stages that pause the reply clock: the "
         "final reply deadline moves by as many working days.",
+        groups="base.group_user",
     )
     next_deadline = fields.Date(
         compute="_compute_deadline_state",
         store=True,
         index="btree_not_null",
         help="The earliest deadline of the clocks still running.",
+        groups="base.group_user",
     )
     deadline_clock = fields.Selection(
         CLOCKS,
         string="Next Deadline For",
         compute="_compute_deadline_state",
         store=True,
+        groups="base.group_user",
     )
     deadline_state = fields.Selection(
         DEADLINE_STATES,
@@ -214,11 +241,16 @@ class HuataiComplaint(models.Model):
         store=True,
         index=True,
         copy=False,
+        groups="base.group_user",
     )
     # technical: which alerts the deadline job already sent ("clock:date")
-    alert_due_soon_key = fields.Char(copy=False, readonly=True)
-    alert_overdue_key = fields.Char(copy=False, readonly=True)
-    can_edit_deadlines = fields.Boolean(compute="_compute_can_edit_deadlines")
+    alert_due_soon_key = fields.Char(
+        copy=False, readonly=True, groups="base.group_user"
+    )
+    alert_overdue_key = fields.Char(copy=False, readonly=True, groups="base.group_user")
+    can_edit_deadlines = fields.Boolean(
+        compute="_compute_can_edit_deadlines", groups="base.group_user"
+    )
     # routing
     routing_rule_id = fields.Many2one(
         "huatai.complaint.routing.rule",
@@ -229,6 +261,7 @@ class HuataiComplaint(models.Model):
         ondelete="set null",
         help="The rule that routed the complaint (empty: no rule matched, the "
         "accepting unit handles it).",
+        groups="base.group_user",
     )
     # escalation and the compliance gate
     compliance_review_requested = fields.Boolean(
@@ -236,23 +269,35 @@ class HuataiComplaint(models.Model):
         copy=False,
         help="Ask for the opinion of Compliance even though no severity flag "
         "requires it (set by hand or by a routing rule).",
+        groups="base.group_user",
     )
     compliance_required = fields.Boolean(
         string="Compliance Opinion Required",
         compute="_compute_compliance_required",
         store=True,
         index=True,
+        groups="base.group_user",
     )
-    compliance_opinion = fields.Text(tracking=True, copy=False, readonly=True)
+    compliance_opinion = fields.Text(
+        tracking=True, copy=False, readonly=True, groups="base.group_user"
+    )
     compliance_opinion_user_id = fields.Many2one(
-        "res.users", string="Opinion Given By", copy=False, readonly=True
+        "res.users",
+        string="Opinion Given By",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
     )
     compliance_opinion_date = fields.Datetime(
-        string="Opinion Given On", copy=False, readonly=True
+        string="Opinion Given On", copy=False, readonly=True, groups="base.group_user"
     )
     # technical: escalation notices already sent
-    escalation_notified = fields.Boolean(copy=False, readonly=True)
-    media_escalated = fields.Boolean(copy=False, readonly=True)
+    escalation_notified = fields.Boolean(
+        copy=False, readonly=True, groups="base.group_user"
+    )
+    media_escalated = fields.Boolean(
+        copy=False, readonly=True, groups="base.group_user"
+    )
 
     # ------------------------------------------------------------------
     # Constraints
@@ -625,15 +670,29 @@ class HuataiComplaint(models.Model):
         complaints._update_clock_pause()
         if not self.env.context.get("huatai_skip_routing"):
             complaints._apply_routing()
+        complaints._assign_default_owner()
         complaints._escalate()
         return complaints
 
     def write(self, vals):
         if OPINION_FIELDS & set(vals):
             self._check_compliance_user()
+        # a unit chosen in the same write is a decision by hand: kept
+        routing_changes = ROUTING_INPUTS & set(vals)
+        rerouting = None
+        if (
+            routing_changes
+            and "handling_unit_id" not in vals
+            and not self.env.context.get("huatai_skip_routing")
+        ):
+            rerouting = self._prepare_rerouting()
         res = super().write(vals)
         if "stage_id" in vals or "deadline_policy_override_id" in vals:
             self._update_clock_pause()
+        if rerouting:
+            self._reroute_after_change(rerouting, routing_changes)
+        if "stage_id" in vals:
+            self._assign_owner_on_acceptance()
         if ESCALATION_TRIGGERS & set(vals):
             self._escalate()
         return res
@@ -1199,25 +1258,93 @@ class HuataiComplaint(models.Model):
         """
         if not self:
             return
-        complaints = self.sudo().with_context(active_test=False)
         rules = self.env["huatai.complaint.routing.rule"].sudo().search([])
-        remaining = complaints
-        matches = []
-        for rule in rules:
-            if not remaining:
-                break
-            domain = rule._get_domain()
-            matched = complaints.search([("id", "in", remaining.ids), *domain])
-            if matched:
-                matches.append((rule, matched))
-                remaining -= matched
+        matches, remaining = self._match_routing_rules(rules)
         loads = _Loads(self.env)
         for rule, matched in matches:
             matched._apply_routing_rule(rule, loads, reroute)
         if reroute and remaining:
             remaining._route_back_to_accepting_unit()
 
-    def _apply_routing_rule(self, rule, loads, reroute):
+    def _match_routing_rules(self, rules):
+        """The first of ``rules`` (in their order) each complaint matches:
+        one search per rule over the whole batch.
+
+        :return: ([(rule, complaints it matches first)], complaints no rule
+            matches), as superuser
+        """
+        complaints = self.sudo().with_context(active_test=False)
+        remaining = complaints
+        matches = []
+        for rule in rules:
+            if not remaining:
+                break
+            domain = rule._get_condition_domain()
+            matched = complaints.search([("id", "in", remaining.ids), *domain])
+            if matched:
+                matches.append((rule, matched))
+                remaining -= matched
+        return matches, remaining
+
+    def _first_routing_rules(self, rules):
+        """{complaint id: the first of ``rules`` it matches}"""
+        return {
+            complaint_id: rule
+            for rule, matched in self._match_routing_rules(rules)[0]
+            for complaint_id in matched.ids
+        }
+
+    def _prepare_rerouting(self):
+        """Before a write of what the routing rules look at: the open
+        complaints, the active rules and the first rule each matches now."""
+        complaints = self.filtered(lambda c: not c.is_closed)
+        if not complaints:
+            return None
+        rules = self.env["huatai.complaint.routing.rule"].sudo().search([])
+        if not rules:
+            return None
+        return complaints, rules, complaints._first_routing_rules(rules)
+
+    def _reroute_after_change(self, rerouting, changed_fields):
+        """Route again the complaints that a write made match an earlier rule
+        than the one that routed them (or a rule, when none did).
+
+        A complaint whose first matching rule is the one it matched before the
+        write stays where it is: an unrelated edit never undoes a dispatch by
+        hand. Later rules never take a complaint from an earlier one.
+        """
+        complaints, rules, before = rerouting
+        complaints = complaints.sudo().filtered(lambda c: not c.is_closed)
+        after = complaints._first_routing_rules(rules)
+        by_rule = defaultdict(complaints.browse)
+        for complaint in complaints:
+            rule = after.get(complaint.id)
+            if not rule or rule == before.get(complaint.id):
+                continue
+            current = complaint.routing_rule_id
+            if current and (current.sequence, current.id) <= (rule.sequence, rule.id):
+                continue
+            by_rule[rule] |= complaint
+        if not by_rule:
+            return
+        labels = ", ".join(
+            self._fields[fname]._description_string(self.env)
+            for fname in sorted(changed_fields)
+            if fname in self._fields
+        )
+        loads = _Loads(self.env)
+        for rule in rules:
+            if rule not in by_rule:
+                continue
+            reason = self.env._(
+                "Routed again by the rule %(rule)s, which the complaint matches "
+                "since these fields changed: %(fields)s.",
+                rule=rule.name,
+                fields=labels,
+            )
+            by_rule[rule]._apply_routing_rule(rule, loads, True, reason=reason)
+
+    def _apply_routing_rule(self, rule, loads, reroute, reason=None):
         vals = {"routing_rule_id": rule.id}
         if rule.handling_unit_id:
             vals["handling_unit_id"] = rule.handling_unit_id.id
@@ -1236,7 +1363,7 @@ class HuataiComplaint(models.Model):
                 policy = self.env["huatai.deadline.policy"]  # set by the old rule
             policy_groups[rule.deadline_policy_id or policy] |= complaint
         if reroute:
-            self._log_dispatches(rule.handling_unit_id, rule)
+            self._log_dispatches(rule.handling_unit_id, rule, reason=reason)
         for policy, complaints in policy_groups.items():
             complaints.write({**vals, "deadline_policy_override_id": policy.id})
         if rule.owner_mode == "least_loaded":
@@ -1271,14 +1398,17 @@ class HuataiComplaint(models.Model):
                 vals["deadline_policy_override_id"] = False
             complaint.write(vals)
 
-    def _log_dispatches(self, unit, rule):
-        """Re-routing hands the complaints over: keep it in their history."""
-        if not unit:
+    def _log_dispatches(self, unit, rule, reason=None):
+        """Re-routing hands the complaints over: keep it in their history.
+
+        With a ``reason``, every complaint of ``self`` gets it as a note, the
+        ones that stay with their unit too.
+        """
+        moving = self.filtered(lambda c: unit and c.handling_unit_id != unit)
+        noted = self if reason else moving
+        if not noted:
             return
-        moving = self.filtered(lambda c: c.handling_unit_id != unit)
-        if not moving:
-            return
-        reason = (
+        reason = reason or (
             self.env._("Routed again by the rule %(rule)s.", rule=rule.name)
             if rule
             else self.env._(
@@ -1297,10 +1427,58 @@ class HuataiComplaint(models.Model):
                 for complaint in moving
             ]
         )
-        for complaint in moving:
+        for complaint in noted:
             complaint.message_post(
                 body=Markup("<p>%s</p>") % reason, subtype_xmlid="mail.mt_note"
             )
+
+    # ------------------------------------------------------------------
+    # Owner
+    # ------------------------------------------------------------------
+    def _assign_default_owner(self):
+        """New complaints that no routing rule gave an owner: the staff
+        member who registered one in their own unit owns it (if they work
+        in the handling unit); complaints registered as accepted get the
+        owner of an accepted one. Remote intakes (email, web form) have no
+        registering staff member: they wait for their acceptance."""
+        complaints = self.sudo()
+        owners = defaultdict(complaints.browse)
+        unowned = complaints.browse()
+        for complaint in complaints.filtered(lambda c: not c.user_id):
+            registrant = complaint.accepting_user_id
+            if (
+                registrant.active
+                and not registrant.share
+                and complaint.accepting_unit_id in registrant.huatai_unit_ids
+                and _works_under(registrant, complaint.handling_unit_id)
+                and complaint._allowed_recipients(registrant)
+            ):
+                owners[registrant] |= complaint
+            else:
+                unowned |= complaint
+        for user, owned in owners.items():
+            owned.write({"user_id": user.id})
+        unowned._assign_owner_on_acceptance()
+
+    def _assign_owner_on_acceptance(self):
+        """Complaints accepted without an owner: the user accepting them owns
+        them when they work in the handling unit or below it, else the
+        handling unit's manager does."""
+        user = self.env.user
+        complaints = self.sudo()
+        owners = defaultdict(complaints.browse)
+        for complaint in complaints:
+            if complaint.user_id or complaint.stage_state != "accepted":
+                continue
+            unit = complaint.handling_unit_id
+            owner = (
+                user if not user.share and _works_under(user, unit) else unit.manager_id
+            )
+            owner = complaint._allowed_recipients(owner)
+            if owner:
+                owners[owner] |= complaint
+        for owner, owned in owners.items():
+            owned.write({"user_id": owner.id})
 
     # ------------------------------------------------------------------
     # Escalation and the compliance gate
@@ -1444,6 +1622,17 @@ class HuataiComplaint(models.Model):
             summary=summary(env, self),
             user_id=user.id,
         )
+
+
+def _works_under(user, unit):
+    """Whether ``user`` works in ``unit`` or one of the units below it."""
+    if not unit:
+        return False
+    prefix = unit.sudo().parent_path
+    return any(
+        (mine.parent_path or "").startswith(prefix)
+        for mine in user.sudo().huatai_unit_ids
+    )
 
 
 class _Loads:

@@ -53,6 +53,7 @@ class HuataiComplaint(models.Model):
         compute="_compute_retention_end_date",
         help="The complaint's files and the complainant's personal data are "
         "kept until this day (the retention period after closing), then erased.",
+        groups="base.group_user",
     )
     records_erased_date = fields.Datetime(
         string="Personal Data Erased On",
@@ -60,6 +61,7 @@ class HuataiComplaint(models.Model):
         copy=False,
         help="When the files and personal data were erased at the end of the "
         "retention period; the complaint's figures stay in the statistics.",
+        groups="base.group_user",
     )
 
     @api.depends("closed_date", "is_closed")

@@ -1,9 +1,16 @@
+import re
 from ast import literal_eval
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import mute_logger
+from odoo.tools import escape_psql, mute_logger
+
+# keywords are separated by commas (ASCII or Chinese), enumeration commas,
+# semicolons or new lines
+KEYWORD_SEPARATORS = re.compile(r"[,，、;；\r\n]+")
+# the complaint's texts the keywords are looked for in
+KEYWORD_FIELDS = ("subject", "description")
 
 
 class HuataiComplaintRoutingRule(models.Model):
@@ -26,6 +33,12 @@ class HuataiComplaintRoutingRule(models.Model):
         default="[]",
         help="Which complaints the rule applies to (an empty condition matches "
         "every complaint).",
+    )
+    keywords = fields.Text(
+        help="Words looked for in the complaint's subject and facts, separated "
+        "by commas or new lines, e.g. 内幕交易, 飞单, 私下代客理财. When set, the "
+        "rule matches only complaints that contain at least one of them (upper "
+        "and lower case alike) and meet the conditions above.",
     )
     # actions
     handling_unit_id = fields.Many2one(
@@ -108,6 +121,23 @@ class HuataiComplaintRoutingRule(models.Model):
         if self.owner_mode != "user":
             self.user_id = False
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._owner_mode_from_user(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._owner_mode_from_user(vals)
+        return super().write(vals)
+
+    @api.model
+    def _owner_mode_from_user(self, vals):
+        """Integrations set the contract's ``user_id`` alone: a named owner
+        means the rule assigns that user (the form switches the mode itself)."""
+        if vals.get("user_id") and not vals.get("owner_mode"):
+            vals["owner_mode"] = "user"
+
     def _get_domain(self):
         """The rule's conditions as a domain; ValidationError when they do not
         parse or name what complaints do not have."""
@@ -127,6 +157,33 @@ class HuataiComplaintRoutingRule(models.Model):
                 Complaint._search(domain).select()
         except Exception:  # noqa: BLE001 - any failure means an unusable domain
             raise ValidationError(self._invalid_domain_message()) from None
+        return domain
+
+    def _get_keywords(self):
+        """The rule's keywords, without blanks and duplicates."""
+        self.ensure_one()
+        words = (word.strip() for word in KEYWORD_SEPARATORS.split(self.keywords or ""))
+        return list(dict.fromkeys(word for word in words if word))
+
+    def _get_condition_domain(self):
+        """Which complaints the rule matches: its conditions and, when it
+        has keywords, any of them in the complaint's subject or facts."""
+        self.ensure_one()
+        domain = self._get_domain()
+        keywords = self._get_keywords()
+        if keywords:
+            domain = expression.AND(
+                [
+                    domain,
+                    expression.OR(
+                        [
+                            [(fname, "=ilike", f"%{escape_psql(word)}%")]
+                            for word in keywords
+                            for fname in KEYWORD_FIELDS
+                        ]
+                    ),
+                ]
+            )
         return domain
 
     def _invalid_domain_message(self):

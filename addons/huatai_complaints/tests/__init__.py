@@ -13,6 +13,12 @@ from . import test_mail_gateway
 from . import test_portal
 from . import test_survey
 from . import test_web_form
+from . import test_portal_privacy
+from . import test_reply_email
+from . import test_handover
+from . import test_routing_changes
+from . import test_retention
+from . import test_settings
 from . import test_smart_buttons
 from . import test_closed_lock
 from . import test_audit_trail

@@ -88,6 +88,17 @@ class TestClosedLock(ComplaintCase):
         self.assertEqual(rejected.stage_id, self.stage["new"])
         self.assertFalse(rejected.closed_date)
 
+    def test_finished_complaint_handed_over_to_compliance(self):
+        """A finished complaint found to be a whistleblowing report is handed
+        over without reopening it; no other type change gets through."""
+        complaint = self._closed()
+        as_staff = complaint.with_user(self.staff_nanjing)
+        with self.assertRaises(UserError):
+            as_staff.write({"category_id": self.category_system.id})
+        as_staff._reclassify_as_whistleblowing("实为举报员工违规")
+        self.assertTrue(complaint.is_confidential)
+        self.assertTrue(complaint.is_closed)
+
     def test_reopen_needs_access_to_the_complaint(self):
         complaint = self._closed()
         with self.assertRaises(AccessError):

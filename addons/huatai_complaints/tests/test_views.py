@@ -60,10 +60,15 @@ class TestBoardViews(ComplaintCase):
         registered = self.Complaint.with_user(staff).create(
             self._complaint_vals(self.nanjing)
         )
-        other = self._make(self.nanjing, user_id=staff.id)
+        owned = self._make(self.nanjing, user_id=staff.id)
+        unowned = self._make(self.nanjing, user_id=False)
         self.assertEqual(self._search(staff, filters["registered_by_me"]), registered)
-        self.assertEqual(self._search(staff, filters["my_complaints"]), other)
-        self.assertIn(registered, self._search(staff, filters["unassigned"]))
+        mine = self._search(staff, filters["my_complaints"])
+        self.assertIn(owned, mine)
+        self.assertEqual(mine.user_id, staff)
+        unassigned = self._search(staff, filters["unassigned"])
+        self.assertIn(unowned, unassigned)
+        self.assertFalse(unassigned.user_id)
         registered.activity_schedule("mail.mail_activity_data_todo", user_id=staff.id)
         self.assertEqual(self._search(staff, filters["activities_my"]), registered)
 

@@ -8,3 +8,4 @@ from . import huatai_holiday_import_wizard
 from . import huatai_complaint_callback_wizard
 from . import huatai_callback_spot_check_wizard
 from . import huatai_complaint_acknowledge_wizard
+from . import huatai_complaint_handover_wizard

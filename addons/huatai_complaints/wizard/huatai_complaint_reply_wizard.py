@@ -27,11 +27,20 @@ class HuataiComplaintReplyWizard(models.TransientModel):
         string="Send the reply by email",
         help="Also send the reply to the complainant's email address.",
     )
-    complainant_email = fields.Char(related="complaint_id.complainant_email")
+    recipient_email = fields.Char(
+        string="Send To",
+        compute="_compute_recipient_email",
+        help="The complainant's email address, where the reply is sent.",
+    )
+
+    @api.depends("complaint_id")
+    def _compute_recipient_email(self):
+        for wizard in self:
+            wizard.recipient_email = wizard.complaint_id._complainant_email_address()
 
     @api.onchange("reply_method")
     def _onchange_reply_method(self):
-        self.send_email = self.reply_method == "email" and bool(self.complainant_email)
+        self.send_email = self.reply_method == "email" and bool(self.recipient_email)
 
     def action_record_reply(self):
         self.ensure_one()
@@ -44,9 +53,14 @@ class HuataiComplaintReplyWizard(models.TransientModel):
             raise UserError(
                 self.env._("A reply cannot be dated before the complaint was received.")
             )
-        if self.send_email and not complaint.complainant_email:
+        if self.send_email and not complaint._complainant_email_address():
             raise UserError(
-                self.env._("The complainant has no email address to send the reply to.")
+                self.env._(
+                    "%(ref)s: the complainant has no valid email address to send "
+                    "the reply to. Record the reply without sending it by email, "
+                    "or enter the complainant's email address first.",
+                    ref=complaint.name,
+                )
             )
         values = {
             "reply_text": self.reply_text,
@@ -62,15 +76,7 @@ class HuataiComplaintReplyWizard(models.TransientModel):
             values["stage_id"] = complaint._stage_for_state("replied").id
         complaint.write(values)
         if self.send_email:
-            complaint.message_post(
-                body=self.reply_text,
-                subject=self.env._(
-                    "Reply to your complaint %(ref)s", ref=complaint.name
-                ),
-                partner_ids=complaint.partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+            complaint._send_reply_by_email(self.reply_text)
         else:
             complaint.message_post(
                 body=self.reply_text,
