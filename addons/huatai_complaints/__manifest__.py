@@ -37,6 +37,7 @@
         "views/huatai_complaint_routing_rule_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/huatai_complaint_wizard_views.xml",
+        "wizard/huatai_complaint_archive_wizard_views.xml",
         "wizard/huatai_complaint_compliance_wizard_views.xml",
         "wizard/huatai_complaint_callback_wizard_views.xml",
         "wizard/huatai_complaint_acknowledge_wizard_views.xml",

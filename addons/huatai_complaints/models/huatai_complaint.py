@@ -1,5 +1,6 @@
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import index_exists
 
@@ -33,6 +34,37 @@ WORKED_STATES = {
 REPLIED_STATES = {"replied", "callback", "closed"}
 
 COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
+MANAGER_GROUP = "huatai_complaints.group_complaint_manager"
+ADMIN_GROUP = "huatai_complaints.group_complaint_admin"
+
+# What may still change on a closed (or rejected) complaint besides reopening
+# it: bookkeeping that Odoo and the jobs write (mail, portal, alerts, the
+# callback unit, the retention stamp). Archiving has its own rules. The
+# chatter, followers, activities, callbacks and surveys live in their own
+# records and never write the complaint.
+CLOSED_WRITABLE_FIELDS = {
+    "active",
+    "access_token",
+    "email_cc",
+    "acknowledgement_pending",
+    "alert_due_soon_key",
+    "alert_overdue_key",
+    "escalation_notified",
+    "media_escalated",
+    "callback_unit_id",
+    "clock_paused_since",
+    "paused_days",
+    "records_erased_date",
+}
+# fields that stay editable in the views of a closed complaint: the stage bar
+# reopens it, the others are the chatter's and the activities'
+LOCK_EXEMPT_VIEW_FIELDS = {
+    "stage_id",
+    "active",
+    "activity_ids",
+    "message_ids",
+    "message_follower_ids",
+}
 WHISTLEBLOWING_CATEGORY = "huatai_complaints.category_whistleblowing"
 HANDOVER_ACTIVITY = "huatai_complaints.mail_activity_type_whistleblowing_handover"
 
@@ -65,7 +97,7 @@ class HuataiComplaint(models.Model):
     )
     active = fields.Boolean(default=True, tracking=True)
     priority = fields.Selection(
-        [("0", "Normal"), ("1", "Urgent")], default="0", index=True
+        [("0", "Normal"), ("1", "Urgent")], default="0", index=True, tracking=True
     )
     color = fields.Integer(groups="base.group_user")
     channel = fields.Selection(
@@ -94,20 +126,22 @@ class HuataiComplaint(models.Model):
     complainant_name = fields.Char(required=True, tracking=True)
     complainant_phone = fields.Char(tracking=True)
     complainant_email = fields.Char(tracking=True)
-    complainant_address = fields.Char()
+    complainant_address = fields.Char(tracking=True)
+    # not tracked: a tracked value would copy the ID number into the chatter,
+    # where everyone who reads the complaint would see it
     complainant_id_number = fields.Char(
         string="ID Number",
         groups="huatai_complaints.group_complaint_user",
         help="Identity document number (personal data).",
     )
-    client_account = fields.Char(index=True)
+    client_account = fields.Char(index=True, tracking=True)
     # respondent (who the complaint is about)
-    respondent_name = fields.Char(string="Respondent")
-    respondent_position = fields.Char()
-    respondent_unit_id = fields.Many2one("huatai.org.unit", index=True)
+    respondent_name = fields.Char(string="Respondent", tracking=True)
+    respondent_position = fields.Char(tracking=True)
+    respondent_unit_id = fields.Many2one("huatai.org.unit", index=True, tracking=True)
     # facts and demands
-    description = fields.Text(string="Facts", required=True)
-    demand = fields.Text(string="Demands")
+    description = fields.Text(string="Facts", required=True, tracking=True)
+    demand = fields.Text(string="Demands", tracking=True)
     currency_id = fields.Many2one(
         "res.currency", default=lambda self: self.env.company.currency_id
     )
@@ -137,6 +171,7 @@ class HuataiComplaint(models.Model):
         string="Accepted By",
         default=lambda self: self.env.user,
         tracking=True,
+        index=True,
         groups="base.group_user",
     )
     handling_unit_id = fields.Many2one(
@@ -225,6 +260,8 @@ class HuataiComplaint(models.Model):
     # handling, reply and closing
     accepted_date = fields.Datetime(string="Accepted On", copy=False, readonly=True)
     # deadlines: see huatai_complaint_process.py
+    # not tracked (the chatter cannot track HTML): the reply wizard posts the
+    # reply's text in the chatter when it records it
     reply_text = fields.Html(string="Reply to Complainant", copy=False)
     reply_method = fields.Selection(
         [
@@ -263,6 +300,19 @@ class HuataiComplaint(models.Model):
     )
     user_is_compliance = fields.Boolean(
         compute="_compute_user_is_compliance", groups="base.group_user"
+    )
+    # not staff only: it only says what the stage says, and the kanban and list
+    # views make their fields read-only with it
+    is_locked = fields.Boolean(
+        compute="_compute_is_locked",
+        help="Closed or rejected: read-only until reopened (complaint "
+        "administrators can still correct it).",
+    )
+    other_complaint_count = fields.Integer(
+        string="Other Complaints",
+        compute="_compute_other_complaint_count",
+        groups="base.group_user",
+        help="Other complaints of the same contact or client account that you may see.",
     )
     in_my_units = fields.Boolean(
         compute="_compute_in_my_units",
@@ -452,6 +502,49 @@ class HuataiComplaint(models.Model):
         for complaint in self:
             complaint.user_is_compliance = is_compliance
 
+    @api.depends("is_closed")
+    @api.depends_context("uid")
+    def _compute_is_locked(self):
+        may_correct = self._may_correct_closed()
+        for complaint in self:
+            complaint.is_locked = complaint.is_closed and not may_correct
+
+    @api.depends("partner_id", "client_account")
+    @api.depends_context("uid")
+    def _compute_other_complaint_count(self):
+        """Complaints of the same contact or client account, as the current
+        user may see them: one grouped count for the whole batch."""
+        keyed = self.filtered(lambda c: c.partner_id or c.client_account)
+        counts = dict.fromkeys(self, 0)
+        if keyed:
+            batch_ids = [c._origin.id for c in self if c._origin.id]
+            domain = keyed._other_complaints_domain()
+            if batch_ids:
+                domain = [("id", "not in", batch_ids), *domain]
+            # the complaints outside the batch, per (contact, account)
+            groups = self.with_context(active_test=True)._read_group(
+                domain, ["partner_id", "client_account"], ["__count"]
+            )
+            for complaint in keyed:
+                counts[complaint] = sum(
+                    count
+                    for partner, account, count in groups
+                    if complaint._same_complainant(partner, account)
+                )
+                # the batch's own, from memory
+                counts[complaint] += len(
+                    (self - complaint).filtered(
+                        lambda other, c=complaint: (
+                            other.active
+                            and c._same_complainant(
+                                other.partner_id, other.client_account
+                            )
+                        )
+                    )
+                )
+        for complaint in self:
+            complaint.other_complaint_count = counts[complaint]
+
     def _compute_in_my_units(self):
         units = self.env["huatai.org.unit"].search(
             [("id", "child_of", self.env.user.huatai_unit_ids.ids)]
@@ -534,6 +627,8 @@ class HuataiComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        self._check_archive_rights(vals)
+        self._check_closed_lock(vals)
         self._consent_state_from_boolean(vals)
         if vals.get("stage_id"):
             stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
@@ -560,6 +655,103 @@ class HuataiComplaint(models.Model):
                     self.env.context.get("huatai_handover_reason")
                 )
         return res
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type in ("form", "list", "kanban"):
+            self._lock_view_fields(arch)
+        return arch, view
+
+    @api.model
+    def _lock_view_fields(self, arch):
+        """Make the complaint's fields read-only in the views once it is
+        closed (``is_locked``): the stage bar stays clickable to reopen it.
+        Done here rather than on each field of the arch, so that fields added
+        later (or by other modules) are locked too; write() enforces it."""
+        for node in arch.iter("field"):
+            fname = node.get("name")
+            field = self._fields.get(fname)
+            if (
+                not field
+                or fname in LOCK_EXEMPT_VIEW_FIELDS
+                or fname == "is_locked"
+                # the fields of an embedded list or form are another model's
+                or any(parent.tag == "field" for parent in node.iterancestors())
+            ):
+                continue
+            readonly = (node.get("readonly") or "").strip()
+            if readonly in ("1", "True", "true"):
+                continue
+            if not readonly or readonly in ("0", "False", "false"):
+                if field.readonly:
+                    continue
+                node.set("readonly", "is_locked")
+            else:
+                node.set("readonly", f"is_locked or ({readonly})")
+
+    def _check_closed_lock(self, vals):
+        """Refuse changes to closed or rejected complaints, but reopening
+        them; complaint administrators can still correct them, and the
+        system's own writes (sudo) go through."""
+        if self.env.su or self._may_correct_closed():
+            return
+        locked = set(vals) - CLOSED_WRITABLE_FIELDS
+        if "stage_id" in vals:
+            stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
+            if stage and not stage.is_closed:
+                locked.discard("stage_id")  # reopening
+        if vals.get("category_id"):
+            category = self.env["huatai.complaint.category"].browse(vals["category_id"])
+            if category.sudo().is_confidential:
+                # handing a finished complaint over to Compliance as a
+                # whistleblowing report stays possible
+                locked.discard("category_id")
+        if not locked:
+            return
+        closed = self.filtered("is_closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "%(refs)s is finished (closed or rejected) and can no longer "
+                    "be changed. You can still reopen it (with Reopen or the "
+                    "stage bar), write messages and notes, schedule activities, "
+                    "record callbacks and the satisfaction survey. A complaint "
+                    "administrator can correct a closed complaint.",
+                    refs=", ".join(closed[:5].mapped("name"))
+                    + (", …" if len(closed) > 5 else ""),
+                )
+            )
+
+    def _check_archive_rights(self, vals=None):
+        """Archiving (and restoring) is for unit heads and above, and goes
+        through the Archive action, which records the reason in the history."""
+        if self.env.su:
+            return
+        if vals is not None:
+            if "active" not in vals:
+                return
+            changing = self.filtered(lambda c: c.active != bool(vals["active"]))
+            if not changing:
+                return
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(
+                self.env._(
+                    "Only unit heads and HQ can archive or restore complaints: "
+                    "ask your unit head, and give them the reason."
+                )
+            )
+        if vals is not None and not vals["active"]:
+            raise UserError(
+                self.env._(
+                    "Archive complaints with the Archive action: it records the "
+                    "reason in their history."
+                )
+            )
+
+    @api.model
+    def _may_correct_closed(self):
+        return self.env.user.has_group(ADMIN_GROUP)
 
     @api.model
     def _consent_state_from_boolean(self, vals):
@@ -630,6 +822,46 @@ class HuataiComplaint(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"default_complaint_id": self.id},
+        }
+
+    def action_reopen(self):
+        """Bring closed or rejected complaints back to work: in progress when
+        they had been accepted, registered otherwise."""
+        closed = self.filtered("is_closed")
+        accepted = closed.filtered("accepted_date")
+        accepted._move_to_state("in_progress")
+        (closed - accepted)._move_to_state("new")
+        return True
+
+    def action_archive(self):
+        self.check_access("write")
+        self._check_archive_rights()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Archive Complaints"),
+            "res_model": "huatai.complaint.archive.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids},
+        }
+
+    def action_unarchive(self):
+        self.check_access("write")
+        self._check_archive_rights()
+        return super().action_unarchive()
+
+    def action_view_other_complaints(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Other Complaints of %(name)s", name=self.complainant_name
+            ),
+            "res_model": self._name,
+            "view_mode": "list,kanban,form",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [("id", "!=", self.id), *self._other_complaints_domain()],
+            "context": {"create": False},
         }
 
     def action_open_handover_wizard(self):
@@ -981,3 +1213,22 @@ class HuataiComplaint(models.Model):
             partners = Partner.create(new_contacts)
             for vals, position in waiting:
                 vals["partner_id"] = partners[position].id
+
+    def _same_complainant(self, partner, account):
+        """Whether a complaint of ``partner`` and ``account`` is of this
+        complaint's complainant (same contact, or same client account)."""
+        self.ensure_one()
+        return bool(
+            (self.partner_id and partner == self.partner_id)
+            or (self.client_account and account == self.client_account)
+        )
+
+    def _other_complaints_domain(self):
+        """Complaints of the same contacts or client accounts as ``self``."""
+        domains = []
+        if self.partner_id:
+            domains.append([("partner_id", "in", self.partner_id.ids)])
+        accounts = [a for a in set(self.mapped("client_account")) if a]
+        if accounts:
+            domains.append([("client_account", "in", accounts)])
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN

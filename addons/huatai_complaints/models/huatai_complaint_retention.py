@@ -28,9 +28,21 @@ ERASED_FIELDS = (
     "subject",
     "compliance_opinion",
 )
-# tracked values that carry personal data (the chatter keeps old values)
-ERASED_TRACKING = ("partner_id", "complainant_name", "complainant_phone",
-                   "complainant_email", "compliance_opinion")  # fmt: skip
+# tracked values that carry personal data or the narrative (the chatter keeps
+# old values)
+ERASED_TRACKING = (
+    "partner_id",
+    "complainant_name",
+    "complainant_phone",
+    "complainant_email",
+    "complainant_address",
+    "client_account",
+    "respondent_name",
+    "subject",
+    "description",
+    "demand",
+    "compliance_opinion",
+)
 
 
 class HuataiComplaint(models.Model):

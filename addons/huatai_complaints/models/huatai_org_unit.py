@@ -86,6 +86,13 @@ class HuataiOrgUnit(models.Model):
     phone = fields.Char()
     address = fields.Char()
     member_count = fields.Integer(compute="_compute_member_count")
+    complaint_count = fields.Integer(
+        string="Open Complaints",
+        compute="_compute_complaint_count",
+        groups="huatai_complaints.group_complaint_user",
+        help="Open complaints accepted or handled in this unit or its sub-units "
+        "that you may see.",
+    )
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "The unit code must be unique."),
@@ -151,6 +158,52 @@ class HuataiOrgUnit(models.Model):
     def _compute_member_count(self):
         for unit in self:
             unit.member_count = len(unit.member_ids)
+
+    @api.depends_context("uid")
+    def _compute_complaint_count(self):
+        # one grouped count for the batch; a complaint belongs to a unit's
+        # subtree when its accepting or handling unit's path starts with the
+        # unit's path
+        units = self.filtered("id")
+        groups = []
+        if units:
+            groups = self.env["huatai.complaint"]._read_group(
+                [("is_closed", "=", False), *units._complaints_domain()],
+                ["accepting_unit_id", "handling_unit_id"],
+                ["__count"],
+            )
+        for unit in self:
+            path = unit.parent_path if unit.id else False
+            unit.complaint_count = (
+                sum(
+                    count
+                    for accepting, handling, count in groups
+                    if (accepting.parent_path or "").startswith(path)
+                    or (handling.parent_path or "").startswith(path)
+                )
+                if path
+                else 0
+            )
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "huatai_complaints.huatai_complaint_action"
+        )
+        action.update(
+            name=self.env._("Complaints of %(unit)s", unit=self.display_name),
+            domain=self._complaints_domain(),
+            context={"search_default_open": 1},
+        )
+        return action
+
+    def _complaints_domain(self):
+        """Complaints accepted or handled in these units or their sub-units."""
+        return [
+            "|",
+            ("accepting_unit_id", "child_of", self.ids),
+            ("handling_unit_id", "child_of", self.ids),
+        ]
 
     def accepts_channel(self, channel):
         """Whether this unit's level may accept complaints of ``channel``."""

@@ -19,3 +19,7 @@ from . import test_handover
 from . import test_routing_changes
 from . import test_retention
 from . import test_settings
+from . import test_smart_buttons
+from . import test_closed_lock
+from . import test_audit_trail
+from . import test_views

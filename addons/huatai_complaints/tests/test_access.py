@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .common import ComplaintCase
 
@@ -30,7 +30,8 @@ class TestAccess(ComplaintCase):
         )
 
     def test_role_matrix_read_write_archive(self):
-        """Per role: which complaints it can read, write and archive."""
+        """Per role: which complaints it can read, write and archive (unit
+        heads and above; staff works them but cannot archive)."""
         c = {
             "own": self.c_nanjing,
             "sibling": self.c_suzhou,
@@ -52,7 +53,18 @@ class TestAccess(ComplaintCase):
                     if key in keys:
                         record.read(["description"])
                         record.write({"demand": f"{user.login} 的处理意见"})
+                        if user == self.staff_nanjing:
+                            with self.assertRaises(UserError):
+                                record.action_archive()
+                            continue
+                        wizard = (
+                            self.env["huatai.complaint.archive.wizard"]
+                            .with_user(user)
+                            .create({"complaint_ids": record.ids, "reason": "测试"})
+                        )
                         record.action_archive()
+                        wizard.action_archive()
+                        self.assertFalse(record.active)
                         record.action_unarchive()
                         continue
                     with self.assertRaises(AccessError):
@@ -99,11 +111,10 @@ class TestAccess(ComplaintCase):
         with self.assertRaises(AccessError):
             other_branch.read(["complainant_name"])
 
-    def test_staff_writes_and_archives_own_units(self):
+    def test_staff_writes_own_units(self):
         mine = self.c_nanjing.with_user(self.staff_nanjing)
         mine.write({"demand": "要求道歉"})
-        mine.action_archive()
-        self.assertFalse(self.c_nanjing.active)
+        self.assertEqual(self.c_nanjing.demand, "要求道歉")
         # the complaint handled by my unit is mine to work too
         self.c_dispatched.with_user(self.staff_nanjing).write({"is_difficult": True})
 

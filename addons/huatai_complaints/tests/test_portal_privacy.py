@@ -35,6 +35,7 @@ INTERNAL_FIELDS = (
     "accepting_user_id",
     "dispatch_ids",
     "dispatch_count",
+    "other_complaint_count",
     "replied_by_id",
     "replied_unit_id",
     "regulator_authority",

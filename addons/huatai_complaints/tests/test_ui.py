@@ -7,7 +7,9 @@ from .common import ComplaintCase
 class TestKanbanUi(HttpCase, ComplaintCase):
     def test_staff_works_a_complaint_on_the_board(self):
         self.staff_nanjing.password = "t_staff_nj-secret"
-        complaint = self._make(self.nanjing, complainant_name="看板测试客户")
+        complaint = self._make(
+            self.nanjing, complainant_name="看板测试客户", is_difficult=True
+        )
         self.start_tour(
             "/odoo/action-huatai_complaints.huatai_complaint_action",
             "huatai_complaint_kanban_tour",

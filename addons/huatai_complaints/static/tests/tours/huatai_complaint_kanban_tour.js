@@ -9,6 +9,10 @@ registry.category("web_tour.tours").add("huatai_complaint_kanban_tour", {
             trigger: ".o_kanban_group:eq(0) .o_kanban_record:contains('看板测试客户')",
         },
         {
+            content: "Its card shows that it is a difficult complaint",
+            trigger: ".o_kanban_group:eq(0) .o_kanban_record:contains('看板测试客户') .badge:contains('Difficult')",
+        },
+        {
             content: "Drag it to the Accepted column",
             trigger: ".o_kanban_group:eq(0) .o_kanban_record:contains('看板测试客户')",
             run: "drag_and_drop(.o_kanban_group:eq(1))",
