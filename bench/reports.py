@@ -24,6 +24,7 @@ if __name__ == "__main__":
 
 from bench import common  # noqa: E402
 
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
 REPORT_MODEL = "huatai.complaint.report"
 XLSX_MODEL = "huatai.complaint.xlsx"
 HQ_LOGIN = "bench_retail1"
@@ -48,7 +49,10 @@ def _statistics(months, groupby):
         if REPORT_MODEL not in env or not hasattr(env[REPORT_MODEL], "get_statistics"):
             return None, f"{REPORT_MODEL}.get_statistics not installed"
         hq = _hq_env(env)
-        today = datetime.date.today()
+        # the users' today: in China (UTC+8), the day after UTC from 16:00 UTC;
+        # a period ending on another day than today or a month end is not a
+        # whole month, and is counted from the complaint rows
+        today = datetime.datetime.now(CHINA).date()
         date_from = (
             today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))
         ).replace(day=1)
