@@ -340,20 +340,30 @@ class HuataiComplaint(models.Model):
         # The boards and lists work on the open complaints (~10% of millions):
         # partial indexes on them, in the default order.  The first serves the
         # kanban (grouped by stage; its INCLUDE columns let the column counts, the
-        # progress bar and the record rules' conditions be read from the index
-        # alone), the second the list's first page.  The WHERE clause is the one
-        # the ORM writes for ('is_closed', '=', False).
+        # progress bar and the record rules' conditions -- the callback unit's
+        # rule included -- be read from the index alone), the second the list's
+        # first page.  The WHERE clause is the one the ORM writes for
+        # ('is_closed', '=', False).
         open_only = SQL("is_closed IS NULL OR NOT is_closed")
         indexes = {
             "huatai_complaint_open_stage_index": SQL(
                 "(stage_id, priority DESC, received_date DESC, id DESC) INCLUDE "
                 "(active, is_closed, is_confidential, accepting_unit_id, "
-                "handling_unit_id, user_id, deadline_state)"
+                "handling_unit_id, user_id, callback_unit_id, deadline_state)"
             ),
             "huatai_complaint_open_order_index": SQL(
                 "(priority DESC, received_date DESC, id DESC)"
             ),
         }
+        cr = self.env.cr
+        # an older definition without the callback unit: built again
+        cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname = %s "
+            "AND indexdef NOT LIKE %s",
+            ["huatai_complaint_open_stage_index", "%callback_unit_id%"],
+        )
+        for (stale,) in cr.fetchall():
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(stale)))
         for name, columns in indexes.items():
             if not index_exists(self.env.cr, name):
                 self.env.cr.execute(
