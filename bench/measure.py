@@ -495,7 +495,11 @@ def prepared(env, prepare, restore, commit):
 
 
 # the complaints and what triggers keep in step with them (huatai_reports)
-VACUUMED = ("huatai_complaint", "huatai_complaint_report_fact")
+VACUUMED = (
+    "huatai_complaint",
+    "huatai_complaint_report_fact",
+    "huatai_complaint_report_month",
+)
 
 
 def vacuum(env, table, full=False):
