@@ -149,12 +149,14 @@ class HuataiComplaint(models.Model):
         def lang_of(record):
             return record.user_id.lang or self.env.lang or self.env.user.lang
 
-        for complaint in complaints:
-            erased = texts(lang_of(complaint))[0]
-            complaint.message_ids.filtered(
-                lambda m: m.body and html2plaintext(m.body).strip()
-            ).write({"body": erased})
-            complaint.callback_ids.filtered("remarks").write({"remarks": erased})
+        by_lang = complaints.grouped(lang_of)
+        written = messages.filtered(lambda m: m.body and html2plaintext(m.body).strip())
+        for lang, group in by_lang.items():
+            erased = texts(lang)[0]
+            written.filtered(lambda m, ids=set(group.ids): m.res_id in ids).write(
+                {"body": erased}
+            )
+            group.callback_ids.filtered("remarks").write({"remarks": erased})
         messages.write({"subject": False, "email_from": False})
         self.env["mail.tracking.value"].sudo().search(
             [
@@ -169,7 +171,7 @@ class HuataiComplaint(models.Model):
         complaints.survey_user_input_ids.write({"partner_id": False, "email": False})
         now = fields.Datetime.now()
         years = self._retention_years()
-        for lang, group in complaints.grouped(lang_of).items():
+        for lang, group in by_lang.items():
             erased, name = texts(lang)
             values = dict.fromkeys(ERASED_FIELDS, False)
             values.update(
