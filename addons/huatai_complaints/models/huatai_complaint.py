@@ -1032,6 +1032,22 @@ class HuataiComplaint(models.Model):
             ]
         )
 
+    @api.model
+    def _handover_notification(self, message, next_action):
+        """The sticky notice shown after a report went to Compliance (the
+        user can no longer open it), then ``next_action``."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Handed over to Compliance"),
+                "message": message,
+                "sticky": True,
+                "next": next_action,
+            },
+        }
+
     def _check_can_hand_over(self):
         """Only a complaint the user works (may write) and that is not already
         a whistleblowing report can be handed over to Compliance."""

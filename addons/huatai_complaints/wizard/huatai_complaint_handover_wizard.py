@@ -34,19 +34,12 @@ class HuataiComplaintHandoverWizard(models.TransientModel):
             "huatai_complaints.huatai_complaint_handover_action"
         )
         receipts["target"] = "main"
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": self.env._("Handed over to Compliance"),
-                "message": self.env._(
-                    "%(ref)s is now a whistleblowing report handled by "
-                    "Compliance. Only Compliance can see its content and the "
-                    "reporter; your hand-over receipt keeps its reference.",
-                    ref=reference,
-                ),
-                "sticky": True,
-                "next": receipts,
-            },
-        }
+        return complaint._handover_notification(
+            self.env._(
+                "%(ref)s is now a whistleblowing report handled by "
+                "Compliance. Only Compliance can see its content and the "
+                "reporter; your hand-over receipt keeps its reference.",
+                ref=reference,
+            ),
+            receipts,
+        )

@@ -67,18 +67,11 @@ class HuataiWhistleblowingWizard(models.TransientModel):
         )
         complaint = self.env["huatai.complaint"].create(values)
         reference = complaint.sudo().name
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "title": self.env._("Handed over to Compliance"),
-                "message": self.env._(
-                    "Report %(ref)s is registered and handed over to Compliance. "
-                    "Only Compliance can see its content and the reporter.",
-                    ref=reference,
-                ),
-                "sticky": True,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return complaint._handover_notification(
+            self.env._(
+                "Report %(ref)s is registered and handed over to Compliance. "
+                "Only Compliance can see its content and the reporter.",
+                ref=reference,
+            ),
+            {"type": "ir.actions.act_window_close"},
+        )
