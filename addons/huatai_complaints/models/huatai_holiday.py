@@ -98,10 +98,17 @@ class HuataiHoliday(models.Model):
             missing = years - set(schedules)
             for schedule in Schedule.create([{"year": y} for y in sorted(missing)]):
                 schedules[schedule.year] = schedule
-            for vals in vals_list:
-                if not vals.get("schedule_id") and vals.get("date"):
-                    year = fields.Date.to_date(vals["date"]).year
-                    vals["schedule_id"] = schedules[year].id
+            # new dicts: the caller's stay as given (a retried request must
+            # not carry the id of a schedule rolled back with the first try)
+            vals_list = [
+                {
+                    **vals,
+                    "schedule_id": schedules[fields.Date.to_date(vals["date"]).year].id,
+                }
+                if not vals.get("schedule_id") and vals.get("date")
+                else vals
+                for vals in vals_list
+            ]
         days = super().create(vals_list)
         days._schedules_changed(days.schedule_id)
         return days
