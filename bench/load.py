@@ -571,8 +571,9 @@ class Client(threading.Thread):
         marker = self.marker("邮件")
         sender = f"{marker[-12:]}@client.example.cn"
         message_id = f"<{uuid.uuid4().hex}@client.example.cn>"
+        name = base64.b64encode(marker.encode()).decode()
         raw = (
-            f"From: =?utf-8?b?{base64.b64encode(marker.encode()).decode()}?= <{sender}>\r\n"
+            f"From: =?utf-8?b?{name}?= <{sender}>\r\n"
             "To: complaints@bench.example.cn\r\n"
             f"Message-Id: {message_id}\r\n"
             "Subject: =?utf-8?b?"

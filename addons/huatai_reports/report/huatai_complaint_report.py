@@ -1603,6 +1603,59 @@ class HuataiComplaintReport(models.Model):
         return self.env.cr.fetchone()[0]
 
     @api.model
+    def _merge_month_deltas(self, rows, groupby, generic, where):
+        """The statistics at the totals' own grain (``rows``, read from the
+        totals alone, ordered by month and ``groupby``) with the deltas not
+        folded yet: the few (month, unit, type) they touch are read again
+        from the totals and the deltas together and take their place."""
+        delta = SQL.identifier(MONTH_DELTA_TABLE)
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT received_month, accepting_unit_id, category_id "
+                "FROM %s",
+                delta,
+            )
+        )
+        touched = set(self.env.cr.fetchall())
+        fixed = self._fetch_statistics(
+            generic(
+                SQL(
+                    "%s AND (x.received_month, x.accepting_unit_id, x.category_id) "
+                    "IN (SELECT received_month, accepting_unit_id, category_id "
+                    "FROM %s)",
+                    where,
+                    delta,
+                )
+            )
+        )
+
+        def key(row):
+            return (
+                row["period_start"],
+                row["accepting_unit_id"],
+                row["category_id"],
+            )
+
+        def order(row):
+            return (row["period_start"], *(row[name] for name in groupby))
+
+        fixed_by_key = {key(row): row for row in fixed}
+        merged = []
+        for row in rows:
+            row_key = key(row)
+            if row_key in touched:
+                # its new figures, or none when it counts no complaint now
+                row = fixed_by_key.pop(row_key, None)
+                if row is None:
+                    continue
+            merged.append(row)
+        if fixed_by_key:
+            # (month, unit, type) with their first complaints: in order
+            merged.extend(fixed_by_key.values())
+            merged.sort(key=order)
+        return merged
+
+    @api.model
     def _statistics_from_months(self, date_from, date_to, period, groupby):
         """get_statistics() from the monthly totals (see MONTH_TABLE)."""
         date_from, date_to = self._check_period(date_from, date_to)
@@ -1638,19 +1691,103 @@ class HuataiComplaintReport(models.Model):
             )
             for key in MONTH_RUNNING
         )
-        running_rows = SQL(
-            "FROM %s x WHERE (x.accept_due IS NOT NULL OR x.reply_due IS NOT NULL "
-            "OR x.regulator_due IS NOT NULL OR x.callback_due IS NOT NULL) AND %s",
-            SQL.identifier(FACT_TABLE),
-            where,
-        )
+
+        def running_rows_of(where):
+            return SQL(
+                "FROM %s x WHERE (x.accept_due IS NOT NULL "
+                "OR x.reply_due IS NOT NULL OR x.regulator_due IS NOT NULL "
+                "OR x.callback_due IS NOT NULL) AND %s",
+                SQL.identifier(FACT_TABLE),
+                where,
+            )
+
+        def generic(where):
+            """The statistics regrouped from the totals (and the deltas)."""
+            month = SQL.identifier(MONTH_TABLE)
+            if deltas:
+                # the changes not folded yet into the totals (same columns)
+                columns = SQL(", ").join(
+                    SQL.identifier(name) for name, _t, _e in MONTH_KEYS + MONTH_SUMS
+                )
+                month = SQL(
+                    "(SELECT %s FROM %s UNION ALL SELECT %s FROM %s)",
+                    columns,
+                    month,
+                    columns,
+                    SQL.identifier(MONTH_DELTA_TABLE),
+                )
+            totals = SQL(
+                "SELECT x.received_month, x.accepting_unit_id, x.category_id, "
+                "%s, %s FROM %s x WHERE %s",
+                SQL(", ").join(SQL("x.%s", SQL.identifier(name)) for name in sums),
+                SQL(", ").join(
+                    SQL("0 AS %s", SQL.identifier(name)) for name in running
+                ),
+                month,
+                where,
+            )
+            still_running = SQL(
+                "SELECT x.received_month, x.accepting_unit_id, x.category_id, "
+                "%s, %s %s",
+                SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in sums),
+                running_sql,
+                running_rows,
+            )
+            measures = month_measures(lambda column: f"SUM({column})")
+            group_sql = []
+            select_sql = []
+            if period == "month":
+                group_sql.append(SQL("u.received_month"))
+            elif period:
+                group_sql.append(
+                    SQL("date_trunc(%s, u.received_month::timestamp)::date", period)
+                )
+            if period:
+                select_sql.append(SQL("%s AS period_start", group_sql[0]))
+            else:
+                select_sql.append(SQL("NULL::date AS period_start"))
+            for name in groupby:
+                expression = SQL(MONTH_DIMENSIONS[name])
+                group_sql.append(expression)
+                select_sql.append(SQL("%s AS %s", expression, SQL.identifier(name)))
+            for name in STAT_MEASURES | STAT_RATES:
+                select_sql.append(SQL(f"{measures[name]} AS %s", SQL.identifier(name)))
+            query = SQL(
+                """
+                SELECT %(select)s
+                  FROM (%(totals)s UNION ALL %(running)s) u
+             LEFT JOIN huatai_org_unit au ON au.id = u.accepting_unit_id
+             LEFT JOIN huatai_complaint_category cat ON cat.id = u.category_id
+                %(group)s
+                HAVING SUM(u.nbr_complaints) > 0
+                %(order)s
+                """,
+                select=SQL(", ").join(select_sql),
+                totals=totals,
+                running=still_running,
+                group=(
+                    SQL("GROUP BY %s", SQL(", ").join(group_sql))
+                    if group_sql
+                    else SQL()
+                ),
+                order=(
+                    SQL(
+                        "ORDER BY %s",
+                        SQL(", ").join(SQL("%s NULLS FIRST", e) for e in group_sql),
+                    )
+                    if group_sql
+                    else SQL()
+                ),
+            )
+            return query
+
+        running_rows = running_rows_of(where)
         deltas = self._month_deltas_pending()
         if (
             period == "month"
             and set(groupby) == {"accepting_unit_id", "category_id"}
             and not sees_confidential
             and self.env.context.get("active_test", True)
-            and not deltas
         ):
             # the totals' own grain: one row of totals per row of statistics
             measures = month_measures(
@@ -1697,79 +1834,11 @@ class HuataiComplaintReport(models.Model):
                     SQL("x.%s", SQL.identifier(name)) for name in groupby
                 ),
             )
-            return self._fetch_statistics(query)
-        month = SQL.identifier(MONTH_TABLE)
-        if deltas:
-            # the changes not folded yet into the totals (same columns)
-            columns = SQL(", ").join(
-                SQL.identifier(name) for name, _t, _e in MONTH_KEYS + MONTH_SUMS
-            )
-            month = SQL(
-                "(SELECT %s FROM %s UNION ALL SELECT %s FROM %s)",
-                columns,
-                month,
-                columns,
-                SQL.identifier(MONTH_DELTA_TABLE),
-            )
-        totals = SQL(
-            "SELECT x.received_month, x.accepting_unit_id, x.category_id, "
-            "%s, %s FROM %s x WHERE %s",
-            SQL(", ").join(SQL("x.%s", SQL.identifier(name)) for name in sums),
-            SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in running),
-            month,
-            where,
-        )
-        still_running = SQL(
-            "SELECT x.received_month, x.accepting_unit_id, x.category_id, %s, %s %s",
-            SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in sums),
-            running_sql,
-            running_rows,
-        )
-        measures = month_measures(lambda column: f"SUM({column})")
-        group_sql = []
-        select_sql = []
-        if period == "month":
-            group_sql.append(SQL("u.received_month"))
-        elif period:
-            group_sql.append(
-                SQL("date_trunc(%s, u.received_month::timestamp)::date", period)
-            )
-        if period:
-            select_sql.append(SQL("%s AS period_start", group_sql[0]))
-        else:
-            select_sql.append(SQL("NULL::date AS period_start"))
-        for name in groupby:
-            expression = SQL(MONTH_DIMENSIONS[name])
-            group_sql.append(expression)
-            select_sql.append(SQL("%s AS %s", expression, SQL.identifier(name)))
-        for name in STAT_MEASURES | STAT_RATES:
-            select_sql.append(SQL(f"{measures[name]} AS %s", SQL.identifier(name)))
-        query = SQL(
-            """
-            SELECT %(select)s
-              FROM (%(totals)s UNION ALL %(running)s) u
-         LEFT JOIN huatai_org_unit au ON au.id = u.accepting_unit_id
-         LEFT JOIN huatai_complaint_category cat ON cat.id = u.category_id
-            %(group)s
-            HAVING SUM(u.nbr_complaints) > 0
-            %(order)s
-            """,
-            select=SQL(", ").join(select_sql),
-            totals=totals,
-            running=still_running,
-            group=(
-                SQL("GROUP BY %s", SQL(", ").join(group_sql)) if group_sql else SQL()
-            ),
-            order=(
-                SQL(
-                    "ORDER BY %s",
-                    SQL(", ").join(SQL("%s NULLS FIRST", e) for e in group_sql),
-                )
-                if group_sql
-                else SQL()
-            ),
-        )
-        return self._fetch_statistics(query)
+            rows = self._fetch_statistics(query)
+            if deltas:
+                rows = self._merge_month_deltas(rows, groupby, generic, where)
+            return rows
+        return self._fetch_statistics(generic(where))
 
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):

@@ -340,6 +340,20 @@ class TestAnalysis(ReportCase):
                 domain=[("id", "!=", 0)],
             ),
         )
+        # at the totals' own grain, folded then changed again: the totals
+        # merged with the deltas of the (month, unit, type) changed
+        Report._cron_fold_monthly_totals()
+        self.a1_late.category_id = self.cat["service"]
+        self.b1_compensation.active = False
+        self.assertTrue(Report._month_deltas_pending())
+        grain = (date(2025, 1, 1), date(2025, 12, 31), "month")
+        groupby = ("category_id", "accepting_unit_id")
+        self.assertEqual(
+            Report.with_user(self.hq_user).get_statistics(*grain, groupby=groupby),
+            Report.with_user(self.hq_user).get_statistics(
+                *grain, groupby=groupby, domain=[("id", "!=", 0)]
+            ),
+        )
         # not whole months, unit heads, day breakdown: the complaint rows
         self.assertFalse(
             Report.with_user(self.hq_user)._monthly_totals_answer(
