@@ -41,6 +41,7 @@ to measure main): the copy is updated to them first.
 
 import argparse
 import base64
+import hashlib
 import json
 import os
 import random
@@ -54,7 +55,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -170,10 +171,15 @@ def prepare_db(server, conf, source, name, addons, args):
     conn = server.connect(name)
     try:
         with conn.cursor() as cr:
-            from passlib.context import CryptContext
+            # a cheap hash (passlib's pbkdf2_sha512 format, 1000 rounds): the
+            # clients' logins are not what is measured
+            salt = os.urandom(16)
+            digest = hashlib.pbkdf2_hmac("sha512", PASSWORD.encode(), salt, 1000)
 
-            # a cheap hash: the clients' logins are not what is measured
-            hashed = CryptContext(["pbkdf2_sha512"]).hash(PASSWORD, rounds=1000)
+            def ab64(raw):
+                return base64.b64encode(raw).decode().rstrip("=").replace("+", ".")
+
+            hashed = f"$pbkdf2-sha512$1000${ab64(salt)}${ab64(digest)}"
             cr.execute(
                 "UPDATE res_users SET password = %s "
                 "WHERE login LIKE 'bench\\_%%' OR id = 2",
@@ -686,7 +692,8 @@ class Client(threading.Thread):
             )
 
     def op_dashboard(self):
-        today = date.today()
+        # the managers' today, in China
+        today = (datetime.now(timezone.utc) + timedelta(hours=8)).date()
         start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
         self.hq.call(
             "huatai.complaint.report",

@@ -24,3 +24,4 @@ from . import survey_survey
 from . import survey_user_input
 from . import huatai_complaint_retention
 from . import res_config_settings
+from . import ir_sequence
