@@ -25,9 +25,10 @@ looping over a weighted mix:
   (callback wizard);
 - ``kanban``: the web client's first kanban load (``web_read_group`` by
   stage, ``web_search_read`` of the first column) as the staff member;
-- ``dashboard``: the firm's monthly statistics per unit and type for the last
-  12 months (``huatai.complaint.report.get_statistics``) and a pivot
-  (``read_group``) of the analysis, as a Retail Client Service HQ user.
+- ``dashboard``: the firm-wide spreadsheet dashboard's first display
+  (``huatai.complaint.report.load_dashboard``: its pivots' and charts'
+  grouped reads) and the monthly statistics per branch company and type for
+  the last 12 months (``get_statistics``), as a Retail Client Service HQ user.
 
 Reported per client count: throughput, p50/p95/p99 per operation, refusals by
 cause (HTTP status or the server's exception), serialization retries and bad
@@ -692,24 +693,20 @@ class Client(threading.Thread):
             )
 
     def op_dashboard(self):
-        # the managers' today, in China
+        # the firm-wide spreadsheet dashboard's first display (its pivots'
+        # and charts' grouped reads, run by the server as the web client
+        # sends them), then the monthly statistics per branch company and
+        # type for the last 12 months, as a Retail Client Service HQ user
+        self.hq.call(
+            "huatai.complaint.report", "load_dashboard", [self.info["dashboard_id"]]
+        )
         today = (datetime.now(timezone.utc) + timedelta(hours=8)).date()
         start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
         self.hq.call(
             "huatai.complaint.report",
             "get_statistics",
             [start.isoformat(), today.isoformat()],
-            {"period": "month", "groupby": ["accepting_unit_id", "category_id"]},
-        )
-        self.hq.call(
-            "huatai.complaint.report",
-            "read_group",
-            [
-                [("received_date", ">=", start.isoformat())],
-                ["nbr_complaints:sum", "nbr_overdue:sum"],
-                ["accepting_branch_id", "category_root_id"],
-            ],
-            {"lazy": False},
+            {"period": "month", "groupby": ["accepting_branch_id", "category_root_id"]},
         )
 
     # -- loop ------------------------------------------------------------
@@ -829,7 +826,19 @@ def one_run(server, conf, source, n_clients, args):
             "search",
             [[("is_confidential", "=", False), ("child_ids", "=", False)]],
         )
+        dashboard_id = admin.call(
+            "ir.model.data",
+            "search_read",
+            [
+                [
+                    ("module", "=", "huatai_reports"),
+                    ("name", "=", "spreadsheet_dashboard_complaints_hq"),
+                ],
+                ["res_id"],
+            ],
+        )[0]["res_id"]
         run_info = {
+            "dashboard_id": dashboard_id,
             **info,
             "url": url,
             "db": db,
