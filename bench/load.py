@@ -47,6 +47,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import socketserver
@@ -148,6 +149,11 @@ def prepare_db(server, conf, source, name, addons, args):
         server.drop_db(name)
     t0 = time.monotonic()
     server.create_db(name, template=source)
+    # and its files (the dashboards' spreadsheets live in the filestore)
+    filestore = common.BENCH_DIR / "data" / "filestore"
+    shutil.rmtree(filestore / name, ignore_errors=True)
+    if (filestore / source).is_dir():
+        shutil.copytree(filestore / source, filestore / name)
     say(f"{name}: copied from {source} in {time.monotonic() - t0:.0f} s")
     if addons:
         say(f"{name}: updating the modules to {addons}")
@@ -979,7 +985,11 @@ def main(argv=None):
             results.append(res)
             print(report([res]), flush=True)
         if not args.keep:
-            server.drop_db(f"{args.prefix}_load_{run.label(args.size)}")
+            name = f"{args.prefix}_load_{run.label(args.size)}"
+            server.drop_db(name)
+            shutil.rmtree(
+                common.BENCH_DIR / "data" / "filestore" / name, ignore_errors=True
+            )
     out = (
         Path(args.json)
         if args.json
