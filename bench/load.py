@@ -25,10 +25,9 @@ looping over a weighted mix:
   (callback wizard);
 - ``kanban``: the web client's first kanban load (``web_read_group`` by
   stage, ``web_search_read`` of the first column) as the staff member;
-- ``dashboard``: the firm-wide spreadsheet dashboard's first display
-  (``huatai.complaint.report.load_dashboard``: its pivots' and charts'
-  grouped reads) and the monthly statistics per branch company and type for
-  the last 12 months (``get_statistics``), as a Retail Client Service HQ user.
+- ``dashboard``: the monthly statistics per branch company and type for the
+  last 12 months (``huatai.complaint.report.get_statistics``) and a pivot
+  (``read_group``) of the analysis, as a Retail Client Service HQ user.
 
 Reported per client count: throughput, p50/p95/p99 per operation, refusals by
 cause (HTTP status or the server's exception), serialization retries and bad
@@ -396,15 +395,26 @@ class Refused(Exception):
         self.cause = cause
 
 
+def closing_session():
+    """A client session that closes its connection after each request, as
+    a reverse proxy in front of Odoo does: a prefork worker given a kept-
+    alive connection waits (up to 2 s) for that client's next request
+    instead of serving the others, which then queue."""
+    import requests
+
+    session = requests.Session()
+    session.headers["Connection"] = "close"
+    return session
+
+
 class Rpc:
     def __init__(self, url, db, uid, password, session=None):
-        import requests
 
         self.url = url
         self.db = db
         self.uid = uid
         self.password = password
-        self.session = session or requests.Session()
+        self.session = session or closing_session()
 
     def call(self, model, method, args, kwargs=None):
         import requests
@@ -536,7 +546,7 @@ class Client(threading.Thread):
         import requests
 
         marker = self.marker("网站")
-        session = requests.Session()
+        session = closing_session()
         try:
             page = session.get(f"{self.info['url']}/complaints/new", timeout=300)
             if page.status_code != 200:
@@ -699,13 +709,10 @@ class Client(threading.Thread):
             )
 
     def op_dashboard(self):
-        # the firm-wide spreadsheet dashboard's first display (its pivots'
-        # and charts' grouped reads, run by the server as the web client
-        # sends them), then the monthly statistics per branch company and
-        # type for the last 12 months, as a Retail Client Service HQ user
-        self.hq.call(
-            "huatai.complaint.report", "load_dashboard", [self.info["dashboard_id"]]
-        )
+        # what a manager's dashboard reads: the monthly statistics per
+        # branch company and type for the last 12 months, and a pivot of
+        # the analysis (received / overdue per branch company and type), as
+        # a Retail Client Service HQ user
         today = (datetime.now(timezone.utc) + timedelta(hours=8)).date()
         start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
         self.hq.call(
@@ -713,6 +720,16 @@ class Client(threading.Thread):
             "get_statistics",
             [start.isoformat(), today.isoformat()],
             {"period": "month", "groupby": ["accepting_branch_id", "category_root_id"]},
+        )
+        self.hq.call(
+            "huatai.complaint.report",
+            "read_group",
+            [
+                [("received_date", ">=", start.isoformat())],
+                ["nbr_complaints:sum", "nbr_overdue:sum"],
+                ["accepting_branch_id", "category_root_id"],
+            ],
+            {"lazy": False},
         )
 
     # -- loop ------------------------------------------------------------
@@ -738,6 +755,90 @@ class Client(threading.Thread):
             self.samples.append((op, time.monotonic() - t0, cause))
             if self.info["think"]:
                 time.sleep(self.random.uniform(0, 2 * self.info["think"]))
+
+
+def cpu_seconds(server_pgid):
+    """CPU seconds used so far, by who: the server's HTTP workers, its cron
+    worker (niced), PostgreSQL, this harness, and everything else on the
+    machine (other users' work: the machine is shared)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    me = os.getpid()
+    totals = dict.fromkeys(("workers", "cron", "postgres", "harness", "other"), 0.0)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pgid, nice = int(fields[2]), int(fields[16])
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if int(entry.name) == me:
+            totals["harness"] += used
+        elif pgid == server_pgid:
+            totals["cron" if nice > 0 else "workers"] += used
+        elif comm.startswith("postgres"):
+            totals["postgres"] += used
+        else:
+            totals["other"] += used
+    return totals
+
+
+class ActivitySampler(threading.Thread):
+    """What the database's connections do during the burst, sampled twice
+    a second: running a query, waiting for a lock (and on what statement),
+    or idle in a transaction (the Odoo worker computing in Python)."""
+
+    def __init__(self, server, db):
+        super().__init__(name="pg-sampler", daemon=True)
+        self.server = server
+        self.db = db
+        self.stop = threading.Event()
+        self.samples = 0
+        self.states = {}
+        self.lock_waits = {}
+
+    def run(self):
+        conn = self.server.connect("postgres")
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cr:
+                while not self.stop.wait(0.5):
+                    cr.execute(
+                        "SELECT state, wait_event_type, wait_event, "
+                        "regexp_replace(left(query, 70), '\\s+', ' ', 'g') "
+                        "FROM pg_stat_activity WHERE datname = %s "
+                        "AND state <> 'idle' AND pid <> pg_backend_pid()",
+                        [self.db],
+                    )
+                    self.samples += 1
+                    for state, wtype, wevent, query in cr.fetchall():
+                        if wtype == "Lock":
+                            key = f"lock wait ({wevent})"
+                            short = query.strip()[:60]
+                            self.lock_waits[short] = self.lock_waits.get(short, 0) + 1
+                        elif state == "active":
+                            key = "query running" + (f" ({wevent})" if wevent else "")
+                        else:
+                            key = state
+                        self.states[key] = self.states.get(key, 0) + 1
+        finally:
+            conn.close()
+
+    def summary(self):
+        n = max(self.samples, 1)
+        return {
+            "mean connections by state": {
+                k: round(v / n, 2)
+                for k, v in sorted(self.states.items(), key=lambda kv: -kv[1])
+            },
+            "lock waits by statement": dict(
+                sorted(self.lock_waits.items(), key=lambda kv: -kv[1])[:5]
+            ),
+        }
 
 
 def percentile(values, q):
@@ -832,19 +933,7 @@ def one_run(server, conf, source, n_clients, args):
             "search",
             [[("is_confidential", "=", False), ("child_ids", "=", False)]],
         )
-        dashboard_id = admin.call(
-            "ir.model.data",
-            "search_read",
-            [
-                [
-                    ("module", "=", "huatai_reports"),
-                    ("name", "=", "spreadsheet_dashboard_complaints_hq"),
-                ],
-                ["res_id"],
-            ],
-        )[0]["res_id"]
         run_info = {
-            "dashboard_id": dashboard_id,
             **info,
             "url": url,
             "db": db,
@@ -865,6 +954,9 @@ def one_run(server, conf, source, n_clients, args):
         for client in clients:
             client.start()
         barrier.wait()
+        cpu_start = cpu_seconds(odoo_server.proc.pid)
+        sampler = ActivitySampler(server, db)
+        sampler.start()
         t0 = time.monotonic()
         stop_at = t0 + args.duration
         for client in clients:
@@ -872,6 +964,10 @@ def one_run(server, conf, source, n_clients, args):
         for client in clients:
             client.join()
         elapsed = time.monotonic() - t0
+        cpu_end = cpu_seconds(odoo_server.proc.pid)
+        sampler.stop.set()
+        sampler.join()
+        cpu = {key: round(cpu_end[key] - cpu_start[key], 1) for key in cpu_end}
         # the fold and acknowledgement jobs catch up
         time.sleep(2)
     counts = {key: 0 for key in [*RETRY_PATTERNS, "errors"]}
@@ -915,6 +1011,9 @@ def one_run(server, conf, source, n_clients, args):
         "server_log": counts,
         "checks": checks,
         "mails_sent": smtp.received,
+        # CPU seconds during the burst (2 cores: at most 2 x duration)
+        "cpu": cpu,
+        "database": sampler.summary(),
         "loadavg": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -941,6 +1040,8 @@ def report(results):
         lines.append(f"refusals by cause: {res['refusals'] or 'none'}")
         lines.append(f"server log: {res['server_log']}")
         lines.append(f"checks: {res['checks']}; mails sent: {res['mails_sent']}")
+        lines.append(f"CPU seconds during the burst: {res.get('cpu')}")
+        lines.append(f"database connections: {res.get('database')}")
     return "\n".join(lines)
 
 
