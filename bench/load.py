@@ -784,6 +784,11 @@ def cpu_seconds(server_pgid):
             totals["postgres"] += used
         else:
             totals["other"] += used
+    with open("/proc/stat") as fh:
+        ticks = [int(x) for x in fh.readline().split()[1:]]
+    # the whole machine: busy and total CPU seconds (all cores)
+    totals["machine_busy"] = (sum(ticks) - ticks[3] - ticks[4]) / tick
+    totals["machine_total"] = sum(ticks) / tick
     return totals
 
 
@@ -968,6 +973,10 @@ def one_run(server, conf, source, n_clients, args):
         sampler.stop.set()
         sampler.join()
         cpu = {key: round(cpu_end[key] - cpu_start[key], 1) for key in cpu_end}
+        # the share of the machine's CPU that was busy during the burst
+        cpu["machine_busy_share"] = round(
+            cpu.pop("machine_busy") / max(cpu.pop("machine_total"), 0.1), 2
+        )
         # the fold and acknowledgement jobs catch up
         time.sleep(2)
     counts = {key: 0 for key in [*RETRY_PATTERNS, "errors"]}
