@@ -120,8 +120,8 @@ class HuataiReportSchedule(models.Model):
         today = today or fields.Date.context_today(self)
         Report = self.env["huatai.complaint.report"]
         period = PERIOD_OF[self.frequency]
-        current_start, _end = Report.period_bounds(period, today)
-        return Report.period_bounds(period, current_start - timedelta(days=1))
+        current_start, _end = Report._period_bounds(period, today)
+        return Report._period_bounds(period, current_start - timedelta(days=1))
 
     def _send(self, today=None, force=False):
         self.ensure_one()

@@ -26,11 +26,14 @@ REGISTER_CHUNK = 5000
 class HuataiComplaintXlsx(models.AbstractModel):
     """The complaint workbooks: register (台账), statistics, CSRC summary.
 
-    Every writer takes a binary file-like ``stream`` and fills it with an
-    xlsx workbook built with xlsxwriter in ``constant_memory`` mode; headers
+    Every writer takes a binary file-like ``stream`` (never a path: nothing
+    is written on the server) and fills it with an xlsx workbook built with
+    xlsxwriter in ``constant_memory`` mode; headers
     and labels are rendered in the language of the environment. Rows are
     what the current user may see: the complaint record rules apply, a unit
-    outside the user's reach raises a ``UserError``.
+    outside the user's reach raises a ``UserError``. The writers are private
+    (not callable over RPC): users get the files through the export wizard,
+    the list action and the scheduled reports.
     """
 
     _name = EXPORT_MODEL
@@ -41,6 +44,13 @@ class HuataiComplaintXlsx(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _new_workbook(self, stream):
+        # a workbook is built in memory and stored as an attachment: never
+        # given a path, xlsxwriter would write that file on the server
+        if not (hasattr(stream, "write") and hasattr(stream, "seek")):
+            raise TypeError(
+                f"an xlsx report is written to a binary stream, not to "
+                f"{type(stream).__name__} {stream!r}"
+            )
         workbook = xlsxwriter.Workbook(
             stream,
             {
@@ -437,7 +447,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         return [row[0] for row in rows]
 
     @api.model
-    def write_register(
+    def _write_register(
         self, stream, date_from=None, date_to=None, unit_ids=None, domain=None
     ):
         """Write the complaint register (台账) to ``stream``.
@@ -600,7 +610,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         }
 
     @api.model
-    def write_statistics(
+    def _write_statistics(
         self,
         stream,
         date_from,
@@ -618,7 +628,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         """
         Report = self.env["huatai.complaint.report"]
         date_from, date_to = Report._check_period(date_from, date_to)
-        stats = Report.get_statistics(
+        stats = Report._get_statistics(
             date_from,
             date_to,
             period=period,
@@ -626,7 +636,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
             groupby=("accepting_unit_id", "category_id", "channel"),
             domain=domain,
         )
-        by_unit = Report.get_statistics(
+        by_unit = Report._get_statistics(
             date_from,
             date_to,
             period=period,
@@ -634,7 +644,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
             groupby=("accepting_unit_id",),
             domain=domain,
         )
-        by_type = Report.get_statistics(
+        by_type = Report._get_statistics(
             date_from,
             date_to,
             period=period,
@@ -877,7 +887,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         return Unit.search(domain)
 
     @api.model
-    def write_regulator_summary(self, stream, year, unit_ids=None):
+    def _write_regulator_summary(self, stream, year, unit_ids=None):
         """Write the yearly complaint summary for the local CSRC bureau.
 
         One line per sales department in scope (also those without
@@ -897,7 +907,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         Report = self.env["huatai.complaint.report"]
         units = self.env["huatai.org.unit"].browse(unit_ids or []).exists()
         date_from, date_to = date(year, 1, 1), date(year, 12, 31)
-        rows = Report.get_statistics(
+        rows = Report._get_statistics(
             date_from,
             date_to,
             period=False,
@@ -1057,9 +1067,9 @@ class HuataiComplaintXlsx(models.AbstractModel):
     def _build(self, report_type, **kwargs):
         """Build a report; return ``(bytes, filename, count)``."""
         writer = {
-            "register": self.write_register,
-            "statistics": self.write_statistics,
-            "regulator_summary": self.write_regulator_summary,
+            "register": self._write_register,
+            "statistics": self._write_statistics,
+            "regulator_summary": self._write_regulator_summary,
         }[report_type]
         stream = io.BytesIO()
         count = writer(stream, **kwargs)
