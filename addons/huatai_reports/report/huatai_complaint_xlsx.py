@@ -21,6 +21,14 @@ COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
 EXPORT_MODEL = "huatai.complaint.xlsx"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REGISTER_CHUNK = 5000
+# register columns of the complainant's personal data -> their complaint field
+PERSONAL_COLUMNS = {
+    "phone": "complainant_phone",
+    "email": "complainant_email",
+    "address": "complainant_address",
+    "client_account": "client_account",
+    "id_number": "complainant_id_number",
+}
 
 
 class HuataiComplaintXlsx(models.AbstractModel):
@@ -168,7 +176,9 @@ class HuataiComplaintXlsx(models.AbstractModel):
     # Complaint register (台账)
     # ------------------------------------------------------------------
     @api.model
-    def _register_columns(self, formats):
+    def _register_columns(self, formats, personal_data=True):
+        """The register's columns; the personal data ones only when
+        ``personal_data`` and as far as the user may read those fields."""
         c = self._column
         _ = self.env._
         yes_no = self._yes_no()
@@ -269,9 +279,15 @@ class HuataiComplaintXlsx(models.AbstractModel):
             ("satisfaction_score", c(_("Survey Score"), NUMBER, formats["days"], 8)),
         ]
         complaint_fields = self.env["huatai.complaint"]._fields
-        if not complaint_fields["complainant_id_number"].is_accessible(self.env):
-            columns = [col for col in columns if col[0] != "id_number"]
-        return columns
+        return [
+            (key, column)
+            for key, column in columns
+            if key not in PERSONAL_COLUMNS
+            or (
+                personal_data
+                and complaint_fields[PERSONAL_COLUMNS[key]].is_accessible(self.env)
+            )
+        ]
 
     @api.model
     def _register_names(self):
@@ -448,7 +464,13 @@ class HuataiComplaintXlsx(models.AbstractModel):
 
     @api.model
     def _write_register(
-        self, stream, date_from=None, date_to=None, unit_ids=None, domain=None
+        self,
+        stream,
+        date_from=None,
+        date_to=None,
+        unit_ids=None,
+        domain=None,
+        personal_data=True,
     ):
         """Write the complaint register (台账) to ``stream``.
 
@@ -458,6 +480,8 @@ class HuataiComplaintXlsx(models.AbstractModel):
             reported; ``None``: every complaint the user may read
         :param domain: extra domain on ``huatai.complaint``, e.g.
             ``[('id', 'in', ids)]`` for a list selection
+        :param personal_data: whether the complainants' phones, addresses,
+            ID numbers... are written (those the user may read)
         :return: number of complaint rows written
         """
         Report = self.env["huatai.complaint.report"]
@@ -473,7 +497,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         )
         ids = self._register_ids(complaint_domain)
         workbook, formats = self._new_workbook(stream)
-        spec = self._register_columns(formats)
+        spec = self._register_columns(formats, personal_data=personal_data)
         keys = [key for key, _column in spec]
         writer = SheetWriter(
             workbook,
