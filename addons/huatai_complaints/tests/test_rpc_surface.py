@@ -1,0 +1,136 @@
+"""What a user can reach over JSON-RPC besides the complaint itself (issue 11):
+bulk rebuilds of the working days, the spot-check draw, helpers that are no
+user action."""
+
+from functools import partial
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from ..models.huatai_workday import CALENDAR_XMLID
+from .common import ComplaintCase
+
+
+class ChineseCase(ComplaintCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["huatai_complaints"], ["zh_CN"], overwrite=True
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestWorkingDaysAreRebuiltByAdministrators(ChineseCase):
+    """Issue 11 #14: any internal user could rebuild the working-day table
+    and recompute every open deadline."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Schedule = cls.env["huatai.holiday.schedule"]
+        cls.schedule = cls.Schedule.create(
+            {
+                "year": 2031,
+                "day_ids": [
+                    Command.create(
+                        {
+                            "date": "2031-01-01",
+                            "kind": "holiday",
+                            "festival": "new_years_day",
+                        }
+                    )
+                ],
+            }
+        )
+        cls.schedule.action_confirm()
+        cls.day = cls.schedule.day_ids
+        cls.sysadmin = new_test_user(
+            cls.env, login="t_sysadmin", groups="base.group_user,base.group_system"
+        )
+
+    def _stale_table(self):
+        """Flip one day of the table, as a rebuild would put it right."""
+        self.env.cr.execute(
+            "UPDATE huatai_workday SET is_working = NOT is_working "
+            "WHERE date = '2031-01-02' RETURNING is_working"
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _table_day(self):
+        self.env.cr.execute(
+            "SELECT is_working FROM huatai_workday WHERE date = '2031-01-02'"
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_other_roles_are_refused(self):
+        stale = self._stale_table()
+        users = (
+            self.staff_nanjing,
+            self.head_jiangsu,
+            self.hq_user,
+            self.compliance_user,
+            self.sysadmin,
+        )
+        for user in users:
+            env = self.env(user=user, context={"lang": "zh_CN"})
+            schedule = self.schedule.with_env(env)
+            day = self.day.with_env(env)
+            calls = {
+                "rebuild": env["huatai.holiday.schedule"].action_rebuild_workdays,
+                "draft": schedule.action_draft,
+                "confirm": schedule.action_confirm,
+                "schedule write": partial(schedule.write, {"notice": "x"}),
+                "day write": partial(day.write, {"date": "2031-01-03"}),
+                "day create": partial(
+                    env["huatai.holiday"].create,
+                    {"date": "2031-02-03", "schedule_id": self.schedule.id},
+                ),
+                "day unlink": day.unlink,
+            }
+            for name, call in calls.items():
+                with self.subTest(user=user.login, call=name):
+                    with self.assertRaises(AccessError) as caught:
+                        call()
+                    self.assertIn("投诉管理员", str(caught.exception))
+        self.assertEqual(self._table_day(), stale, "nothing was rebuilt")
+        self.assertEqual(self.schedule.state, "confirmed")
+        self.assertEqual(str(self.day.date), "2031-01-01")
+
+    def test_complaint_administrators_may(self):
+        stale = self._stale_table()
+        action = self.Schedule.with_user(self.admin_user).action_rebuild_workdays()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(self._table_day(), not stale)
+        self.schedule.with_user(self.admin_user).action_draft()
+        self.assertEqual(self.schedule.state, "draft")
+
+    def test_mirrored_holidays_are_changed_in_their_schedule(self):
+        if not self.env.ref(CALENDAR_XMLID, raise_if_not_found=False):
+            self.skipTest("no China working-day calendar")
+        leave = self.env["resource.calendar.leaves"].search(
+            [("huatai_schedule_id", "=", self.schedule.id)]
+        )
+        self.assertEqual(len(leave), 1)
+        date_to = leave.date_to
+        Leave = self.env["resource.calendar.leaves"].with_user(self.sysadmin)
+        Leave = Leave.with_context(lang="zh_CN")
+        leave = leave.with_context(lang="zh_CN")
+        for call in (
+            lambda: leave.with_user(self.sysadmin).write({"date_to": "2031-01-09"}),
+            leave.with_user(self.sysadmin).unlink,
+            lambda: Leave.create(
+                {
+                    "name": "x",
+                    "date_from": "2031-03-01",
+                    "date_to": "2031-03-02",
+                    "huatai_schedule_id": self.schedule.id,
+                }
+            ),
+        ):
+            with self.assertRaises(AccessError) as caught:
+                call()
+            self.assertIn("节假日安排", str(caught.exception))
+        self.assertEqual(leave.date_to, date_to)
