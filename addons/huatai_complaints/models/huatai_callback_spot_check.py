@@ -205,7 +205,9 @@ class HuataiCallbackSpotCheck(models.Model):
         between date_from and date_to (included).
 
         The draw is seeded by the period: running it again for the same period
-        gives the same callbacks and creates nothing twice.
+        gives the same callbacks and creates nothing twice. Callbacks of
+        whistleblowing reports are never drawn: the Customer Service Center
+        does not call their reporters.
         """
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
@@ -218,6 +220,7 @@ class HuataiCallbackSpotCheck(models.Model):
                 ("date", ">=", start),
                 ("date", "<", end),
                 ("unit_kind", "=", "sales_department"),
+                ("complaint_id.is_confidential", "=", False),
             ]
         ).ids
         seed = (

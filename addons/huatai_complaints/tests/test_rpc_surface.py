@@ -2,6 +2,7 @@
 bulk rebuilds of the working days, the spot-check draw, helpers that are no
 user action."""
 
+from datetime import datetime
 from functools import partial
 
 from odoo import Command
@@ -134,3 +135,72 @@ class TestWorkingDaysAreRebuiltByAdministrators(ChineseCase):
                 call()
             self.assertIn("节假日安排", str(caught.exception))
         self.assertEqual(leave.date_to, date_to)
+
+
+@tagged("post_install", "-at_install")
+class TestSpotChecksLeaveWhistleblowingOut(ComplaintCase):
+    """Issue 11 #16: the callback spot checks could draw a whistleblowing
+    report's callback, and put its reporter's name and phone in the Customer
+    Service Center's activity."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.csc_user = cls._user("t_csc", "user", cls.csc)
+        cls.csc.manager_id = cls.csc_user
+        cls.env["ir.config_parameter"].set_param(
+            "huatai_complaints.callback_spot_check_percent", "100"
+        )
+        ordinary = cls._make(cls.nanjing)
+        whistle = cls._make(
+            cls.nanjing,
+            category_id=cls.category_whistleblowing.id,
+            complainant_name="CANARY-REPORTER",
+            complainant_phone="13900009009",
+        )
+        Callback = cls.env["huatai.complaint.callback"]
+        cls.callbacks = {
+            complaint: Callback.create(
+                [
+                    {
+                        "complaint_id": complaint.id,
+                        "unit_id": cls.nanjing.id,
+                        "date": datetime(2026, 5, 4 + day, 3, 0),
+                        "reached": True,
+                        "satisfied": True,
+                        "user_id": cls.staff_nanjing.id,
+                    }
+                    for day in range(2)
+                ]
+            )
+            for complaint in (ordinary, whistle)
+        }
+        cls.ordinary, cls.whistle = ordinary, whistle
+
+    def test_whistleblowing_callbacks_are_never_drawn(self):
+        self.assertTrue(self.whistle.is_confidential)
+        wizard = (
+            self.env["huatai.callback.spot.check.wizard"]
+            .with_user(self.hq_user)
+            .create({"date_from": "2026-05-01", "date_to": "2026-05-31"})
+        )
+        action = wizard.action_sample()
+        checks = self.env["huatai.callback.spot.check"].search(action["domain"])
+        # every callback of the ordinary complaint (100%), none of the report
+        self.assertEqual(checks.callback_id, self.callbacks[self.ordinary])
+        notes = " ".join(checks.activity_ids.mapped(lambda a: str(a.note)))
+        self.assertNotIn("CANARY-REPORTER", notes)
+        self.assertNotIn("13900009009", notes)
+        self.assertFalse(
+            self.env["huatai.callback.spot.check"].search(
+                [("complaint_id", "=", self.whistle.id)]
+            )
+        )
+
+    def test_only_hq_draws_the_sample(self):
+        for user in (self.staff_nanjing, self.head_jiangsu, self.csc_user):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["huatai.callback.spot.check.wizard"].with_user(user).create(
+                    {"date_from": "2026-05-01", "date_to": "2026-05-31"}
+                ).action_sample()
+        self.assertFalse(self.env["huatai.callback.spot.check"].search([]))
