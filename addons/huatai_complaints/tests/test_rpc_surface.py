@@ -204,3 +204,79 @@ class TestSpotChecksLeaveWhistleblowingOut(ComplaintCase):
                     {"date_from": "2026-05-01", "date_to": "2026-05-31"}
                 ).action_sample()
         self.assertFalse(self.env["huatai.callback.spot.check"].search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestSpotChecksAreDrawnAndRecorded(ChineseCase):
+    """Spot checks are created by the draw only and their result is set by
+    their buttons: over JSON-RPC a user could create one on any callback
+    (its related fields show the complainant's name and phone) or rewrite a
+    recorded result."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.csc_user = cls._user("t_csc", "user", cls.csc)
+        cls.csc.manager_id = cls.csc_user
+        cls.env["ir.config_parameter"].set_param(
+            "huatai_complaints.callback_spot_check_percent", "100"
+        )
+        cls.complaint = cls._make(cls.nanjing, complainant_phone="13900008008")
+        cls.callback = cls.env["huatai.complaint.callback"].create(
+            {
+                "complaint_id": cls.complaint.id,
+                "unit_id": cls.nanjing.id,
+                "date": datetime(2026, 5, 4, 3, 0),
+                "reached": True,
+                "satisfied": True,
+                "user_id": cls.staff_nanjing.id,
+            }
+        )
+        cls.check = cls.env["huatai.callback.spot.check"]._sample_callbacks(
+            "2026-05-01", "2026-05-31"
+        )
+
+    def test_created_by_the_draw_only(self):
+        self.check.unlink()
+        SpotCheck = (
+            self.env["huatai.callback.spot.check"]
+            .with_user(self.hq_user)
+            .with_context(lang="zh_CN")
+        )
+        with self.assertRaises(AccessError) as caught:
+            SpotCheck.create(
+                {
+                    "callback_id": self.callback.id,
+                    "period_start": "2026-05-01",
+                    "period_end": "2026-05-31",
+                }
+            )
+        self.assertIn("抽查", str(caught.exception))
+        self.assertFalse(self.env["huatai.callback.spot.check"].search([]))
+
+    def test_result_set_by_the_buttons_only(self):
+        check = self.check.with_user(self.csc_user).with_context(lang="zh_CN")
+        for vals in (
+            {"result": "consistent"},
+            {"checked_by_id": self.hq_user.id},
+            {"callback_id": self.callback.id},
+        ):
+            with self.assertRaises(AccessError) as caught:
+                check.write(vals)
+            self.assertIn("抽查", str(caught.exception))
+        self.assertEqual(self.check.result, "pending")
+        check.notes = "客户确认已接到回访电话。"
+        check.action_mark_consistent()
+        self.assertEqual(
+            (self.check.result, self.check.checked_by_id),
+            ("consistent", self.csc_user),
+        )
+
+    def test_hidden_once_the_complaint_is_whistleblowing(self):
+        self.complaint.category_id = self.category_whistleblowing
+        self.assertTrue(self.complaint.is_confidential)
+        for user in (self.csc_user, self.hq_user):
+            SpotCheck = self.env["huatai.callback.spot.check"].with_user(user)
+            self.assertFalse(SpotCheck.search([("id", "=", self.check.id)]))
+            with self.assertRaises(AccessError):
+                self.check.with_user(user).read(["complainant_phone"])
