@@ -7,6 +7,7 @@ from functools import partial
 
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.service.model import get_public_method
 from odoo.tests import new_test_user, tagged
 
 from ..models.huatai_workday import CALENDAR_XMLID
@@ -204,6 +205,21 @@ class TestSpotChecksLeaveWhistleblowingOut(ComplaintCase):
                     {"date_from": "2026-05-01", "date_to": "2026-05-31"}
                 ).action_sample()
         self.assertFalse(self.env["huatai.callback.spot.check"].search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestHelpersAreNotEndpoints(ComplaintCase):
+    """Every public method of a model is a JSON-RPC endpoint: read-only
+    helpers that only code uses are private."""
+
+    def test_org_unit_helpers(self):
+        Unit = self.Unit.with_user(self.staff_nanjing)
+        with self.assertRaises(AttributeError):
+            get_public_method(Unit, "accepts_channel")
+        with self.assertRaises(AccessError):
+            get_public_method(Unit, "_accepts_channel")
+        self.assertTrue(self.nanjing._accepts_channel("onsite"))
+        self.assertFalse(self.nanjing._accepts_channel("website"))
 
 
 @tagged("post_install", "-at_install")
