@@ -236,6 +236,23 @@ class TestXlsxExports(ReportCase):
                     with self.assertRaises(AccessError):
                         get_public_method(model.with_user(self.head_b), f"_{name}")
 
+    def test_every_endpoint_is_audited(self):
+        """What huatai_reports' code exposes over JSON-RPC: two actions that
+        check the user's rights (the export through the report's access and
+        record rules, Send Now through the schedule's write access)."""
+        from odoo.addons.huatai_complaints.tests.test_rpc_surface import (
+            rpc_endpoints,
+        )
+
+        self.assertEqual(
+            rpc_endpoints(self.env, "huatai_reports"),
+            {
+                "huatai.complaint": {"action_export_register_xlsx"},
+                "huatai.report.export.wizard": {"action_export"},
+                "huatai.report.schedule": {"action_send_now"},
+            },
+        )
+
     def test_register_never_writes_a_server_path(self):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "x.xlsx")
