@@ -459,6 +459,27 @@ class TestXlsxExports(ReportCase):
                 {"report_type": "register"}
             )
 
+    def test_wizard_selection_is_read_with_the_users_rights(self):
+        """Complaint ids given to the wizard over RPC do not widen what the
+        user reads: another branch's complaint or a whistleblowing report in
+        the selection is refused, and no file is made."""
+        Wizard = self.env["huatai.report.export.wizard"].with_user(self.head_a)
+        Attachment = self.env["ir.attachment"].sudo()
+        files = [("res_model", "=", "huatai.complaint.xlsx")]
+        before = Attachment.search(files)
+        for other in (self.b1_regulator, self.hq_whistle):
+            wizard = Wizard.create(
+                {
+                    "report_type": "register",
+                    "date_from": False,
+                    "date_to": False,
+                    "complaint_ids": [(6, 0, (self.a1_closed | other).ids)],
+                }
+            )
+            with self.assertRaises(AccessError):
+                wizard.action_export()
+        self.assertEqual(Attachment.search(files), before)
+
     def test_chinese_headers(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(
