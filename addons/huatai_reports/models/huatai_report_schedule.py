@@ -71,7 +71,11 @@ class HuataiReportSchedule(models.Model):
     user_ids = fields.Many2many(
         "res.users",
         string="Also Send To",
-        domain="[('share', '=', False)]",
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref(RECIPIENT_GROUP).ids),
+        ],
+        help="Users working on complaints.",
     )
     email_to = fields.Char(
         string="Other Addresses",
