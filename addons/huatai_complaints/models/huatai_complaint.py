@@ -1,5 +1,5 @@
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import index_exists
@@ -632,13 +632,14 @@ class HuataiComplaint(models.Model):
         complaints._check_stage_requirements()
         confidential = complaints.filtered("is_confidential")
         if confidential:
-            confidential._restrict_confidential_followers()
+            confidential._seal_confidential()
             confidential._hand_over_to_compliance()
         return complaints
 
     def write(self, vals):
         self._check_archive_rights(vals)
         self._check_closed_lock(vals)
+        vals = dict(vals)  # never change the caller's values (retried requests)
         self._consent_state_from_boolean(vals)
         if vals.get("stage_id"):
             stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
@@ -646,11 +647,12 @@ class HuataiComplaint(models.Model):
                 vals.setdefault("closed_date", fields.Datetime.now())
             else:
                 vals["closed_date"] = False
-        becoming_confidential = self.browse()
+        becoming_confidential = was_confidential = self.browse()
         if "category_id" in vals:
             becoming_confidential = self.sudo().filtered(
                 lambda c: not c.is_confidential
             )
+            was_confidential = self.sudo() - becoming_confidential
         res = super().write(vals)
         if "stage_id" in vals:
             self._apply_stage_side_effects()
@@ -658,7 +660,8 @@ class HuataiComplaint(models.Model):
         if "category_id" in vals:
             # whoever writes it may not read the record any more
             confidential = self.sudo().filtered("is_confidential")
-            confidential._restrict_confidential_followers()
+            confidential._seal_confidential()
+            (was_confidential - confidential)._unseal()
             handed_over = becoming_confidential & confidential
             if handed_over:
                 handed_over.with_env(self.env)._hand_over_existing_to_compliance(
@@ -704,13 +707,19 @@ class HuataiComplaint(models.Model):
         """Refuse changes to closed or rejected complaints, but reopening
         them; complaint administrators can still correct them, and the
         system's own writes (sudo) go through."""
-        if self.env.su or self._may_correct_closed():
+        if self.env.su:
+            return
+        if "stage_id" in vals and not self._is_workflow():
+            stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
+            if stage and not stage.is_closed and self.filtered("is_closed"):
+                raise UserError(self._reopen_refusal())
+        if self._may_correct_closed():
             return
         locked = set(vals) - CLOSED_WRITABLE_FIELDS
         if "stage_id" in vals:
             stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
             if stage and not stage.is_closed:
-                locked.discard("stage_id")  # reopening
+                locked.discard("stage_id")  # reopening, by the workflow
         if vals.get("category_id"):
             category = self.env["huatai.complaint.category"].browse(vals["category_id"])
             if category.sudo().is_confidential:
@@ -724,10 +733,11 @@ class HuataiComplaint(models.Model):
             raise UserError(
                 self.env._(
                     "%(refs)s is finished (closed or rejected) and can no longer "
-                    "be changed. You can still reopen it (with Reopen or the "
-                    "stage bar), write messages and notes, schedule activities, "
-                    "record callbacks and the satisfaction survey. A complaint "
-                    "administrator can correct a closed complaint.",
+                    "be changed. A unit head can still reopen it (with Reopen, "
+                    "giving the reason); you can write messages and notes, "
+                    "schedule activities, record callbacks and the satisfaction "
+                    "survey. A complaint administrator can correct a closed "
+                    "complaint.",
                     refs=", ".join(closed[:5].mapped("name"))
                     + (", …" if len(closed) > 5 else ""),
                 )
@@ -835,12 +845,54 @@ class HuataiComplaint(models.Model):
         }
 
     def action_reopen(self):
+        """Reopen finished complaints: a unit head or above, who gives the
+        reason in the wizard this opens."""
+        self._check_can_reopen()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reopen Complaint"),
+            "res_model": "huatai.complaint.reopen.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids},
+        }
+
+    def _reopen_refusal(self):
+        return self.env._(
+            "A finished complaint is reopened by a unit head or above, with the "
+            "Reopen button, giving the reason: ask your unit head."
+        )
+
+    def _check_can_reopen(self):
+        self.check_access("write")
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self._reopen_refusal())
+        if not self.filtered("is_closed"):
+            raise UserError(
+                self.env._("Only closed or rejected complaints are reopened.")
+            )
+
+    def _reopen(self, reason):
         """Bring closed or rejected complaints back to work: in progress when
-        they had been accepted, registered otherwise."""
+        they had been accepted, registered otherwise; the reason goes to
+        their history."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give the reason for reopening the complaint."))
+        self._check_can_reopen()
         closed = self.filtered("is_closed")
         accepted = closed.filtered("accepted_date")
-        accepted._move_to_state("in_progress")
-        (closed - accepted)._move_to_state("new")
+        accepted._as_workflow()._move_to_state("in_progress")
+        (closed - accepted)._as_workflow()._move_to_state("new")
+        for complaint in closed:
+            complaint.message_post(
+                body=self.env._(
+                    "Reopened by %(user)s. Reason: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def action_archive(self):
@@ -930,7 +982,7 @@ class HuataiComplaint(models.Model):
             lambda c: not c.accepted_date and c.stage_state in WORKED_STATES
         )
         if to_accept:
-            to_accept.write({"accepted_date": now})
+            to_accept._as_workflow().write({"accepted_date": now})
 
     def _check_stage_requirements(self):
         """Refuse stages the complaint's state does not allow yet.

@@ -1073,6 +1073,7 @@ class HuataiComplaint(models.Model):
 
     def action_send_satisfaction_survey(self):
         self.ensure_one()
+        self.check_access("write")
         self._check_survey_possible()
         if not email_normalize(self.partner_id.email or self.complainant_email or ""):
             raise UserError(
@@ -1111,6 +1112,10 @@ class HuataiComplaint(models.Model):
 
     def action_view_survey_answer(self):
         self.ensure_one()
+        # the answer is read as superuser below: only for a complaint the
+        # caller works, never for a whistleblowing report
+        self.check_access("write")
+        self._check_survey_possible()
         answer = (
             self.sudo()
             .survey_user_input_ids.filtered(lambda a: a.state == "done")
