@@ -91,7 +91,7 @@ WORKFLOW_KEY = "huatai_workflow"
 
 
 class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Who may know about a confidential complaint

@@ -75,7 +75,7 @@ class TestClosedLock(ComplaintCase):
         wizard = (
             self.env["huatai.complaint.reopen.wizard"]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": reason})
         )
         return wizard.action_reopen()
