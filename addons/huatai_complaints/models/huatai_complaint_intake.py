@@ -474,7 +474,7 @@ class HuataiComplaint(models.Model):
             }
             for complaint in todo
         ]
-        self._prepare_complainant_partners(vals_list)
+        vals_list = self._prepare_complainant_partners(vals_list)
         for complaint, vals in zip(todo, vals_list, strict=True):
             if vals.get("partner_id"):
                 complaint.partner_id = vals["partner_id"]

@@ -157,6 +157,21 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             1,
         )
 
+    def test_mail_from_a_portal_client_linked_to_them(self):
+        """The mail gateway found the sender: the complaint is theirs."""
+        complaint = self._process(
+            self._raw(
+                "My account",
+                b"My account was frozen.",
+                email_from="Li Ming <Li.Ming@example.cn>",
+            )
+        )
+        self.assertEqual(complaint.partner_id, self.portal_user_1.partner_id)
+        self.assertIn(
+            complaint,
+            self.Complaint.with_user(self.portal_user_1).search([]),
+        )
+
     def test_chinese_encodings(self):
         """Subjects and bodies in GB2312, GBK (labelled GB2312 or GBK) and
         GB18030 are read without losing a character."""
