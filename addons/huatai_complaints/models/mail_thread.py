@@ -35,6 +35,7 @@ ENCODED_WORD_RE = re.compile(rf"=\?(?:{_GB_ALTERNATION})(\*[^?]*)?\?", re.IGNORE
 RFC2231_VALUE_RE = re.compile(rf"\*=\s*\"?(?:{_GB_ALTERNATION})'", re.IGNORECASE)
 
 # context key under which message_process passes the message as received
+# (bytes: set by server code only, JSON-RPC and XML-RPC give no bytes)
 ORIGINAL_MESSAGE_KEY = "huatai_original_message"
 
 
