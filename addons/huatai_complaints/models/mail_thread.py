@@ -77,8 +77,10 @@ def _decode_raw_headers(part):
 
 def _fix_body_charset(message, part):
     """Give a leaf part without a usable charset the one of its content:
-    GB labels read as GB18030; no charset, an unknown one, or an ASCII label
-    on 8-bit text read by detection."""
+    GB labels read as GB18030; no charset or an unknown one on 8-bit text
+    read by detection, and so is the ASCII label on 8-bit body text (files
+    labelled ASCII are left to Odoo, which reads them with replacement
+    characters)."""
     charset = part.get_param("charset")
     charset = charset.strip().strip('"').lower() if isinstance(charset, str) else ""
     if charset in GB_CHARSETS:
@@ -95,8 +97,13 @@ def _fix_body_charset(message, part):
                 charset,
                 part.get_content_type(),
             )
-        if codec and codec != "ascii":
-            return  # a charset Python reads
+    if codec == "ascii" and (
+        part.get_filename()
+        or str(part.get("Content-Disposition") or "").strip().startswith("attachment")
+    ):
+        return
+    if codec and codec != "ascii":
+        return  # a charset Python reads
     if part.get_content_maintype() != "text":
         if charset and not codec:  # never fail on a label nobody knows
             part.set_param("charset", "utf-8")
