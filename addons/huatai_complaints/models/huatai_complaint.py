@@ -610,6 +610,9 @@ class HuataiComplaint(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # never change the caller's dicts: a request retried after a
+        # serialization failure calls create again with the same ones
+        vals_list = [dict(vals) for vals in vals_list]
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
             self._consent_state_from_boolean(vals)
@@ -623,7 +626,7 @@ class HuataiComplaint(models.Model):
                 ) or self.env._("New")
             if not vals.get("handling_unit_id") and vals.get("accepting_unit_id"):
                 vals["handling_unit_id"] = vals["accepting_unit_id"]
-        self._prepare_complainant_partners(vals_list)
+        vals_list = self._prepare_complainant_partners(vals_list)
         complaints = super().create(vals_list)
         for complaint in complaints:
             if not complaint.handling_unit_id:
@@ -637,6 +640,7 @@ class HuataiComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        vals = dict(vals)  # the caller's dict stays as given (retries)
         self._check_archive_rights(vals)
         self._check_closed_lock(vals)
         vals = dict(vals)  # never change the caller's values (retried requests)
@@ -1239,7 +1243,24 @@ class HuataiComplaint(models.Model):
                 message.partner_ids -= outsiders
 
     def _prepare_complainant_partners(self, vals_list):
-        """Link each complainant to a contact, found by email or created."""
+        """Copies of ``vals_list`` where each complainant without a contact
+        is given one: the contact of their email address, or a new contact.
+
+        An email address typed in a form (the public web form, a complaint
+        registered by staff) proves nothing about who typed it: a complaint
+        goes to an existing contact of that address only when no user could
+        read it through that contact (a portal client reads the complaints of
+        their contact and of its company; see :meth:`_partners_with_users`).
+        Otherwise it stays without a contact, so that it never shows in
+        someone else's portal; staff can still link it by hand.  Verified
+        identities come with ``partner_id`` already set: the logged-in
+        client's own contact (web form), the sender of a mail (the gateway's
+        ``author_id``, as Odoo's helpdesk does).
+
+        The given dicts are never changed: a request retried after a
+        serialization failure calls this again with the same ones.
+        """
+        vals_list = [dict(vals) for vals in vals_list]
         Partner = self.env["res.partner"].sudo()
         confidential_categories = set(
             self.env["huatai.complaint.category"]
@@ -1252,12 +1273,14 @@ class HuataiComplaint(models.Model):
             for vals in vals_list
             if not vals.get("partner_id") and vals.get("complainant_email")
         } - {False}
-        known = {}
+        known, claimed = {}, set()
         if emails:
-            for partner in Partner.search(
+            partners = Partner.search(
                 [("email_normalized", "in", list(emails))], order="id"
-            ):
-                known.setdefault(partner.email_normalized, partner)
+            )
+            claimed = set(self._partners_with_users(partners).ids)
+            for partner in partners:
+                known.setdefault(partner.email_normalized, []).append(partner)
         # the contacts to create, in one batch: one per new email address (and
         # one per complainant without an email)
         new_contacts, waiting = [], []
@@ -1272,7 +1295,10 @@ class HuataiComplaint(models.Model):
                 continue
             email = email_normalize(vals.get("complainant_email") or "")
             if email and email in known:
-                vals["partner_id"] = known[email].id
+                free = [p for p in known[email] if p.id not in claimed]
+                if free:
+                    vals["partner_id"] = free[0].id
+                # else someone's login uses this address: no contact
                 continue
             if not email or email not in new_by_email:
                 new_by_email[email or None] = len(new_contacts)
@@ -1291,6 +1317,39 @@ class HuataiComplaint(models.Model):
             partners = Partner.create(new_contacts)
             for vals, position in waiting:
                 vals["partner_id"] = partners[position].id
+        return vals_list
+
+    @api.model
+    def _partners_with_users(self, partners):
+        """The contacts of ``partners`` that a user (internal or portal,
+        archived ones too) could read complaints through: a user of the
+        contact itself, or of the contact or a company above it as
+        commercial entity (the portal rule: ``partner_id child_of`` the
+        user's commercial partner)."""
+        lineage = {}
+        for partner in partners:
+            ids, node = set(), partner
+            while node and node.id not in ids:
+                ids.add(node.id)
+                node = node.parent_id
+            lineage[partner] = ids
+        related = set().union(*lineage.values()) if lineage else set()
+        if not related:
+            return partners.browse()
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    "|",
+                    ("partner_id", "in", list(related)),
+                    ("commercial_partner_id", "in", list(related)),
+                ]
+            )
+        )
+        reached = set(users.partner_id.ids) | set(users.commercial_partner_id.ids)
+        return partners.filtered(lambda p: lineage[p] & reached)
 
     def _same_complainant(self, partner, account):
         """Whether a complaint of ``partner`` and ``account`` is of this
