@@ -643,7 +643,6 @@ class HuataiComplaint(models.Model):
         vals = dict(vals)  # the caller's dict stays as given (retries)
         self._check_archive_rights(vals)
         self._check_closed_lock(vals)
-        vals = dict(vals)  # never change the caller's values (retried requests)
         self._consent_state_from_boolean(vals)
         if vals.get("stage_id"):
             stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
