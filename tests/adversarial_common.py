@@ -197,6 +197,12 @@ class AdversarialWorld:
         env.flush_all()
 
     @classmethod
+    def _flush_tracking(cls):
+        """Write the pending tracking values (done at commit otherwise)."""
+        cls.env.flush_all()
+        cls.env.cr.precommit.run()
+
+    @classmethod
     def _attachment_values(cls, record, what):
         return {
             "name": f"{cls.M(what + 'FILENAME')}.txt",
@@ -242,8 +248,10 @@ class AdversarialWorld:
                 "subject": M("WSUBJECT"),
             }
         )
+        cls._flush_tracking()
         # a correction of the facts: old and new facts in the tracking
         as_compliance.write({"description": M("WDESCNEW")})
+        cls._flush_tracking()
         as_compliance.message_post(
             body=M("WCOMMENT"), message_type="comment", subtype_xmlid="mail.mt_comment"
         )
@@ -314,6 +322,7 @@ class AdversarialWorld:
         callback.satisfaction = "dissatisfied"
         callback.remarks = M("WCALLBACK")
         callback.save().action_record()
+        cls._flush_tracking()
         return W
 
     @classmethod
@@ -357,7 +366,9 @@ class AdversarialWorld:
                 "subject": M("CSUBJECT"),
             }
         )
+        cls._flush_tracking()
         C.write({"description": M("CDESCNEW")})
+        cls._flush_tracking()
         C.message_post(
             body=M("CSTAFFCOMMENT"),
             message_type="comment",
@@ -381,6 +392,7 @@ class AdversarialWorld:
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        cls._flush_tracking()
         old_token = C.sudo()._portal_ensure_token()
         # the staff member realises it is a whistleblowing report
         action = C.action_open_handover_wizard()
@@ -391,6 +403,7 @@ class AdversarialWorld:
         )
         form.reason = "举报员工违规，应由合规部处理"
         form.save().action_hand_over()
+        cls._flush_tracking()
         return cls.env["huatai.complaint"].browse(C.id), old_token
 
     # ------------------------------------------------------------------

@@ -102,11 +102,13 @@ class CanaryScanMixin(AdversarialWorld):
                 results.append(
                     Model.search_read(domain, names, limit=LIMIT, order="id desc")
                 )
-        except AccessError:
-            return results
         except Exception:  # noqa: BLE001 - read field by field instead
             self.env.invalidate_all(flush=False)
-            records = Model.search(domain, limit=LIMIT, order="id desc")
+            try:
+                with self.env.cr.savepoint():
+                    records = Model.search(domain, limit=LIMIT, order="id desc")
+            except AccessError:
+                return results
             for name in names:
                 try:
                     with self.env.cr.savepoint():
