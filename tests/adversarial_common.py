@@ -113,7 +113,11 @@ class AdversarialWorld:
     # ------------------------------------------------------------------
     @classmethod
     def _user(cls, login, role, unit=None, email=None):
-        groups = "base.group_portal" if role == "portal" else f"base.group_user,{GROUP % role}"
+        groups = (
+            "base.group_portal"
+            if role == "portal"
+            else f"base.group_user,{GROUP % role}"
+        )
         user = new_test_user(
             cls.env,
             login=login,
@@ -140,10 +144,20 @@ class AdversarialWorld:
         cls.unit_csc = ref("huatai_complaints.unit_customer_service_center")
         cls.unit_compliance = ref("huatai_complaints.unit_compliance")
         cls.jiangsu = Unit.create(
-            {"name": "江苏分公司", "code": "A-JS", "kind": "branch", "parent_id": cls.unit_hq.id}
+            {
+                "name": "江苏分公司",
+                "code": "A-JS",
+                "kind": "branch",
+                "parent_id": cls.unit_hq.id,
+            }
         )
         cls.zhejiang = Unit.create(
-            {"name": "浙江分公司", "code": "A-ZJ", "kind": "branch", "parent_id": cls.unit_hq.id}
+            {
+                "name": "浙江分公司",
+                "code": "A-ZJ",
+                "kind": "branch",
+                "parent_id": cls.unit_hq.id,
+            }
         )
         cls.nanjing = Unit.create(
             {
@@ -168,7 +182,9 @@ class AdversarialWorld:
         cls.csc = cls._user("a_csc", "user", cls.unit_csc)
         cls.cadmin = cls._user("a_cadmin", "admin", cls.unit_hq)
         cls.compliance = cls._user("a_compliance", "compliance", cls.unit_compliance)
-        cls.compliance_2 = cls._user("a_compliance_2", "compliance", cls.unit_compliance)
+        cls.compliance_2 = cls._user(
+            "a_compliance_2", "compliance", cls.unit_compliance
+        )
         cls.portal_c = cls._user("a_portal_c", "portal", email="client.c@example.cn")
         cls.portal_d = cls._user("a_portal_d", "portal", email="client.d@example.cn")
         cls.portal_w = cls._user("a_portal_w", "portal", email=WHISTLE_EMAIL)
@@ -233,9 +249,7 @@ class AdversarialWorld:
             )
         )
         wizard.action_hand_over()
-        W = cls.env["huatai.complaint"].search(
-            [("complainant_name", "=", M("WNAME"))]
-        )
+        W = cls.env["huatai.complaint"].search([("complainant_name", "=", M("WNAME"))])
         assert len(W) == 1, "the whistleblowing report was not registered"
         # Compliance works it
         as_compliance = W.with_user(cls.compliance)

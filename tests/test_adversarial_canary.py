@@ -89,7 +89,11 @@ class CanaryScanMixin(AdversarialWorld):
         if Model._transient:
             return [("create_uid", "=", user.id)]
         if Model._log_access:
-            return ["|", ("create_date", ">=", self.start), ("write_date", ">=", self.start)]
+            return [
+                "|",
+                ("create_date", ">=", self.start),
+                ("write_date", ">=", self.start),
+            ]
         return []
 
     def _read_model(self, Model, user):
@@ -175,7 +179,14 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "huatai.complaint.callback",
         ):
             self.assertIn(model, found, f"the scan finds nothing on {model}")
-        for what in ("WNAME", "WDESC", "WDESCNEW", "WCOMMENT", "WCALLBACK", "CPORTALMSG"):
+        for what in (
+            "WNAME",
+            "WDESC",
+            "WDESCNEW",
+            "WCOMMENT",
+            "WCALLBACK",
+            "CPORTALMSG",
+        ):
             self.assertIn(self.M(what), everything)
         # the old facts, only in the tracking values of the formatted messages
         self.assertIn(self.M("CDESC"), found["mail.message"])
@@ -208,7 +219,8 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
                     [("res_model", "=", report._name), ("res_id", "=", report.id)]
                 )
                 self.assertFalse(
-                    activities.user_id - insiders, "activity assignees outside Compliance"
+                    activities.user_id - insiders,
+                    "activity assignees outside Compliance",
                 )
                 messages = self.env["mail.message"].search(
                     [("model", "=", report._name), ("res_id", "=", report.id)]
@@ -266,7 +278,9 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
         self.assertFalse(self.find_markers("\n".join(contents)), "the mailed register")
 
     def _export_register(self, Wizard):
-        wizard = Wizard.create({"report_type": "register", "date_from": False, "date_to": False})
+        wizard = Wizard.create(
+            {"report_type": "register", "date_from": False, "date_to": False}
+        )
         action = wizard.action_export()
         attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
         attachment = self.env["ir.attachment"].browse(attachment_id)
@@ -299,7 +313,9 @@ class TestCanaryHttp(AdversarialWorld, HttpCase):
 
     def _pages(self):
         C, W = self.C, self.W
-        W_token = W.sudo()._portal_ensure_token() if not W.access_token else W.access_token
+        W_token = (
+            W.sudo()._portal_ensure_token() if not W.access_token else W.access_token
+        )
         urls = [
             "/my/complaints",
             f"/my/complaints/{C.id}",
@@ -320,25 +336,39 @@ class TestCanaryHttp(AdversarialWorld, HttpCase):
         calls = []
         for report in (self.W, self.C):
             calls.append(
-                ("/mail/thread/messages", {"thread_model": report._name, "thread_id": report.id})
+                (
+                    "/mail/thread/messages",
+                    {"thread_model": report._name, "thread_id": report.id},
+                )
             )
             calls.append(
-                ("/mail/thread/data", {
-                    "thread_model": report._name,
-                    "thread_id": report.id,
-                    "request_list": ["attachments", "followers", "activities"],
-                })
+                (
+                    "/mail/thread/data",
+                    {
+                        "thread_model": report._name,
+                        "thread_id": report.id,
+                        "request_list": ["attachments", "followers", "activities"],
+                    },
+                )
             )
         calls.append(
             (
                 "/mail/chatter_fetch",
-                {"thread_model": self.C._name, "thread_id": self.C.id, "token": self.C_old_token},
+                {
+                    "thread_model": self.C._name,
+                    "thread_id": self.C.id,
+                    "token": self.C_old_token,
+                },
             )
         )
         calls.append(
             (
                 "/portal/chatter_init",
-                {"thread_model": self.C._name, "thread_id": self.C.id, "token": self.C_old_token},
+                {
+                    "thread_model": self.C._name,
+                    "thread_id": self.C.id,
+                    "token": self.C_old_token,
+                },
             )
         )
         return calls
@@ -360,7 +390,9 @@ class TestCanaryHttp(AdversarialWorld, HttpCase):
                     found = self.find_markers(serialize(self._json(route, params)))
                     if found:
                         leaks[f"{route} {params}"] = found
-                self.assertFalse(leaks, f"{label} ({user.login}) obtains markers over HTTP")
+                self.assertFalse(
+                    leaks, f"{label} ({user.login}) obtains markers over HTTP"
+                )
 
     @mute_logger(*MUTED)
     def test_xlsx_register_download_shows_no_marker(self):
@@ -378,11 +410,19 @@ class TestCanaryHttp(AdversarialWorld, HttpCase):
         def call(method, args, kwargs=None):
             return self.make_jsonrpc_request(
                 "/web/dataset/call_kw",
-                {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+                {
+                    "model": model,
+                    "method": method,
+                    "args": args,
+                    "kwargs": kwargs or {},
+                },
             )
 
         try:
-            wizard_id = call("create", [{"report_type": "register", "date_from": False, "date_to": False}])
+            wizard_id = call(
+                "create",
+                [{"report_type": "register", "date_from": False, "date_to": False}],
+            )
             action = call("action_export", [[wizard_id]])
         except Exception:  # noqa: BLE001 - not allowed to export: nothing leaks
             return ""

@@ -120,7 +120,11 @@ class IntegrityCase(ComplaintCase):
             for a in self.env["ir.attachment"]
             .sudo()
             .search(
-                ["|", ("res_model", "=", complaint._name), ("id", "in", self.evidence_ids)]
+                [
+                    "|",
+                    ("res_model", "=", complaint._name),
+                    ("id", "in", self.evidence_ids),
+                ]
             )
         )
         return values
@@ -198,7 +202,9 @@ class TestIntegrityMatrix(IntegrityCase):
                 with self.subTest(role=label, field=fname):
                     self.assertRefused(
                         complaint,
-                        lambda u=user, f=fname, v=value: complaint.with_user(u).write({f: v}),
+                        lambda c=complaint, u=user, f=fname, v=value: c.with_user(
+                            u
+                        ).write({f: v}),
                         f"{label} writes {fname}",
                     )
 
@@ -222,31 +228,34 @@ class TestIntegrityMatrix(IntegrityCase):
                     {"stage_id": self.stage["closed"].id}
                 ),
                 "stage rejected": lambda c=as_user: c.write(
-                    {"stage_id": self.stage["rejected"].id, "rejection_reason": "不受理"}
+                    {
+                        "stage_id": self.stage["rejected"].id,
+                        "rejection_reason": "不受理",
+                    }
                 ),
                 "replied_date": lambda c=as_user: c.write({"replied_date": now}),
                 "replied_date and stage": lambda c=as_user: c.write(
                     {"replied_date": now, "stage_id": self.stage["replied"].id}
                 ),
-                "reply wizard": lambda c=complaint, u=user: self.env[
-                    "huatai.complaint.reply.wizard"
-                ]
-                .with_user(u)
-                .create(
-                    {
-                        "complaint_id": c.id,
-                        "reply_text": "<p>已答复</p>",
-                        "reply_method": "phone",
-                        "replied_date": now,
-                    }
-                )
-                .action_record_reply(),
-                "reject wizard": lambda c=complaint, u=user: self.env[
-                    "huatai.complaint.reject.wizard"
-                ]
-                .with_user(u)
-                .create({"complaint_id": c.id, "rejection_reason": "不受理"})
-                .action_reject(),
+                "reply wizard": lambda c=complaint, u=user: (
+                    self.env["huatai.complaint.reply.wizard"]
+                    .with_user(u)
+                    .create(
+                        {
+                            "complaint_id": c.id,
+                            "reply_text": "<p>已答复</p>",
+                            "reply_method": "phone",
+                            "replied_date": now,
+                        }
+                    )
+                    .action_record_reply()
+                ),
+                "reject wizard": lambda c=complaint, u=user: (
+                    self.env["huatai.complaint.reject.wizard"]
+                    .with_user(u)
+                    .create({"complaint_id": c.id, "rejection_reason": "不受理"})
+                    .action_reject()
+                ),
             }
             for what, attempt in attempts.items():
                 with self.subTest(role=label, path=what):
@@ -358,17 +367,23 @@ class TestIntegrityMatrix(IntegrityCase):
             with self.subTest(role=label, path="wizard"):
                 self.assertRefused(
                     complaint,
-                    lambda: Wizard.with_user(self.staff_nanjing)
-                    .create({"complaint_id": complaint.id, "reason": "客户补充材料"})
-                    .action_reopen(),
+                    lambda: (
+                        Wizard.with_user(self.staff_nanjing)
+                        .create(
+                            {"complaint_id": complaint.id, "reason": "客户补充材料"}
+                        )
+                        .action_reopen()
+                    ),
                     "staff reopens through the wizard",
                 )
         with self.subTest(role="unit head", path="no reason"):
             self.assertRefused(
                 complaint,
-                lambda: Wizard.with_user(self.head_jiangsu)
-                .create({"complaint_id": complaint.id, "reason": "  "})
-                .action_reopen(),
+                lambda: (
+                    Wizard.with_user(self.head_jiangsu)
+                    .create({"complaint_id": complaint.id, "reason": "  "})
+                    .action_reopen()
+                ),
                 "reopened without a reason",
             )
         Wizard.with_user(self.head_jiangsu).create(
@@ -378,8 +393,12 @@ class TestIntegrityMatrix(IntegrityCase):
 
     def test_correction_wizard_needs_a_reason(self):
         if "huatai.complaint.correction.wizard" not in self.env:
-            self.skipTest("huatai.complaint.correction.wizard is not on this branch yet")
-        Wizard = self.env["huatai.complaint.correction.wizard"].with_user(self.admin_user)
+            self.skipTest(
+                "huatai.complaint.correction.wizard is not on this branch yet"
+            )
+        Wizard = self.env["huatai.complaint.correction.wizard"].with_user(
+            self.admin_user
+        )
         complaint = self._make(self.nanjing)
         wizard_fields = Wizard._fields
         values = {"complaint_id": complaint.id}
@@ -424,7 +443,9 @@ class TestIntegrityMatrix(IntegrityCase):
                 with self.subTest(role=label, model=model):
                     self.assertRefused(
                         complaint,
-                        lambda m=model, v=values, u=user: self.env[m].with_user(u).create(v),
+                        lambda m=model, v=values, u=user: (
+                            self.env[m].with_user(u).create(v)
+                        ),
                         f"{label} creates {model}",
                     )
 
