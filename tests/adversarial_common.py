@@ -406,6 +406,14 @@ class AdversarialWorld:
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        # the client answered the satisfaction survey (free text included)
+        answer = C.sudo()._create_survey_answer()
+        text_box = answer.survey_id.question_ids.filtered(
+            lambda q: q.question_type == "text_box"
+        )[:1]
+        answer._save_lines(text_box, M("CSURVEY"))
+        answer._mark_done()
+        cls.C_survey_answer = answer
         cls._flush_tracking()
         old_token = C.sudo()._portal_ensure_token()
         # the staff member realises it is a whistleblowing report

@@ -390,6 +390,21 @@ class TestCanaryHttp(AdversarialWorld, HttpCase):
                     found = self.find_markers(serialize(self._json(route, params)))
                     if found:
                         leaks[f"{route} {params}"] = found
+                # the survey answer link, and the answer it opens
+                for report in (self.C, self.W):
+                    action = self._json(
+                        "/web/dataset/call_kw",
+                        {
+                            "model": report._name,
+                            "method": "action_view_survey_answer",
+                            "args": [[report.id]],
+                            "kwargs": {},
+                        },
+                    )
+                    if isinstance(action, dict) and action.get("url"):
+                        found = self.find_markers(self._get(action["url"]).lower())
+                        if found:
+                            leaks[f"survey answer of {report.name}"] = found
                 self.assertFalse(
                     leaks, f"{label} ({user.login}) obtains markers over HTTP"
                 )
