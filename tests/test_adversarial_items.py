@@ -40,6 +40,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.service.model import get_public_method
 from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from .adversarial_common import AdversarialWorld, serialize
@@ -212,6 +213,28 @@ class TestAdversarialItems(ItemsCase):
             ),
             "the old token still opens the handed-over complaint",
         )
+
+    @mute_logger(*MUTED)
+    def test_item_03_token_revoked_when_reclassified(self):
+        complaint = self._ordinary(
+            partner_id=self.portal_d.partner_id.id,
+            complainant_email="client.d@example.cn",
+        )
+        old_token = complaint.sudo()._portal_ensure_token()
+        self.assertTrue(complaint.with_user(self.portal_d).has_access("read"))
+        # HQ reclassifies it as whistleblowing by writing the category
+        complaint.with_user(self.hq).write({"category_id": self.category_whistle.id})
+        self.assertTrue(complaint.is_confidential)
+        self.assertNotEqual(complaint.access_token or False, old_token)
+        self.assertFalse(
+            self.env["huatai.complaint"]._get_thread_with_access(
+                complaint.id, token=old_token
+            ),
+            "the old token still opens the reclassified complaint",
+        )
+        for user in (self.portal_d, self.hq, self.staff):
+            with self.subTest(user=user.login):
+                self.assertFalse(complaint.with_user(user).has_access("read"))
 
     @mute_logger(*MUTED)
     def test_item_04_only_compliance_around_a_report(self):
@@ -579,6 +602,35 @@ class TestAdversarialItemsHttp(AdversarialWorld, HttpCase):
         cls._build_world()
 
     @mute_logger(*MUTED)
+    def test_item_13_write_register_over_json_rpc(self):
+        """A unit head calls the xlsx writers with a server path over
+        /web/dataset/call_kw: refused, and no file appears."""
+        self.authenticate(self.head.login, self.head.login)
+        with tempfile.TemporaryDirectory() as folder:
+            for method, extra in (
+                ("write_register", []),
+                ("write_statistics", ["2026-01-01", "2026-01-31"]),
+                ("write_regulator_summary", [2025]),
+            ):
+                with self.subTest(method=method):
+                    target = os.path.join(folder, f"{method}.xlsx")
+                    try:
+                        self.make_jsonrpc_request(
+                            "/web/dataset/call_kw",
+                            {
+                                "model": "huatai.complaint.xlsx",
+                                "method": method,
+                                "args": [target, *extra],
+                                "kwargs": {},
+                            },
+                        )
+                        answered = True
+                    except JsonRpcException:
+                        answered = False
+                    self.assertFalse(answered, f"{method} is an RPC endpoint")
+                    self.assertFalse(os.path.exists(target), "a file was written")
+
+    @mute_logger(*MUTED)
     def test_item_03_old_portal_link_opens_nothing(self):
         urls = [f"/my/complaints/{self.C.id}?access_token={self.C_old_token}"]
         for report in (self.C, self.W):
@@ -586,14 +638,14 @@ class TestAdversarialItemsHttp(AdversarialWorld, HttpCase):
             urls.append(f"/my/complaints/{report.id}?access_token={token}")
         for url in urls:
             with self.subTest(url=url):
-                self.logout()
+                self.authenticate(None, None)
                 response = self.url_open(url)
                 self.assertFalse(
                     self.find_markers(response.text.lower()),
                     f"{url} shows the confidential complaint without login",
                 )
         # the portal chatter with the old token
-        self.logout()
+        self.authenticate(None, None)
         try:
             chatter = self.make_jsonrpc_request(
                 "/mail/chatter_fetch",
