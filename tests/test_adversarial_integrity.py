@@ -2,8 +2,10 @@
 §11). Every cell is a ``subTest`` role × protected field or action; each
 attempt is made as that role, must be refused with ``AccessError`` or
 ``UserError`` (``ValidationError`` is one) carrying a message, and the
-complaint read back as superuser right after the attempt — before the
-transaction is rolled back — is unchanged (nothing half-written).
+complaint (with its attachments, callbacks and dispatches) read back as
+superuser once the refused call is rolled back — as its RPC transaction
+would be — is unchanged. An attempt that is accepted is reported with
+everything it changed on the complaint.
 
 What the tests prove:
 
@@ -24,7 +26,9 @@ What the tests prove:
 * ``test_plain_staff_cannot_reopen``: on a closed and on a rejected complaint,
   ``action_reopen`` and a write of a non-closed stage are refused for staff
   (registering unit and CSC); ``test_reopen_wizard_needs_head_and_reason``
-  (only once ``huatai.complaint.reopen.wizard`` exists).
+  (only once ``huatai.complaint.reopen.wizard`` exists): staff are refused,
+  a unit head without a reason too, a unit head with one reopens and the
+  reason is in the history.
 * ``test_follow_up_records_are_created_by_the_workflow_only``:
   ``create`` of callbacks, dispatches and hand-over receipts is refused for
   every role.
@@ -32,8 +36,10 @@ What the tests prove:
   callable over RPC, and no file appears at the path given), and
   ``huatai.holiday.schedule.action_rebuild_workdays`` is refused for every
   role but the configuration admin.
-* ``test_correction_wizard_needs_a_reason`` (only once
-  ``huatai.complaint.correction.wizard`` exists).
+* ``test_correction_wizard_needs_admin_and_reason`` (only once
+  ``huatai.complaint.correction.wizard`` exists): without a reason, or by
+  anyone but a complaint administrator, a correction is refused; with one,
+  the administrator's correction applies.
 """
 
 import base64
@@ -371,13 +377,23 @@ class TestIntegrityMatrix(IntegrityCase):
         if model not in self.env:
             self.skipTest(f"{model} is not on this branch yet")
         Wizard = self.env[model]
-        for fname in ("complaint_id", "reason"):
-            if fname not in Wizard._fields:
-                self.skipTest(f"{model} has no field {fname}")
+        if "reason" not in Wizard._fields:
+            self.skipTest(f"{model} has no reason")
+        if not {"complaint_id", "complaint_ids"} & set(Wizard._fields):
+            self.skipTest(f"{model} has no complaint field")
         actions = self._wizard_actions(Wizard)
         if not actions:
             self.skipTest(f"{model} has no action")
         return Wizard, actions
+
+    @staticmethod
+    def _on(Wizard, complaint, **values):
+        """Wizard values opening it on ``complaint`` (one or many)."""
+        if "complaint_id" in Wizard._fields:
+            values["complaint_id"] = complaint.id
+        else:
+            values["complaint_ids"] = [Command.set(complaint.ids)]
+        return values
 
     @mute_logger(*MUTED)
     def test_reopen_wizard_needs_head_and_reason(self):
@@ -387,7 +403,7 @@ class TestIntegrityMatrix(IntegrityCase):
 
         def reopen(user, reason):
             wizard = Wizard.with_user(user).create(
-                {"complaint_id": complaint.id, "reason": reason}
+                self._on(Wizard, complaint, reason=reason)
             )
             getattr(wizard, action)()
 
@@ -405,22 +421,51 @@ class TestIntegrityMatrix(IntegrityCase):
             )
         reopen(self.head_jiangsu, "客户补充材料")
         self.assertFalse(complaint.is_closed)
+        notes = complaint.message_ids.mapped("body")
+        self.assertTrue(
+            any("客户补充材料" in (body or "") for body in notes),
+            "the reason is not in the complaint's history",
+        )
+
+    def _correction_values(self, Wizard, complaint, reason):
+        values = self._on(Wizard, complaint, reason=reason)
+        if "field_name" in Wizard._fields:
+            values.update(field_name="reply_deadline", new_date="2030-01-01")
+        elif "reply_deadline" in Wizard._fields:
+            values["reply_deadline"] = "2030-01-01"
+        return values
 
     @mute_logger(*MUTED)
-    def test_correction_wizard_needs_a_reason(self):
+    def test_correction_wizard_needs_admin_and_reason(self):
         Wizard, actions = self._wizard_or_skip("huatai.complaint.correction.wizard")
-        Wizard = Wizard.with_user(self.admin_user)
         complaint = self._make(self.nanjing)
-        values = {"complaint_id": complaint.id, "reason": "  "}
-        if "reply_deadline" in Wizard._fields:
-            values["reply_deadline"] = "2030-01-01"
         for action in actions:
-            with self.subTest(action=action):
+            with self.subTest(role="configuration admin", action=action):
 
-                def attempt(action=action):
-                    getattr(Wizard.create(values), action)()
+                def no_reason(action=action):
+                    wizard = Wizard.with_user(self.admin_user).create(
+                        self._correction_values(Wizard, complaint, "  ")
+                    )
+                    getattr(wizard, action)()
 
-                self.assertRefused(complaint, attempt, f"{action} without a reason")
+                self.assertRefused(complaint, no_reason, f"{action} without a reason")
+            for label in ("registering staff", "unit head", "HQ process owner"):
+                with self.subTest(role=label, action=action):
+
+                    def not_admin(action=action, user=self.roles[label]):
+                        wizard = Wizard.with_user(user).create(
+                            self._correction_values(Wizard, complaint, "更正")
+                        )
+                        getattr(wizard, action)()
+
+                    self.assertRefused(complaint, not_admin, f"{label} corrects")
+        if "field_name" in Wizard._fields and len(actions) == 1:
+            wizard = Wizard.with_user(self.admin_user).create(
+                self._correction_values(Wizard, complaint, "监管机构批准延期")
+            )
+            getattr(wizard, actions[0])()
+            corrected = fields.Date.to_date("2030-01-01")
+            self.assertEqual(complaint.reply_deadline, corrected)
 
     @mute_logger(*MUTED)
     def test_follow_up_records_are_created_by_the_workflow_only(self):
