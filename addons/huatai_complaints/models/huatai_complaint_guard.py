@@ -269,6 +269,11 @@ class HuataiComplaint(models.Model):
         """Every mail and portal route (messages, uploads, reactions, posts)
         asks this: whatever token or hash is given, a whistleblowing report
         opens for Compliance only."""
+        if (kwargs.get("token") or kwargs.get("hash")) and not (
+            self.browse(thread_id).sudo().exists().access_token
+        ):
+            # a revoked link (Odoo would compare the token with an empty one)
+            kwargs = {k: v for k, v in kwargs.items() if k not in ("token", "hash")}
         thread = super()._get_thread_with_access(thread_id, mode=mode, **kwargs)
         if (
             thread

@@ -123,11 +123,11 @@ class MailNotification(models.Model):
         (inbox or email): the notification would let them read it."""
         message_ids = {vals.get("mail_message_id") for vals in vals_list} - {None}
         if message_ids:
+            # the messages were just created: read from the cache, no query
             confidential = (
                 self.env["mail.message"]
                 .sudo()
                 .browse(message_ids)
-                .exists()
                 .filtered("huatai_confidential")
             )
             if confidential:
