@@ -256,7 +256,11 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
                 except (AccessError, UserError):
                     continue
                 self.assertFalse(self.find_markers(texts), f"{label}'s register")
-        # a register mailed by a schedule, to an outside address
+        # a register mailed by a schedule, to an outside address (one that a
+        # system administrator allows: others are refused on saving)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "huatai_reports.allowed_report_addresses", "outside@example.org"
+        )
         schedule = (
             self.env["huatai.report.schedule"]
             .with_user(self.cadmin)
@@ -272,6 +276,7 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
         before = self.env["mail.mail"].search([]).ids
         schedule.action_send_now()
         mails = self.env["mail.mail"].search([("id", "not in", before)])
+        self.assertEqual(mails.mapped("email_to"), ["outside@example.org"])
         contents = [serialize([m.body_html, m.subject]) for m in mails]
         for attachment in mails.attachment_ids:
             contents.extend(t.lower() for t in unzip_texts(attachment.raw))

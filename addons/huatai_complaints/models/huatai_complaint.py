@@ -436,7 +436,7 @@ class HuataiComplaint(models.Model):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for complaint in self:
             unit = complaint.accepting_unit_id
-            if unit and not unit.accepts_channel(complaint.channel):
+            if unit and not unit._accepts_channel(complaint.channel):
                 raise ValidationError(
                     self.env._(
                         "%(unit)s cannot accept complaints through the channel "

@@ -123,20 +123,19 @@ class HuataiComplaintRoutingRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._owner_mode_from_user(vals)
-        return super().create(vals_list)
+        return super().create([self._owner_mode_from_user(v) for v in vals_list])
 
     def write(self, vals):
-        self._owner_mode_from_user(vals)
-        return super().write(vals)
+        return super().write(self._owner_mode_from_user(vals))
 
     @api.model
     def _owner_mode_from_user(self, vals):
         """Integrations set the contract's ``user_id`` alone: a named owner
-        means the rule assigns that user (the form switches the mode itself)."""
+        means the rule assigns that user (the form switches the mode itself).
+        Returns the values to write (a copy when completed)."""
         if vals.get("user_id") and not vals.get("owner_mode"):
-            vals["owner_mode"] = "user"
+            return {**vals, "owner_mode": "user"}
+        return vals
 
     def _get_domain(self):
         """The rule's conditions as a domain; ValidationError when they do not

@@ -25,3 +25,4 @@ from . import test_audit_trail
 from . import test_views
 from . import test_complainant_contact
 from . import test_choke_points
+from . import test_rpc_surface
