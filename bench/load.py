@@ -25,9 +25,10 @@ looping over a weighted mix:
   (callback wizard);
 - ``kanban``: the web client's first kanban load (``web_read_group`` by
   stage, ``web_search_read`` of the first column) as the staff member;
-- ``dashboard``: the monthly statistics per branch company and type for the
-  last 12 months (``huatai.complaint.report.get_statistics``) and a pivot
-  (``read_group``) of the analysis, as a Retail Client Service HQ user.
+- ``dashboard``: what a manager's dashboard reads over RPC, as a Retail
+  Client Service HQ user: a pivot of the analysis (``read_group``: received,
+  overdue and closed per branch company and type over 12 months) and a chart
+  (``web_read_group`` per month).
 
 Reported per client count: throughput, p50/p95/p99 per operation, refusals by
 cause (HTTP status or the server's exception), serialization retries and bad
@@ -709,26 +710,23 @@ class Client(threading.Thread):
             )
 
     def op_dashboard(self):
-        # what a manager's dashboard reads: the monthly statistics per
-        # branch company and type for the last 12 months, and a pivot of
-        # the analysis (received / overdue per branch company and type), as
-        # a Retail Client Service HQ user
+        # what a manager's dashboard reads over RPC, as a Retail Client
+        # Service HQ user: a pivot of the analysis (received and overdue per
+        # branch company and type, last 12 months) and a chart (per month)
         today = (datetime.now(timezone.utc) + timedelta(hours=8)).date()
         start = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
-        self.hq.call(
-            "huatai.complaint.report",
-            "get_statistics",
-            [start.isoformat(), today.isoformat()],
-            {"period": "month", "groupby": ["accepting_branch_id", "category_root_id"]},
-        )
+        domain = [("received_date", ">=", start.isoformat())]
+        measures = ["nbr_complaints:sum", "nbr_overdue:sum", "nbr_closed:sum"]
         self.hq.call(
             "huatai.complaint.report",
             "read_group",
-            [
-                [("received_date", ">=", start.isoformat())],
-                ["nbr_complaints:sum", "nbr_overdue:sum"],
-                ["accepting_branch_id", "category_root_id"],
-            ],
+            [domain, measures, ["accepting_branch_id", "category_root_id"]],
+            {"lazy": False},
+        )
+        self.hq.call(
+            "huatai.complaint.report",
+            "web_read_group",
+            [domain, measures, ["received_month:month"]],
             {"lazy": False},
         )
 

@@ -46,8 +46,8 @@ BRANCH = ("accepting_branch_id",)
 
 def _statistics(months, groupby):
     def probe(env):
-        if REPORT_MODEL not in env or not hasattr(env[REPORT_MODEL], "get_statistics"):
-            return None, f"{REPORT_MODEL}.get_statistics not installed"
+        if REPORT_MODEL not in env or not hasattr(env[REPORT_MODEL], "_get_statistics"):
+            return None, f"{REPORT_MODEL}._get_statistics not installed"
         hq = _hq_env(env)
         # the users' today: in China (UTC+8), the day after UTC from 16:00 UTC;
         # a period ending on another day than today or a month end is not a
@@ -60,7 +60,7 @@ def _statistics(months, groupby):
 
         def run():
             run.rows = len(
-                model.get_statistics(date_from, today, period="month", groupby=groupby)
+                model._get_statistics(date_from, today, period="month", groupby=groupby)
             )
 
         return run, None

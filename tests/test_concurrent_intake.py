@@ -220,8 +220,10 @@ class TestConcurrentIntake(common.BaseCase):
             groupby = ("accepting_unit_id", "category_id")
             self.assertTrue(Report._monthly_totals_answer(*args, groupby, None))
             self.assertEqual(
-                Report.get_statistics(*args, groupby=groupby),
-                Report.get_statistics(*args, groupby=groupby, domain=[("id", "!=", 0)]),
+                Report._get_statistics(*args, groupby=groupby),
+                Report._get_statistics(
+                    *args, groupby=groupby, domain=[("id", "!=", 0)]
+                ),
             )
             return count
 

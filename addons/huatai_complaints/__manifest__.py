@@ -41,6 +41,7 @@
         "wizard/huatai_complaint_compliance_wizard_views.xml",
         "wizard/huatai_complaint_callback_wizard_views.xml",
         "wizard/huatai_complaint_acknowledge_wizard_views.xml",
+        "wizard/huatai_complaint_reopen_wizard_views.xml",
         "views/huatai_complaint_followup_views.xml",
         "views/huatai_complaint_portal_templates.xml",
         "views/huatai_complaints_menus.xml",

@@ -18,6 +18,7 @@
         "report/huatai_complaint_report_views.xml",
         "wizard/huatai_report_export_wizard_views.xml",
         "views/huatai_report_schedule_views.xml",
+        "views/res_config_settings_views.xml",
         "views/huatai_reports_menus.xml",
         # the dashboards' chart links name the analysis menu
         "data/spreadsheet_dashboard_data.xml",

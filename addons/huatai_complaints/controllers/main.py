@@ -93,7 +93,9 @@ class HuataiComplaintWebForm(http.Controller):
     def complaint_submit(self, **post):
         env = request.env
         Complaint = env["huatai.complaint"].sudo()
-        remote_addr = request.httprequest.remote_addr or "unknown"
+        remote_addr = env["huatai.complaint.web.submission"]._client_address(
+            request.httprequest.environ
+        )
         form = {key: post.get(key) or "" for key in FORM_FIELDS}
         limits = Complaint._web_form_limits()
         # refuse an oversized request before reading its files

@@ -112,7 +112,8 @@ class HuataiComplaintPortal(CustomerPortal):
                 "Portal: user %s refused complaint %s", request.env.uid, complaint_id
             )
             return request.redirect("/my")
-        if complaint_sudo.is_confidential and not access_token:
+        if complaint_sudo.is_confidential:
+            # a whistleblowing report is for Compliance only: no link opens it
             return request.redirect("/my")
         values = self._complaint_page_values(complaint_sudo, access_token, **kw)
         return request.render("huatai_complaints.portal_complaint_page", values)

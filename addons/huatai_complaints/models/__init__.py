@@ -24,4 +24,6 @@ from . import survey_survey
 from . import survey_user_input
 from . import huatai_complaint_retention
 from . import res_config_settings
+from . import mail_guard
+from . import huatai_complaint_guard
 from . import ir_sequence

@@ -7,11 +7,21 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
 
 VERIFICATION_TYPE = "huatai_complaints.mail_activity_type_callback_verification"
+# set by the draw and by the result buttons, never written directly
+WORKFLOW_FIELDS = {
+    "callback_id",
+    "period_start",
+    "period_end",
+    "verifier_unit_id",
+    "result",
+    "checked_by_id",
+    "checked_date",
+}
 
 
 def select_sample(ids, percent, seed):
@@ -108,9 +118,35 @@ class HuataiCallbackSpotCheck(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # CRUD: spot checks are drawn, their results recorded by the buttons
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Callback spot checks are drawn by the Customer Service "
+                    "Center's sample (Sample Callbacks), not created one by one."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and WORKFLOW_FIELDS & set(vals):
+            raise AccessError(
+                self.env._(
+                    "A spot check's callback, period and result are set by the "
+                    "draw and by its Consistent, Inconsistent and Client Not "
+                    "Reachable buttons only."
+                )
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
     # Results
     # ------------------------------------------------------------------
     def _record_result(self, result):
+        self.check_access("write")
         for check in self:
             if check.result != "pending":
                 raise UserError(
@@ -125,7 +161,8 @@ class HuataiCallbackSpotCheck(models.Model):
                         "callback before marking it inconsistent."
                     )
                 )
-        self.write(
+        # the access was checked above: the result fields are the workflow's
+        self.sudo().write(
             {
                 "result": result,
                 "checked_by_id": self.env.user.id,
@@ -205,7 +242,9 @@ class HuataiCallbackSpotCheck(models.Model):
         between date_from and date_to (included).
 
         The draw is seeded by the period: running it again for the same period
-        gives the same callbacks and creates nothing twice.
+        gives the same callbacks and creates nothing twice. Callbacks of
+        whistleblowing reports are never drawn: the Customer Service Center
+        does not call their reporters.
         """
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
@@ -218,6 +257,7 @@ class HuataiCallbackSpotCheck(models.Model):
                 ("date", ">=", start),
                 ("date", "<", end),
                 ("unit_kind", "=", "sales_department"),
+                ("complaint_id.is_confidential", "=", False),
             ]
         ).ids
         seed = (

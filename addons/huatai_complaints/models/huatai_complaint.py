@@ -1,5 +1,5 @@
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
 from odoo.tools.sql import index_exists
@@ -436,7 +436,7 @@ class HuataiComplaint(models.Model):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for complaint in self:
             unit = complaint.accepting_unit_id
-            if unit and not unit.accepts_channel(complaint.channel):
+            if unit and not unit._accepts_channel(complaint.channel):
                 raise ValidationError(
                     self.env._(
                         "%(unit)s cannot accept complaints through the channel "
@@ -610,6 +610,9 @@ class HuataiComplaint(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        # never change the caller's dicts: a request retried after a
+        # serialization failure calls create again with the same ones
+        vals_list = [dict(vals) for vals in vals_list]
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
             self._consent_state_from_boolean(vals)
@@ -623,7 +626,7 @@ class HuataiComplaint(models.Model):
                 ) or self.env._("New")
             if not vals.get("handling_unit_id") and vals.get("accepting_unit_id"):
                 vals["handling_unit_id"] = vals["accepting_unit_id"]
-        self._prepare_complainant_partners(vals_list)
+        vals_list = self._prepare_complainant_partners(vals_list)
         complaints = super().create(vals_list)
         for complaint in complaints:
             if not complaint.handling_unit_id:
@@ -632,11 +635,12 @@ class HuataiComplaint(models.Model):
         complaints._check_stage_requirements()
         confidential = complaints.filtered("is_confidential")
         if confidential:
-            confidential._restrict_confidential_followers()
+            confidential._seal_confidential()
             confidential._hand_over_to_compliance()
         return complaints
 
     def write(self, vals):
+        vals = dict(vals)  # the caller's dict stays as given (retries)
         self._check_archive_rights(vals)
         self._check_closed_lock(vals)
         self._consent_state_from_boolean(vals)
@@ -646,11 +650,12 @@ class HuataiComplaint(models.Model):
                 vals.setdefault("closed_date", fields.Datetime.now())
             else:
                 vals["closed_date"] = False
-        becoming_confidential = self.browse()
+        becoming_confidential = was_confidential = self.browse()
         if "category_id" in vals:
             becoming_confidential = self.sudo().filtered(
                 lambda c: not c.is_confidential
             )
+            was_confidential = self.sudo() - becoming_confidential
         res = super().write(vals)
         if "stage_id" in vals:
             self._apply_stage_side_effects()
@@ -658,7 +663,8 @@ class HuataiComplaint(models.Model):
         if "category_id" in vals:
             # whoever writes it may not read the record any more
             confidential = self.sudo().filtered("is_confidential")
-            confidential._restrict_confidential_followers()
+            confidential._seal_confidential()
+            (was_confidential - confidential)._unseal()
             handed_over = becoming_confidential & confidential
             if handed_over:
                 handed_over.with_env(self.env)._hand_over_existing_to_compliance(
@@ -704,13 +710,19 @@ class HuataiComplaint(models.Model):
         """Refuse changes to closed or rejected complaints, but reopening
         them; complaint administrators can still correct them, and the
         system's own writes (sudo) go through."""
-        if self.env.su or self._may_correct_closed():
+        if self.env.su:
+            return
+        if "stage_id" in vals and not self._is_workflow():
+            stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
+            if stage and not stage.is_closed and self.filtered("is_closed"):
+                raise UserError(self._reopen_refusal())
+        if self._may_correct_closed():
             return
         locked = set(vals) - CLOSED_WRITABLE_FIELDS
         if "stage_id" in vals:
             stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
             if stage and not stage.is_closed:
-                locked.discard("stage_id")  # reopening
+                locked.discard("stage_id")  # reopening, by the workflow
         if vals.get("category_id"):
             category = self.env["huatai.complaint.category"].browse(vals["category_id"])
             if category.sudo().is_confidential:
@@ -724,10 +736,11 @@ class HuataiComplaint(models.Model):
             raise UserError(
                 self.env._(
                     "%(refs)s is finished (closed or rejected) and can no longer "
-                    "be changed. You can still reopen it (with Reopen or the "
-                    "stage bar), write messages and notes, schedule activities, "
-                    "record callbacks and the satisfaction survey. A complaint "
-                    "administrator can correct a closed complaint.",
+                    "be changed. A unit head can still reopen it (with Reopen, "
+                    "giving the reason); you can write messages and notes, "
+                    "schedule activities, record callbacks and the satisfaction "
+                    "survey. A complaint administrator can correct a closed "
+                    "complaint.",
                     refs=", ".join(closed[:5].mapped("name"))
                     + (", …" if len(closed) > 5 else ""),
                 )
@@ -835,12 +848,54 @@ class HuataiComplaint(models.Model):
         }
 
     def action_reopen(self):
+        """Reopen finished complaints: a unit head or above, who gives the
+        reason in the wizard this opens."""
+        self._check_can_reopen()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reopen Complaint"),
+            "res_model": "huatai.complaint.reopen.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_complaint_ids": self.ids},
+        }
+
+    def _reopen_refusal(self):
+        return self.env._(
+            "A finished complaint is reopened by a unit head or above, with the "
+            "Reopen button, giving the reason: ask your unit head."
+        )
+
+    def _check_can_reopen(self):
+        self.check_access("write")
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self._reopen_refusal())
+        if not self.filtered("is_closed"):
+            raise UserError(
+                self.env._("Only closed or rejected complaints are reopened.")
+            )
+
+    def _reopen(self, reason):
         """Bring closed or rejected complaints back to work: in progress when
-        they had been accepted, registered otherwise."""
+        they had been accepted, registered otherwise; the reason goes to
+        their history."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Give the reason for reopening the complaint."))
+        self._check_can_reopen()
         closed = self.filtered("is_closed")
         accepted = closed.filtered("accepted_date")
-        accepted._move_to_state("in_progress")
-        (closed - accepted)._move_to_state("new")
+        accepted._as_workflow()._move_to_state("in_progress")
+        (closed - accepted)._as_workflow()._move_to_state("new")
+        for complaint in closed:
+            complaint.message_post(
+                body=self.env._(
+                    "Reopened by %(user)s. Reason: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     def action_archive(self):
@@ -930,7 +985,7 @@ class HuataiComplaint(models.Model):
             lambda c: not c.accepted_date and c.stage_state in WORKED_STATES
         )
         if to_accept:
-            to_accept.write({"accepted_date": now})
+            to_accept._as_workflow().write({"accepted_date": now})
 
     def _check_stage_requirements(self):
         """Refuse stages the complaint's state does not allow yet.
@@ -1187,7 +1242,24 @@ class HuataiComplaint(models.Model):
                 message.partner_ids -= outsiders
 
     def _prepare_complainant_partners(self, vals_list):
-        """Link each complainant to a contact, found by email or created."""
+        """Copies of ``vals_list`` where each complainant without a contact
+        is given one: the contact of their email address, or a new contact.
+
+        An email address typed in a form (the public web form, a complaint
+        registered by staff) proves nothing about who typed it: a complaint
+        goes to an existing contact of that address only when no user could
+        read it through that contact (a portal client reads the complaints of
+        their contact and of its company; see :meth:`_partners_with_users`).
+        Otherwise it stays without a contact, so that it never shows in
+        someone else's portal; staff can still link it by hand.  Verified
+        identities come with ``partner_id`` already set: the logged-in
+        client's own contact (web form), the sender of a mail (the gateway's
+        ``author_id``, as Odoo's helpdesk does).
+
+        The given dicts are never changed: a request retried after a
+        serialization failure calls this again with the same ones.
+        """
+        vals_list = [dict(vals) for vals in vals_list]
         Partner = self.env["res.partner"].sudo()
         confidential_categories = set(
             self.env["huatai.complaint.category"]
@@ -1200,12 +1272,14 @@ class HuataiComplaint(models.Model):
             for vals in vals_list
             if not vals.get("partner_id") and vals.get("complainant_email")
         } - {False}
-        known = {}
+        known, claimed = {}, set()
         if emails:
-            for partner in Partner.search(
+            partners = Partner.search(
                 [("email_normalized", "in", list(emails))], order="id"
-            ):
-                known.setdefault(partner.email_normalized, partner)
+            )
+            claimed = set(self._partners_with_users(partners).ids)
+            for partner in partners:
+                known.setdefault(partner.email_normalized, []).append(partner)
         # the contacts to create, in one batch: one per new email address (and
         # one per complainant without an email)
         new_contacts, waiting = [], []
@@ -1220,7 +1294,10 @@ class HuataiComplaint(models.Model):
                 continue
             email = email_normalize(vals.get("complainant_email") or "")
             if email and email in known:
-                vals["partner_id"] = known[email].id
+                free = [p for p in known[email] if p.id not in claimed]
+                if free:
+                    vals["partner_id"] = free[0].id
+                # else someone's login uses this address: no contact
                 continue
             if not email or email not in new_by_email:
                 new_by_email[email or None] = len(new_contacts)
@@ -1239,6 +1316,39 @@ class HuataiComplaint(models.Model):
             partners = Partner.create(new_contacts)
             for vals, position in waiting:
                 vals["partner_id"] = partners[position].id
+        return vals_list
+
+    @api.model
+    def _partners_with_users(self, partners):
+        """The contacts of ``partners`` that a user (internal or portal,
+        archived ones too) could read complaints through: a user of the
+        contact itself, or of the contact or a company above it as
+        commercial entity (the portal rule: ``partner_id child_of`` the
+        user's commercial partner)."""
+        lineage = {}
+        for partner in partners:
+            ids, node = set(), partner
+            while node and node.id not in ids:
+                ids.add(node.id)
+                node = node.parent_id
+            lineage[partner] = ids
+        related = set().union(*lineage.values()) if lineage else set()
+        if not related:
+            return partners.browse()
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    "|",
+                    ("partner_id", "in", list(related)),
+                    ("commercial_partner_id", "in", list(related)),
+                ]
+            )
+        )
+        reached = set(users.partner_id.ids) | set(users.commercial_partner_id.ids)
+        return partners.filtered(lambda p: lineage[p] & reached)
 
     def _same_complainant(self, partner, account):
         """Whether a complaint of ``partner`` and ``account`` is of this

@@ -2,10 +2,13 @@
 form, acknowledgement of receipt, customer portal, callbacks after the reply
 and the satisfaction survey."""
 
+import email
+import email.policy
 import logging
 import os
 import re
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 from markupsafe import Markup
 
@@ -15,6 +18,8 @@ from odoo.tools import email_normalize, html2plaintext
 from odoo.tools.mail import email_split_tuples
 from odoo.tools.mimetypes import guess_mimetype
 from odoo.tools.sql import create_index
+
+from .mail_thread import ORIGINAL_MESSAGE_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -66,6 +71,42 @@ def is_auto_submitted(message, subject=None):
     if precedence in ("bulk", "junk", "auto_reply"):
         return True
     return bool(subject and AUTO_REPLY_SUBJECT_RE.match(subject))
+
+
+def strip_refused_parts(raw, refuse):
+    """The message ``raw`` (bytes) with each attached file that ``refuse``
+    refuses replaced by a short text part; ``raw`` itself when none is.
+
+    :param refuse: callable(file name, bytes) -> text telling why the file is
+        refused (it replaces the file), or a falsy value to keep it
+    """
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    changed = False
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        filename = part.get_filename()
+        disposition = str(part.get("Content-Disposition") or "").strip().lower()
+        if not filename and not disposition.startswith("attachment"):
+            continue
+        try:
+            name = str(make_header(decode_header(filename or "attachment")))
+        except (LookupError, UnicodeError, ValueError):
+            name = filename or "attachment"
+        reason = refuse(name, part.get_payload(decode=True) or b"")
+        if not reason:
+            continue
+        for header in (
+            "Content-Type",
+            "Content-Transfer-Encoding",
+            "Content-Disposition",
+        ):
+            del part[header]
+        part["Content-Type"] = "text/plain"
+        part["Content-Disposition"] = 'attachment; filename="removed.txt"'
+        part.set_payload(reason, charset="utf-8")
+        changed = True
+    return message.as_bytes() if changed else raw
 
 
 def parse_extensions(value):
@@ -433,7 +474,7 @@ class HuataiComplaint(models.Model):
             }
             for complaint in todo
         ]
-        self._prepare_complainant_partners(vals_list)
+        vals_list = self._prepare_complainant_partners(vals_list)
         for complaint, vals in zip(todo, vals_list, strict=True):
             if vals.get("partner_id"):
                 complaint.partner_id = vals["partner_id"]
@@ -550,6 +591,58 @@ class HuataiComplaint(models.Model):
         msg_dict["attachments"] = kept
         return refused
 
+    def _keep_original_mail(self, msg_dict, refused=()):
+        """Keep the incoming mail as received (``original.eml``) with each
+        complaint of ``self``, so that nothing is lost when its text was not
+        decoded cleanly.  Staff evidence: an attachment of the complaint (not
+        of the message, which the complainant sees in the portal), under the
+        complaint's access rules.
+
+        :param refused: the files refused by intake (see
+            :meth:`_filter_mail_attachments`): they are replaced in the kept
+            copy by the reason of the refusal
+        """
+        raw = self.env.context.get(ORIGINAL_MESSAGE_KEY)
+        if not self or not isinstance(raw, bytes):
+            return self.env["ir.attachment"]
+        if refused:
+            max_bytes = (
+                self._get_int_param("mail_attachment_max_mb", 25, minimum=1) << 20
+            )
+            try:
+                raw = strip_refused_parts(
+                    raw,
+                    lambda name, data: self._check_incoming_file(name, data, max_bytes),
+                )
+            except Exception:  # noqa: BLE001 - the complaint comes first
+                _logger.exception(
+                    "Incoming mail %s: the original is not kept, its refused "
+                    "files could not be removed from it",
+                    msg_dict.get("message_id"),
+                )
+                return self.env["ir.attachment"]
+        description = self.env._(
+            "The email %(message_id)s as received (open it with a mail program).",
+            message_id=msg_dict.get("message_id") or "",
+        )
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": "original.eml",
+                        "raw": raw,
+                        "mimetype": "message/rfc822",
+                        "description": description,
+                        "res_model": self._name,
+                        "res_id": complaint.id,
+                    }
+                    for complaint in self
+                ]
+            )
+        )
+
     def _log_refused_files(self, refused):
         if not refused:
             return
@@ -613,6 +706,7 @@ class HuataiComplaint(models.Model):
             # the incoming mail is posted as written by the complainant
             msg_dict["author_id"] = complaint.partner_id.id
         complaint._log_refused_files(refused)
+        complaint._keep_original_mail(msg_dict, refused)
         _logger.info(
             "Complaint %s registered from mail %s",
             complaint.name,
@@ -624,6 +718,7 @@ class HuataiComplaint(models.Model):
         refused = self._filter_mail_attachments(msg_dict)
         res = super().message_update(msg_dict, update_vals=update_vals)
         self._log_refused_files(refused)
+        self._keep_original_mail(msg_dict, refused)
         return res
 
     # ------------------------------------------------------------------
@@ -1073,6 +1168,7 @@ class HuataiComplaint(models.Model):
 
     def action_send_satisfaction_survey(self):
         self.ensure_one()
+        self.check_access("write")
         self._check_survey_possible()
         if not email_normalize(self.partner_id.email or self.complainant_email or ""):
             raise UserError(
@@ -1111,6 +1207,10 @@ class HuataiComplaint(models.Model):
 
     def action_view_survey_answer(self):
         self.ensure_one()
+        # the answer is read as superuser below: only for a complaint the
+        # caller works, never for a whistleblowing report
+        self.check_access("write")
+        self._check_survey_possible()
         answer = (
             self.sudo()
             .survey_user_input_ids.filtered(lambda a: a.state == "done")

@@ -1497,7 +1497,8 @@ class HuataiComplaint(models.Model):
         self._check_compliance_user()
         if not (opinion or "").strip():
             raise UserError(self.env._("Write the opinion of Compliance."))
-        self.write(
+        self.check_access("write")
+        self._as_workflow().write(
             {
                 "compliance_opinion": opinion,
                 "compliance_opinion_user_id": self.env.user.id,

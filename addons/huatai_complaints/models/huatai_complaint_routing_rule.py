@@ -123,7 +123,7 @@ class HuataiComplaintRoutingRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._owner_mode_from_user(vals) for vals in vals_list])
+        return super().create([self._owner_mode_from_user(v) for v in vals_list])
 
     def write(self, vals):
         return super().write(self._owner_mode_from_user(vals))
@@ -132,8 +132,7 @@ class HuataiComplaintRoutingRule(models.Model):
     def _owner_mode_from_user(self, vals):
         """Integrations set the contract's ``user_id`` alone: a named owner
         means the rule assigns that user (the form switches the mode itself).
-        Returns the values to write (a copy when completed: the caller's
-        dict is left as given, so a retried request is the same request)."""
+        Returns the values to write (a copy when completed)."""
         if vals.get("user_id") and not vals.get("owner_mode"):
             return {**vals, "owner_mode": "user"}
         return vals

@@ -4,7 +4,8 @@ import time
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import consteq
+from odoo.http import ProxyFix
+from odoo.tools import config, consteq
 from odoo.tools.misc import hmac
 
 _logger = logging.getLogger(__name__)
@@ -56,6 +57,24 @@ class HuataiComplaintWebSubmission(models.Model):
         if not consteq(signature, expected) or not -60 < age < max_age * 3600:
             return False
         return nonce
+
+    @api.model
+    def _client_address(self, environ):
+        """The address a post comes from, as the rate limit counts it.
+
+        Behind a reverse proxy (``proxy_mode`` on) it is the address the proxy
+        put last in ``X-Forwarded-For``, read by Odoo's own ``ProxyFix``.
+        Odoo applies it to the request only when the proxy sends
+        ``X-Forwarded-Host`` too: otherwise every visitor would count as the
+        proxy, so it is applied here to a copy of the request's environment.
+        Without ``proxy_mode`` the headers are ignored: anyone can send them.
+
+        :param dict environ: the WSGI environment of the request
+        """
+        if config["proxy_mode"] and "werkzeug.proxy_fix.orig" not in environ:
+            environ = dict(environ)
+            ProxyFix(lambda env, start_response: [])(environ, lambda *args: None)
+        return environ.get("REMOTE_ADDR") or "unknown"
 
     @api.model
     def _rate_limited(self, remote_addr):

@@ -84,6 +84,8 @@ class HuataiHoliday(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Schedule = self.env["huatai.holiday.schedule"]
+        Schedule._check_calendar_admin()
         # imported rows may give only the date: file them under their year
         years = {
             fields.Date.to_date(vals["date"]).year
@@ -91,15 +93,12 @@ class HuataiHoliday(models.Model):
             if not vals.get("schedule_id") and vals.get("date")
         }
         if years:
-            Schedule = self.env["huatai.holiday.schedule"]
             schedules = {
                 s.year: s for s in Schedule.search([("year", "in", list(years))])
             }
             missing = years - set(schedules)
             for schedule in Schedule.create([{"year": y} for y in sorted(missing)]):
                 schedules[schedule.year] = schedule
-            # new dicts: the caller's stay as given (a retried request must
-            # not carry the id of a schedule rolled back with the first try)
             vals_list = [
                 {
                     **vals,
@@ -114,12 +113,14 @@ class HuataiHoliday(models.Model):
         return days
 
     def write(self, vals):
+        self.env["huatai.holiday.schedule"]._check_calendar_admin()
         before = self.schedule_id
         res = super().write(vals)
         self._schedules_changed(before | self.schedule_id)
         return res
 
     def unlink(self):
+        self.env["huatai.holiday.schedule"]._check_calendar_admin()
         schedules = self.schedule_id
         res = super().unlink()
         self._schedules_changed(schedules.exists())

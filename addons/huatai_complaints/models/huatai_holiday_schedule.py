@@ -4,11 +4,13 @@ import logging
 import pytz
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .huatai_workday import CALENDAR_XMLID, CN_TZ
 
 _logger = logging.getLogger(__name__)
+
+ADMIN_GROUP = "huatai_complaints.group_complaint_admin"
 
 # chinese-calendar's holiday names -> our festival codes
 LIBRARY_FESTIVALS = {
@@ -98,6 +100,7 @@ class HuataiHolidaySchedule(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_calendar_admin()
         schedules = super().create(vals_list)
         if not self.env.context.get("huatai_no_rebuild") and any(
             schedule.state == "confirmed" for schedule in schedules
@@ -106,6 +109,7 @@ class HuataiHolidaySchedule(models.Model):
         return schedules
 
     def write(self, vals):
+        self._check_calendar_admin()
         if "year" in vals and self.day_ids:
             raise UserError(
                 self.env._(
@@ -124,6 +128,7 @@ class HuataiHolidaySchedule(models.Model):
         return res
 
     def unlink(self):
+        self._check_calendar_admin()
         in_force = self.filtered(lambda s: s.state == "confirmed")
         res = super().unlink()
         if in_force:
@@ -134,6 +139,7 @@ class HuataiHolidaySchedule(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_confirm(self):
+        self._check_calendar_admin()
         for schedule in self:
             if not schedule.holiday_count:
                 raise UserError(
@@ -146,12 +152,14 @@ class HuataiHolidaySchedule(models.Model):
         self.write({"state": "confirmed"})
 
     def action_draft(self):
+        self._check_calendar_admin()
         self.write({"state": "draft"})
 
     @api.model
     def action_rebuild_workdays(self):
         """Rebuild the working days, e.g. after the weekly pattern of the
         China Working Days calendar changed."""
+        self._check_calendar_admin()
         self.browse()._calendar_changed()
         return {
             "type": "ir.actions.client",
@@ -177,10 +185,26 @@ class HuataiHolidaySchedule(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    @api.model
+    def _check_calendar_admin(self):
+        """Only complaint administrators (and the system) change the working
+        days: every change rebuilds them and moves the deadlines of the open
+        complaints."""
+        if self.env.su or self.env.user.has_group(ADMIN_GROUP):
+            return
+        raise AccessError(
+            self.env._(
+                "Only complaint administrators may change the official holiday "
+                "schedules or rebuild the working days: it moves the deadlines "
+                "of every open complaint."
+            )
+        )
+
     def _calendar_changed(self):
         """Rebuild the working days after a schedule changed, mirror the
         holidays into the resource calendar and move the open complaints'
         deadlines that the change affects."""
+        self._check_calendar_admin()
         self.env.flush_all()
         self._sync_calendar_leaves()
         changed_from = self.env["huatai.workday"].sudo()._rebuild()

@@ -205,7 +205,7 @@ class HuataiOrgUnit(models.Model):
             ("handling_unit_id", "child_of", self.ids),
         ]
 
-    def accepts_channel(self, channel):
+    def _accepts_channel(self, channel):
         """Whether this unit's level may accept complaints of ``channel``."""
         self.ensure_one()
         return channel in CHANNELS_BY_KIND[self.kind]

@@ -23,4 +23,7 @@ from . import test_smart_buttons
 from . import test_closed_lock
 from . import test_audit_trail
 from . import test_views
+from . import test_complainant_contact
+from . import test_choke_points
+from . import test_rpc_surface
 from . import test_references

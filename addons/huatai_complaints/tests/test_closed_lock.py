@@ -69,22 +69,47 @@ class TestClosedLock(ComplaintCase):
         with self.assertRaises(UserError):
             self._rejected().with_user(self.staff_nanjing).write({"demand": "道歉"})
 
-    def test_reopen_with_the_button_or_the_stage_bar(self):
+    def _reopen_as(self, user, complaints, reason="客户对答复有异议"):
+        action = complaints.with_user(user).action_reopen()
+        self.assertEqual(action["res_model"], "huatai.complaint.reopen.wizard")
+        wizard = (
+            self.env["huatai.complaint.reopen.wizard"]
+            .with_user(user)
+            .with_context(**action["context"])
+            .create({"reason": reason})
+        )
+        return wizard.action_reopen()
+
+    def test_reopen_by_a_unit_head_with_a_reason(self):
         complaint = self._closed()
         as_staff = complaint.with_user(self.staff_nanjing)
-        as_staff.action_reopen()
+        # plain staff cannot reopen, by the button or the stage bar
+        with self.assertRaises(AccessError):
+            as_staff.action_reopen()
+        with self.assertRaises(UserError):
+            as_staff.write({"stage_id": self.stage["in_progress"].id})
+        self.assertTrue(complaint.is_closed)
+        # a unit head needs a reason
+        with self.assertRaises(UserError):
+            self._reopen_as(self.head_jiangsu, complaint, reason="  ")
+        self.assertTrue(complaint.is_closed)
+        self._reopen_as(self.head_jiangsu, complaint)
         self.assertEqual(complaint.stage_id, self.stage["in_progress"])
         self.assertFalse(complaint.closed_date)
         self.assertFalse(as_staff.is_locked)
+        self.assertIn("客户对答复有异议", complaint.message_ids[:1].body)
         as_staff.write({"demand": "补充诉求"})
         self.assertEqual(complaint.demand, "补充诉求")
-        # closed again, then reopened through the stage bar
+        # the stage bar does not reopen, even for a unit head
         complaint.write({"stage_id": self.stage["closed"].id})
-        as_staff.write({"stage_id": self.stage["replied"].id})
-        self.assertEqual(complaint.stage_id, self.stage["replied"])
+        with self.assertRaises(UserError):
+            complaint.with_user(self.head_jiangsu).write(
+                {"stage_id": self.stage["replied"].id}
+            )
+        self.assertTrue(complaint.is_closed)
         # a rejected complaint that was never accepted goes back to Registered
         rejected = self._rejected()
-        rejected.with_user(self.staff_nanjing).action_reopen()
+        self._reopen_as(self.head_jiangsu, rejected)
         self.assertEqual(rejected.stage_id, self.stage["new"])
         self.assertFalse(rejected.closed_date)
 
@@ -100,9 +125,9 @@ class TestClosedLock(ComplaintCase):
         self.assertTrue(complaint.is_closed)
 
     def test_reopen_needs_access_to_the_complaint(self):
-        complaint = self._closed()
+        complaint = self._closed(self.hangzhou)
         with self.assertRaises(AccessError):
-            complaint.with_user(self.staff_suzhou).action_reopen()
+            complaint.with_user(self.head_jiangsu).action_reopen()
         self.assertTrue(complaint.is_closed)
 
     def test_admin_can_correct_a_closed_complaint(self):
@@ -161,9 +186,9 @@ class TestClosedLock(ComplaintCase):
             return arch.xpath(f"//field[@name='{fname}']")[0].get("readonly")
 
         self.assertEqual(readonly("description"), "is_locked")
-        self.assertEqual(
-            readonly("reply_deadline"), "is_locked or (not can_edit_deadlines)"
-        )
+        # the workflow's deadlines: corrected with Correct Dates only
+        self.assertEqual(readonly("reply_deadline"), "1")
+        self.assertEqual(readonly("received_date"), "is_locked or (id)")
         self.assertIsNone(readonly("stage_id"))
         self.assertEqual(readonly("name"), "1")
         # the lines of the dispatch history are another model's
@@ -243,12 +268,8 @@ class TestArchive(ComplaintCase):
         with self.assertRaises(AccessError):
             complaint.with_user(self.head_jiangsu).action_archive()
         # nor through a wizard made up by hand
-        wizard = (
-            self.env["huatai.complaint.archive.wizard"]
-            .with_user(self.head_jiangsu)
-            .create({"complaint_ids": complaint.ids, "reason": "越权"})
-        )
-        wizard.invalidate_recordset()
         with self.assertRaises(AccessError):
-            wizard.action_archive()
+            self.env["huatai.complaint.archive.wizard"].with_user(
+                self.head_jiangsu
+            ).create({"complaint_ids": complaint.ids, "reason": "越权"})
         self.assertTrue(complaint.active)

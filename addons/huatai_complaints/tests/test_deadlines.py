@@ -2,7 +2,7 @@ import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common_deadlines import DeadlineCase, cn, day
@@ -336,17 +336,39 @@ class TestComplaintDeadlines(DeadlineCase):
         with self.assertRaises(ValidationError):
             early.reply_deadline = "2026-10-12"
 
+    def _correct(self, complaint, fname, reason="监管同意延期", lang=None, **value):
+        wizard = (
+            self.env["huatai.complaint.correction.wizard"]
+            .with_user(self.admin_user)
+            .with_context(lang=lang or "en_US")
+            .create(
+                {
+                    "complaint_id": complaint.id,
+                    "field_name": fname,
+                    "reason": reason,
+                    **value,
+                }
+            )
+        )
+        return wizard.action_correct()
+
     def test_deadlines_cannot_precede_the_receipt(self):
         complaint = self._make(self.nanjing, received_date=cn("2026-09-30 10:00"))
+        # a unit head no longer moves a deadline by hand
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.head_jiangsu).reply_deadline = "2026-11-10"
         with self.assertRaises(ValidationError):
-            complaint.with_user(self.head_jiangsu).reply_deadline = "2026-09-29"
+            self._correct(complaint, "reply_deadline", new_date="2026-09-29")
         self.assertEqual(complaint.reply_deadline, day("2026-10-27"))
-        # an agreed extension is fine
-        complaint.with_user(self.head_jiangsu).reply_deadline = "2026-11-10"
+        # an agreed extension is corrected by an administrator, with the reason
+        self._correct(complaint, "reply_deadline", new_date="2026-11-10")
         self.assertEqual(complaint.reply_deadline, day("2026-11-10"))
+        self.assertIn("监管同意延期", complaint.message_ids[:1].body)
         self._load_chinese()
         with self.assertRaises(ValidationError) as caught:
-            complaint.with_context(lang="zh_CN").accept_deadline = "2026-09-01"
+            self._correct(
+                complaint, "accept_deadline", lang="zh_CN", new_date="2026-09-01"
+            )
         self.assertIn("不能早于", str(caught.exception))
 
 

@@ -4,8 +4,8 @@ import base64
 from unittest.mock import patch
 from urllib.parse import quote
 
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MailCommon
@@ -67,6 +67,26 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         # the acknowledgement job runs right after the mail is stored
         self.Complaint._cron_send_acknowledgements()
         return self.Complaint.search([("id", "not in", before)])
+
+    def _files(self, complaint):
+        """The files of the complaint but the kept original of its mails."""
+        return self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "huatai.complaint"),
+                ("res_id", "=", complaint.id),
+                ("name", "!=", "original.eml"),
+            ]
+        )
+
+    def _originals(self, complaint):
+        return self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "huatai.complaint"),
+                ("res_id", "=", complaint.id),
+                ("name", "=", "original.eml"),
+            ],
+            order="id",
+        )
 
     def _multipart(self, parts, subject="=?utf-8?B?5oqV6K+J?=", extra=""):
         boundary = "----=_Part_12345_67890.1700000000000"
@@ -135,6 +155,21 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
                 [("email_normalized", "=", "existing.client@example.cn")]
             ),
             1,
+        )
+
+    def test_mail_from_a_portal_client_linked_to_them(self):
+        """The mail gateway found the sender: the complaint is theirs."""
+        complaint = self._process(
+            self._raw(
+                "My account",
+                b"My account was frozen.",
+                email_from="Li Ming <Li.Ming@example.cn>",
+            )
+        )
+        self.assertEqual(complaint.partner_id, self.portal_user_1.partner_id)
+        self.assertIn(
+            complaint,
+            self.Complaint.with_user(self.portal_user_1).search([]),
         )
 
     def test_chinese_encodings(self):
@@ -217,9 +252,7 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             "\r\n" + b64_lines(jpeg),
         ]
         complaint = self._process(self._multipart(parts))
-        attachments = self.env["ir.attachment"].search(
-            [("res_model", "=", "huatai.complaint"), ("res_id", "=", complaint.id)]
-        )
+        attachments = self._files(complaint)
         self.assertEqual(
             sorted(attachments.mapped("name")), sorted([name_2231, name_2047])
         )
@@ -249,10 +282,15 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         ):
             complaint = self._process(self._multipart(parts))
         self.assertEqual(len(complaint), 1)
-        attachments = self.env["ir.attachment"].search(
-            [("res_model", "=", "huatai.complaint"), ("res_id", "=", complaint.id)]
-        )
+        attachments = self._files(complaint)
         self.assertEqual(attachments.mapped("name"), ["notes.txt"])
+        # the kept original has the reasons in place of the refused files
+        original = self._originals(complaint)
+        self.assertEqual(len(original), 1)
+        self.assertIn(b"See the files.", original.raw)
+        self.assertIn(b"my notes", original.raw)
+        self.assertNotIn(b64_lines(exe)[:40].encode(), original.raw)
+        self.assertNotIn(b"MZ\x90", original.raw)
         notes = complaint.message_ids.filtered(lambda m: "refused" in (m.body or ""))
         self.assertEqual(len(notes), 1)
         self.assertIn("invoice.exe", notes.body)
@@ -275,11 +313,8 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
             "odoo.addons.huatai_complaints.models.huatai_complaint_intake"
         ):
             complaint = self._process(self._multipart(parts))
-        self.assertFalse(
-            self.env["ir.attachment"].search_count(
-                [("res_model", "=", "huatai.complaint"), ("res_id", "=", complaint.id)]
-            )
-        )
+        self.assertFalse(self._files(complaint))
+        self.assertLess(len(self._originals(complaint).raw), 10000)
         self.assertIn(
             "too large",
             complaint.message_ids[0].body
@@ -521,3 +556,151 @@ class TestComplaintMailGateway(ComplaintIntakeMixin, MailCommon):
         )
         complaint = self._create_complaint(partner_id=partner.id)
         self.assertEqual(complaint.complainant_lang, "en_US")
+
+    # ------------------------------------------------------------------
+    # 8-bit mails that do not say their charset (issue #11, item 15)
+    # ------------------------------------------------------------------
+    def _raw_8bit(
+        self,
+        subject,
+        body,
+        from_name="欧阳喆",
+        codec="gbk",
+        content_type="Content-Type: text/plain\r\n",
+        extra="",
+    ):
+        """A mail written as bytes of ``codec`` from end to end: raw 8-bit
+        ``Subject:`` and display name (no RFC 2047), 8-bit body."""
+        return (
+            f'From: "{from_name}" <ouyang.zhe@example.cn>\r\n'
+            f"To: {ALIAS_TO}\r\n"
+            f"Subject: {subject}\r\n"
+            f"Message-ID: {self._msg_id()}\r\n"
+            "MIME-Version: 1.0\r\n"
+            f"{extra}{content_type}"
+            "Content-Transfer-Encoding: 8bit\r\n"
+            f"\r\n{body}\r\n"
+        ).encode(codec)
+
+    def test_gbk_mail_without_charset_decoded_and_kept(self):
+        subject = "投诉：客户经理朱镕基未做风险测评"
+        body = "账户资金被冻结，请陶喆经理回电。电话13900001111"
+        raw = self._raw_8bit(subject, body)
+        complaint = self._process(raw)
+        self.assertEqual(len(complaint), 1)
+        self.assertEqual(complaint.subject, subject)
+        self.assertEqual(complaint.complainant_name, "欧阳喆")
+        self.assertEqual(complaint.complainant_email, "ouyang.zhe@example.cn")
+        self.assertIn(body, complaint.description)
+        self.assertEqual(complaint.partner_id.name, "欧阳喆")
+        incoming = complaint.message_ids.filtered(lambda m: m.message_type == "email")
+        self.assertEqual(incoming.subject, subject)
+        self.assertIn("陶喆", incoming.body)
+        for text in (complaint.subject, complaint.description, incoming.body):
+            self.assertNotIn("\ufffd", text)
+        # the mail is kept byte for byte, with the complaint, for the staff
+        original = self._originals(complaint)
+        self.assertEqual(len(original), 1)
+        self.assertEqual(original.raw, raw)
+        self.assertEqual(original.mimetype, "message/rfc822")
+        self.assertFalse(original.res_field)
+        # not a file of the message the complainant reads in the portal
+        self.assertFalse(complaint.message_ids.attachment_ids & original)
+        self.assertFalse(self._files(complaint))
+
+    def test_unusable_charset_labels_read_by_detection(self):
+        text = "营业部空调坏了，朱镕基、陶喆投诉环境很差"
+        cases = {
+            "no charset": ("gbk", "Content-Type: text/plain\r\n"),
+            "no content type": ("gbk", ""),
+            "unknown charset": ("gbk", "Content-Type: text/plain; charset=x-gbk-2\r\n"),
+            "ascii label": ("gbk", "Content-Type: text/plain; charset=us-ascii\r\n"),
+            "html, no charset": ("gb18030", "Content-Type: text/html\r\n"),
+            "utf-8, no charset": ("utf-8", "Content-Type: text/plain\r\n"),
+            "utf-8, unknown charset": (
+                "utf-8",
+                "Content-Type: text/plain; charset=unknown-8bit\r\n",
+            ),
+        }
+        for key, (codec, content_type) in cases.items():
+            with (
+                self.subTest(key),
+                mute_logger("odoo.addons.huatai_complaints.models.mail_thread"),
+            ):
+                raw = self._raw_8bit(
+                    f"环境投诉（{key}）", text, codec=codec, content_type=content_type
+                )
+                complaint = self._process(raw)
+                self.assertEqual(len(complaint), 1)
+                self.assertEqual(complaint.subject, f"环境投诉（{key}）")
+                self.assertEqual(complaint.complainant_name, "欧阳喆")
+                self.assertIn(text, complaint.description)
+                self.assertNotIn("\ufffd", complaint.description)
+                self.assertEqual(self._originals(complaint).raw, raw)
+
+    def test_raw_gbk_attachment_name_decoded(self):
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+        raw = self._multipart(
+            [
+                "Content-Type: text/plain; charset=utf-8\r\n\r\nSee the file.",
+                "Content-Type: application/pdf\r\n"
+                "Content-Transfer-Encoding: base64\r\n"
+                'Content-Disposition: attachment; filename="FILENAME"\r\n'
+                "\r\n" + b64_lines(pdf),
+            ]
+        ).replace(b"FILENAME", "交易记录（镕）.pdf".encode("gbk"))
+        complaint = self._process(raw)
+        self.assertEqual(self._files(complaint).mapped("name"), ["交易记录（镕）.pdf"])
+        self.assertEqual(self._originals(complaint).raw, raw)
+
+    def test_reply_in_gbk_appended_and_kept(self):
+        first_id = self._msg_id()
+        complaint = self._process(
+            self._raw("First complaint", b"My order was not executed.", msg_id=first_id)
+        )
+        reply = self._raw_8bit(
+            "回复：补充材料",
+            "补充：委托编号 2026030100123，经办人陶喆。",
+            extra=f"In-Reply-To: {first_id}\r\nReferences: {first_id}\r\n",
+        )
+        self.assertFalse(self._process(reply), "a reply must not open a complaint")
+        appended = complaint.message_ids.filtered(
+            lambda m: "2026030100123" in (m.body or "")
+        )
+        self.assertEqual(len(appended), 1)
+        self.assertIn("经办人陶喆", appended.body)
+        self.assertEqual(appended.subject, "回复：补充材料")
+        originals = self._originals(complaint)
+        self.assertEqual(len(originals), 2)
+        self.assertEqual(originals[-1].raw, reply)
+        self.assertFalse(appended.attachment_ids)
+
+    def test_whistleblowing_mail_stays_confidential(self):
+        compliance_user = new_test_user(
+            self.env,
+            login="t_mail_compliance",
+            groups="huatai_complaints.group_complaint_compliance",
+        )
+        self.alias.alias_defaults = str(
+            {"channel": "email", "category_id": self.category_whistle.id}
+        )
+        raw = self._raw_8bit(
+            "举报：营业部员工代客操作", "员工陶喆用客户账户交易。", from_name="知情人"
+        )
+        complaint = self._process(raw)
+        self.assertEqual(len(complaint), 1)
+        self.assertTrue(complaint.is_confidential)
+        self.assertFalse(complaint.partner_id)
+        self.assertEqual(complaint.complainant_name, "知情人")
+        original = self._originals(complaint)
+        self.assertEqual(original.raw, raw)
+        # the original follows the report: Compliance reads it, nobody else
+        self.assertEqual(original.with_user(compliance_user).raw, raw)
+        with self.assertRaises(AccessError):
+            original.with_user(self.user_csc_manager).read(["raw"])
+        self.assertFalse(
+            complaint.message_partner_ids
+            - self.env.ref(
+                "huatai_complaints.group_complaint_compliance"
+            ).users.partner_id
+        )

@@ -1,9 +1,10 @@
 """The public complaint form, posted over HTTP like a browser does."""
 
 import re
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
+from odoo.tools import config, mute_logger
 
 from .intake_common import ComplaintIntakeMixin
 
@@ -50,7 +51,7 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
             **values,
         }
 
-    def _post(self, data, files=None, csrf=None, token=None):
+    def _post(self, data, files=None, csrf=None, token=None, headers=None):
         if csrf is None or token is None:
             form_csrf, form_token = self._open_form()
             csrf = form_csrf if csrf is None else csrf
@@ -58,7 +59,10 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
         payload = {"csrf_token": csrf, "form_token": token, **data}
         with mute_logger(*QUIET):
             return self.url_open(
-                "/complaints/submit", data=payload, files=files or None
+                "/complaints/submit",
+                data=payload,
+                files=files or None,
+                headers=headers,
             )
 
     def _new_complaints(self, before):
@@ -218,3 +222,85 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
         self.assertEqual(complaint.partner_id, self.portal_user_1.partner_id)
         self.assertEqual(complaint.complainant_email, "li.ming@example.cn")
         self.assertIn(f'href="/my/complaints/{complaint.id}"', response.text)
+
+    def test_typed_email_of_a_portal_client_not_linked(self):
+        """A visitor giving a client's address does not file into their portal."""
+        before = self.Complaint.search([])
+        response = self._post(self._form(complainant_email="Li.Ming@example.cn"))
+        self.assertEqual(response.status_code, 200)
+        complaint = self._new_complaints(before)
+        self.assertEqual(len(complaint), 1)
+        self.assertFalse(complaint.partner_id)
+        self.assertEqual(complaint.complainant_email, "Li.Ming@example.cn")
+        self.assertNotIn(
+            complaint, self.Complaint.with_user(self.portal_user_1).search([])
+        )
+        # the visitor follows it with the link of the thanks page
+        self.assertIn("access_token=", response.text)
+        self.authenticate(self.portal_user_1.login, self.portal_user_1.login)
+        listing = self.url_open("/my/complaints")
+        self.assertNotIn(complaint.name, listing.text)
+
+    # ------------------------------------------------------------------
+    # the rate limit counts the visitor's address, behind a proxy too
+    # ------------------------------------------------------------------
+    def test_client_address_with_and_without_proxy_mode(self):
+        Submission = self.env["huatai.complaint.web.submission"]
+        environ = {
+            "REMOTE_ADDR": "10.0.0.2",
+            "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.7",
+        }
+        with patch.dict(config.options, {"proxy_mode": False}):
+            # anyone can send X-Forwarded-For: ignored
+            self.assertEqual(Submission._client_address(environ), "10.0.0.2")
+        with patch.dict(config.options, {"proxy_mode": True}):
+            # the address the (one) proxy added, as Odoo's ProxyFix reads it
+            self.assertEqual(Submission._client_address(environ), "203.0.113.7")
+            self.assertEqual(environ["REMOTE_ADDR"], "10.0.0.2")
+            self.assertEqual(
+                Submission._client_address({"REMOTE_ADDR": "10.0.0.2"}), "10.0.0.2"
+            )
+            # Odoo applied ProxyFix already (X-Forwarded-Host sent): as is
+            fixed = {
+                "REMOTE_ADDR": "203.0.113.7",
+                "HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.7",
+                "werkzeug.proxy_fix.orig": {"REMOTE_ADDR": "10.0.0.2"},
+            }
+            self.assertEqual(Submission._client_address(fixed), "203.0.113.7")
+        self.assertEqual(Submission._client_address({}), "unknown")
+
+    def test_rate_limit_ignores_forwarded_for_without_proxy_mode(self):
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.web_form_rate_limit", "1"
+        )
+        with patch.dict(config.options, {"proxy_mode": False}):
+            first = self._post(self._form(), headers={"X-Forwarded-For": "203.0.113.1"})
+            self.assertEqual(first.status_code, 200)
+            # a new forged address does not reset the count
+            spoofed = self._post(
+                self._form(), headers={"X-Forwarded-For": "203.0.113.2"}
+            )
+            self.assertEqual(spoofed.status_code, 429)
+        submission = self.env["huatai.complaint.web.submission"].search([], limit=1)
+        self.assertEqual(submission.remote_addr, "127.0.0.1")
+
+    def test_rate_limit_per_visitor_behind_a_proxy(self):
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.web_form_rate_limit", "1"
+        )
+        with patch.dict(config.options, {"proxy_mode": True}):
+            # the proxy sends X-Forwarded-For only (no X-Forwarded-Host)
+            first = self._post(self._form(), headers={"X-Forwarded-For": "203.0.113.1"})
+            self.assertEqual(first.status_code, 200)
+            # another visitor behind the same proxy is not blocked
+            other = self._post(self._form(), headers={"X-Forwarded-For": "203.0.113.2"})
+            self.assertEqual(other.status_code, 200)
+            # the first one again is, whatever they put before the proxy's entry
+            again = self._post(
+                self._form(), headers={"X-Forwarded-For": "1.2.3.4, 203.0.113.1"}
+            )
+            self.assertEqual(again.status_code, 429)
+        addresses = (
+            self.env["huatai.complaint.web.submission"].search([]).mapped("remote_addr")
+        )
+        self.assertEqual(sorted(addresses), ["203.0.113.1", "203.0.113.2"])

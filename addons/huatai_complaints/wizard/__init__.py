@@ -1,3 +1,4 @@
+from . import huatai_complaint_wizard_mixin
 from . import huatai_complaint_dispatch_wizard
 from . import huatai_complaint_reply_wizard
 from . import huatai_complaint_reject_wizard
@@ -9,3 +10,5 @@ from . import huatai_complaint_callback_wizard
 from . import huatai_callback_spot_check_wizard
 from . import huatai_complaint_acknowledge_wizard
 from . import huatai_complaint_handover_wizard
+from . import huatai_complaint_reopen_wizard
+from . import huatai_complaint_correction_wizard

@@ -26,9 +26,10 @@ class HuataiCallbackSpotCheckWizard(models.TransientModel):
 
     def action_sample(self):
         self.ensure_one()
-        checks = self.env["huatai.callback.spot.check"]._sample_callbacks(
-            self.date_from, self.date_to
-        )
+        # the draw creates spot checks as the system: HQ process owners only
+        SpotCheck = self.env["huatai.callback.spot.check"]
+        SpotCheck.check_access("create")
+        checks = SpotCheck._sample_callbacks(self.date_from, self.date_to)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Callback Spot Checks"),

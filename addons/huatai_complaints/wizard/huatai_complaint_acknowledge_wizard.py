@@ -8,6 +8,7 @@ class HuataiComplaintAcknowledgeWizard(models.TransientModel):
     received (受理告知) another way than the acknowledgement email."""
 
     _name = "huatai.complaint.acknowledge.wizard"
+    _inherit = ["huatai.complaint.wizard.mixin"]
     _description = "Record the Acknowledgement of a Complaint"
 
     complaint_id = fields.Many2one("huatai.complaint", required=True)

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 class HuataiComplaintArchiveWizard(models.TransientModel):
     _name = "huatai.complaint.archive.wizard"
+    _inherit = ["huatai.complaint.wizard.mixin"]
     _description = "Archive Complaints"
 
     complaint_ids = fields.Many2many(

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 class HuataiComplaintCallbackWizard(models.TransientModel):
     _name = "huatai.complaint.callback.wizard"
+    _inherit = ["huatai.complaint.wizard.mixin"]
     _description = "Record the Outcome of a Callback"
 
     complaint_id = fields.Many2one("huatai.complaint", required=True, readonly=True)
@@ -33,9 +34,13 @@ class HuataiComplaintCallbackWizard(models.TransientModel):
         string="Close the complaint",
         help="The client was reached: the complaint is finished.",
     )
-    complainant_name = fields.Char(related="complaint_id.complainant_name")
-    complainant_phone = fields.Char(related="complaint_id.complainant_phone")
-    is_closed = fields.Boolean(related="complaint_id.is_closed")
+    complainant_name = fields.Char(
+        related="complaint_id.complainant_name", compute_sudo=False
+    )
+    complainant_phone = fields.Char(
+        related="complaint_id.complainant_phone", compute_sudo=False
+    )
+    is_closed = fields.Boolean(related="complaint_id.is_closed", compute_sudo=False)
 
     @api.depends("complaint_id")
     def _compute_attempt(self):

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 
 class HuataiComplaintComplianceWizard(models.TransientModel):
     _name = "huatai.complaint.compliance.wizard"
+    _inherit = ["huatai.complaint.wizard.mixin"]
     _description = "Give the Compliance Opinion on a Complaint"
 
     complaint_id = fields.Many2one("huatai.complaint", required=True)

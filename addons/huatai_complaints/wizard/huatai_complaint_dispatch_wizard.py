@@ -6,14 +6,19 @@ from odoo.exceptions import UserError
 
 class HuataiComplaintDispatchWizard(models.TransientModel):
     _name = "huatai.complaint.dispatch.wizard"
+    _inherit = ["huatai.complaint.wizard.mixin"]
     _description = "Dispatch a Complaint to Another Unit"
 
     complaint_id = fields.Many2one("huatai.complaint", required=True)
     current_unit_id = fields.Many2one(
-        related="complaint_id.handling_unit_id", string="Currently Handled By"
+        related="complaint_id.handling_unit_id",
+        compute_sudo=False,
+        string="Currently Handled By",
     )
     accepting_unit_id = fields.Many2one(
-        related="complaint_id.accepting_unit_id", string="Accountable Unit"
+        related="complaint_id.accepting_unit_id",
+        compute_sudo=False,
+        string="Accountable Unit",
     )
     to_unit_id = fields.Many2one("huatai.org.unit", string="Dispatch To", required=True)
     to_user_id = fields.Many2one(
@@ -48,7 +53,9 @@ class HuataiComplaintDispatchWizard(models.TransientModel):
                     unit=self.to_unit_id.display_name,
                 )
             )
-        self.env["huatai.complaint.dispatch"].create(
+        complaint.check_access("write")
+        # the dispatch history is written by this workflow only
+        self.env["huatai.complaint.dispatch"].sudo().create(
             {
                 "complaint_id": complaint.id,
                 "from_unit_id": complaint.handling_unit_id.id,

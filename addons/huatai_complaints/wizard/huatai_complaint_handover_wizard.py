@@ -11,6 +11,7 @@ class HuataiComplaintHandoverWizard(models.TransientModel):
     """
 
     _name = "huatai.complaint.handover.wizard"
+    _inherit = ["huatai.complaint.wizard.mixin"]
     _description = "Hand a Complaint Over to Compliance"
 
     complaint_id = fields.Many2one(

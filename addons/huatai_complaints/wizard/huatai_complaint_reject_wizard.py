@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 
 class HuataiComplaintRejectWizard(models.TransientModel):
     _name = "huatai.complaint.reject.wizard"
+    _inherit = ["huatai.complaint.wizard.mixin"]
     _description = "Reject a Complaint"
 
     complaint_id = fields.Many2one("huatai.complaint", required=True)

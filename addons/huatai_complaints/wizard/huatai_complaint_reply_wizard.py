@@ -5,6 +5,7 @@ from odoo.tools import html2plaintext
 
 class HuataiComplaintReplyWizard(models.TransientModel):
     _name = "huatai.complaint.reply.wizard"
+    _inherit = ["huatai.complaint.wizard.mixin"]
     _description = "Record the Reply Given to the Complainant"
 
     complaint_id = fields.Many2one("huatai.complaint", required=True)
@@ -74,7 +75,9 @@ class HuataiComplaintReplyWizard(models.TransientModel):
         }
         if complaint.stage_state not in ("replied", "callback", "closed"):
             values["stage_id"] = complaint._stage_for_state("replied").id
-        complaint.write(values)
+        complaint.check_access("write")
+        # the reply's date and author are the workflow's to write
+        complaint._as_workflow().write(values)
         if self.send_email:
             complaint._send_reply_by_email(self.reply_text)
         else:

@@ -28,9 +28,10 @@ class HuataiHolidayImportWizard(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
+        Schedule = self.env["huatai.holiday.schedule"]
+        Schedule._check_calendar_admin()
         if self.year_to < self.year_from:
             raise UserError(self.env._("The last year comes before the first one."))
-        Schedule = self.env["huatai.holiday.schedule"]
         schedules = Schedule._import_from_library(
             range(self.year_from, self.year_to + 1), overwrite=self.overwrite
         )

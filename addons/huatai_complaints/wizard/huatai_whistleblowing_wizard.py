@@ -67,6 +67,8 @@ class HuataiWhistleblowingWizard(models.TransientModel):
         )
         complaint = self.env["huatai.complaint"].create(values)
         reference = complaint.sudo().name
+        # the wizard kept the reporter and the facts: gone with the hand-over
+        self.sudo().unlink()
         return complaint._handover_notification(
             self.env._(
                 "Report %(ref)s is registered and handed over to Compliance. "

@@ -1,2 +1,3 @@
 from . import huatai_complaint
 from . import huatai_report_schedule
+from . import res_config_settings

@@ -1,8 +1,9 @@
 import logging
+import re
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_split
 
 from ..wizard.huatai_report_export_wizard import REPORT_TYPES
@@ -15,14 +16,23 @@ FREQUENCIES = [
     ("yearly", "Yearly"),
 ]
 PERIOD_OF = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
+# addresses or domains outside the complaint users that reports may go to,
+# set by a system administrator (Settings > Complaints)
+ALLOWED_ADDRESSES_PARAM = "huatai_reports.allowed_report_addresses"
+RUN_AS_GROUP = "huatai_complaints.group_complaint_hq"
+RECIPIENT_GROUP = "huatai_complaints.group_complaint_user"
 
 
 class HuataiReportSchedule(models.Model):
     """A complaint report mailed after each month, quarter or year.
 
     The report covers the last complete period; it is mailed once per period
-    (``last_period_end`` remembers the last one sent). Mailed reports never
-    contain whistleblowing reports, whoever receives them.
+    (``last_period_end`` remembers the last one sent). It is built with the
+    rights of its Run As user (an HQ process owner or above): it holds what
+    that person may read, never whistleblowing reports, and the complainants'
+    personal data only when the schedule asks for it. It goes to complaint
+    users and to the outside addresses a system administrator allows, nobody
+    else.
     """
 
     _name = "huatai.report.schedule"
@@ -61,10 +71,34 @@ class HuataiReportSchedule(models.Model):
     user_ids = fields.Many2many(
         "res.users",
         string="Also Send To",
-        domain="[('share', '=', False)]",
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref(RECIPIENT_GROUP).ids),
+        ],
+        help="Users working on complaints.",
     )
     email_to = fields.Char(
-        string="Other Addresses", help="Further email addresses, comma-separated."
+        string="Other Addresses",
+        help="Further email addresses, comma-separated: only those a system "
+        "administrator allows in Settings > Complaints.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Run As",
+        required=True,
+        default=lambda self: self._default_user_id(),
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref(RUN_AS_GROUP).ids),
+        ],
+        help="The report is built with this person's rights and holds only "
+        "what they may read: an HQ process owner, a Compliance officer or a "
+        "complaint administrator.",
+    )
+    include_personal_data = fields.Boolean(
+        help="Registers only: add the complainants' ID numbers, phones, email "
+        "and postal addresses and client accounts, as far as the Run As user "
+        "may read them. Mailed registers leave them out otherwise.",
     )
     last_period_end = fields.Date(
         string="Last Period Sent",
@@ -73,8 +107,15 @@ class HuataiReportSchedule(models.Model):
         help="End of the last period whose report was mailed.",
     )
 
+    def _default_user_id(self):
+        # created by the system (module data, upgrade): the administrator
+        if self.env.su:
+            return self.env.ref("base.user_admin", raise_if_not_found=False)
+        return self.env.user
+
     @api.constrains("email_to")
     def _check_email_to(self):
+        allowed = self._allowed_addresses()
         for schedule in self:
             if schedule.email_to and not email_split(schedule.email_to):
                 raise ValidationError(
@@ -83,12 +124,46 @@ class HuataiReportSchedule(models.Model):
                         addresses=schedule.email_to,
                     )
                 )
+            refused = [
+                address
+                for address in email_split(schedule.email_to or "")
+                if not self._address_allowed(address, allowed)
+            ]
+            if refused:
+                raise ValidationError(
+                    self.env._(
+                        "Complaint reports cannot be mailed to %(addresses)s: "
+                        "only a system administrator can allow outside "
+                        "addresses, in Settings > Complaints.",
+                        addresses=", ".join(refused),
+                    )
+                )
+
+    @api.constrains("user_ids")
+    def _check_user_ids(self):
+        for schedule in self:
+            refused = schedule.user_ids.filtered(lambda u: not self._may_receive(u))
+            if refused:
+                raise ValidationError(
+                    self.env._(
+                        "Complaint reports are only mailed to users working on "
+                        "complaints: %(users)s is not one.",
+                        users=", ".join(refused.mapped("name")),
+                    )
+                )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        for schedule in self:
+            schedule._check_run_as(ValidationError)
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_send_now(self):
         """Mail the report of the last complete period now (again)."""
+        # complaint administrators only (HQ may read the schedules)
+        self.check_access("write")
         for schedule in self:
             schedule._send(force=True)
         return {
@@ -120,8 +195,8 @@ class HuataiReportSchedule(models.Model):
         today = today or fields.Date.context_today(self)
         Report = self.env["huatai.complaint.report"]
         period = PERIOD_OF[self.frequency]
-        current_start, _end = Report.period_bounds(period, today)
-        return Report.period_bounds(period, current_start - timedelta(days=1))
+        current_start, _end = Report._period_bounds(period, today)
+        return Report._period_bounds(period, current_start - timedelta(days=1))
 
     def _send(self, today=None, force=False):
         self.ensure_one()
@@ -144,17 +219,67 @@ class HuataiReportSchedule(models.Model):
         self.last_period_end = date_to
         return mails
 
+    def _check_run_as(self, error=UserError):
+        """The user the report is built as; ``error`` when they may not."""
+        self.ensure_one()
+        user = self.user_id
+        if not (user.active and not user.share and user.has_group(RUN_AS_GROUP)):
+            raise error(
+                self.env._(
+                    "%(schedule)s cannot run as %(user)s: scheduled reports "
+                    "run with the rights of an active HQ process owner, "
+                    "Compliance officer or complaint administrator.",
+                    schedule=self.name,
+                    user=user.name or "-",
+                )
+            )
+        return user
+
+    @api.model
+    def _may_receive(self, user):
+        """Whether ``user`` may receive complaint reports: an active internal
+        user working on complaints."""
+        return user.active and not user.share and user.has_group(RECIPIENT_GROUP)
+
+    @api.model
+    def _allowed_addresses(self):
+        """Outside addresses and domains reports may be mailed to (lower case)."""
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param(ALLOWED_ADDRESSES_PARAM)
+        )
+        return {part.lower() for part in re.split(r"[\s,;]+", value or "") if part}
+
+    @api.model
+    def _address_allowed(self, address, allowed):
+        """Whether ``address`` is allowed: itself, or its domain (``@x.com``
+        or ``x.com``), is in ``allowed``."""
+        address = address.strip().lower()
+        domain = address.rpartition("@")[2]
+        return bool({address, domain, f"@{domain}"} & allowed)
+
     def _recipients(self, recipient_unit):
-        """Partners and extra addresses the report of ``recipient_unit`` goes to."""
+        """Partners and extra addresses the report of ``recipient_unit`` goes
+        to: complaint users, and the outside addresses that are allowed (the
+        others are left out, and logged)."""
         self.ensure_one()
         users = self.user_ids | recipient_unit.manager_id
+        recipients = users.filtered(self._may_receive)
         emails = email_split(self.email_to or "")
         if recipient_unit.email:
             emails += email_split(recipient_unit.email)
-        return users.partner_id, emails
+        allowed = self._allowed_addresses()
+        refused = [e for e in emails if not self._address_allowed(e, allowed)]
+        if refused or users - recipients:
+            _logger.warning(
+                "Scheduled complaint report %s: not mailed to %s (not allowed)",
+                self.id,
+                ", ".join([*refused, *(users - recipients).mapped("login")]),
+            )
+        return recipients.partner_id, [e for e in emails if e not in refused]
 
     def _send_report(self, date_from, date_to, units, recipient_unit):
         self.ensure_one()
+        run_as = self._check_run_as()
         partners, emails = self._recipients(recipient_unit)
         if not partners and not emails:
             _logger.info(
@@ -169,9 +294,10 @@ class HuataiReportSchedule(models.Model):
             or self.env.lang
             or "en_US"
         )
+        # what the Run As user may read, whistleblowing reports left out
         Xlsx = (
             self.env["huatai.complaint.xlsx"]
-            .sudo()
+            .with_user(run_as)
             .with_context(lang=lang, huatai_report_mailed=True)
         )
         kwargs = {"unit_ids": units.ids or None}
@@ -181,6 +307,8 @@ class HuataiReportSchedule(models.Model):
             kwargs.update(date_from=date_from, date_to=date_to)
             if self.report_type == "statistics":
                 kwargs["period"] = PERIOD_OF[self.frequency]
+            else:
+                kwargs["personal_data"] = self.include_personal_data
         content, filename, count = Xlsx._build(self.report_type, **kwargs)
         attachment = (
             self.env["ir.attachment"]

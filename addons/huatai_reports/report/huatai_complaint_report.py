@@ -192,7 +192,7 @@ COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 
-# dimensions get_statistics() can group by, with the view column behind each
+# dimensions _get_statistics() can group by, with the view column behind each
 STAT_DIMENSIONS = {
     "accepting_unit_id": "accepting_unit_id",
     "accepting_branch_id": "accepting_branch_id",
@@ -207,7 +207,7 @@ STAT_DIMENSIONS = {
 }
 DEFAULT_STAT_GROUPBY = ("accepting_unit_id",)
 
-# measures of get_statistics(): name -> SQL aggregate over the view's columns
+# measures of _get_statistics(): name -> SQL aggregate over the view's columns
 STAT_MEASURES = {
     "count": "COUNT(*)",
     "open": "SUM(nbr_open)",
@@ -1418,7 +1418,7 @@ class HuataiComplaintReport(models.Model):
         return []
 
     @api.model
-    def get_statistics(
+    def _get_statistics(
         self,
         date_from,
         date_to,
@@ -1545,7 +1545,7 @@ class HuataiComplaintReport(models.Model):
         if (
             date_to
             and date_to < today
-            and date_to != self.period_bounds("month", date_to)[1]
+            and date_to != self._period_bounds("month", date_to)[1]
         ):
             return False
         if not (self.env.su or self.env.user.has_group(HQ_GROUP)):
@@ -1657,7 +1657,7 @@ class HuataiComplaintReport(models.Model):
 
     @api.model
     def _statistics_from_months(self, date_from, date_to, period, groupby):
-        """get_statistics() from the monthly totals (see MONTH_TABLE)."""
+        """_get_statistics() from the monthly totals (see MONTH_TABLE)."""
         date_from, date_to = self._check_period(date_from, date_to)
         self.browse().check_access("read")
         self.env["huatai.complaint"].flush_model()
@@ -1666,7 +1666,7 @@ class HuataiComplaintReport(models.Model):
             filters.append(SQL("x.received_month >= %s", date_from))
         if date_to:
             filters.append(
-                SQL("x.received_month <= %s", self.period_bounds("month", date_to)[0])
+                SQL("x.received_month <= %s", self._period_bounds("month", date_to)[0])
             )
         if self.env.context.get("active_test", True):
             filters.append(SQL("x.active"))
@@ -1847,7 +1847,7 @@ class HuataiComplaintReport(models.Model):
             return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
 
     @api.model
-    def load_dashboard(self, dashboard_id):
+    def _load_dashboard(self, dashboard_id):
         """Read what a dashboard's first display reads, the way its client does.
 
         For each pivot, chart and list of the spreadsheet dashboard
@@ -1966,7 +1966,7 @@ class HuataiComplaintReport(models.Model):
         )
 
     @api.model
-    def period_bounds(self, period, day):
+    def _period_bounds(self, period, day):
         """First and last day of the ``period`` containing ``day``."""
         day = fields.Date.to_date(day)
         if period == "day":

@@ -21,16 +21,27 @@ COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
 EXPORT_MODEL = "huatai.complaint.xlsx"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REGISTER_CHUNK = 5000
+# register columns of the complainant's personal data -> their complaint field
+PERSONAL_COLUMNS = {
+    "phone": "complainant_phone",
+    "email": "complainant_email",
+    "address": "complainant_address",
+    "client_account": "client_account",
+    "id_number": "complainant_id_number",
+}
 
 
 class HuataiComplaintXlsx(models.AbstractModel):
     """The complaint workbooks: register (台账), statistics, CSRC summary.
 
-    Every writer takes a binary file-like ``stream`` and fills it with an
-    xlsx workbook built with xlsxwriter in ``constant_memory`` mode; headers
+    Every writer takes a binary file-like ``stream`` (never a path: nothing
+    is written on the server) and fills it with an xlsx workbook built with
+    xlsxwriter in ``constant_memory`` mode; headers
     and labels are rendered in the language of the environment. Rows are
     what the current user may see: the complaint record rules apply, a unit
-    outside the user's reach raises a ``UserError``.
+    outside the user's reach raises a ``UserError``. The writers are private
+    (not callable over RPC): users get the files through the export wizard,
+    the list action and the scheduled reports.
     """
 
     _name = EXPORT_MODEL
@@ -41,6 +52,13 @@ class HuataiComplaintXlsx(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _new_workbook(self, stream):
+        # a workbook is built in memory and stored as an attachment: never
+        # given a path, xlsxwriter would write that file on the server
+        if not (hasattr(stream, "write") and hasattr(stream, "seek")):
+            raise TypeError(
+                f"an xlsx report is written to a binary stream, not to "
+                f"{type(stream).__name__} {stream!r}"
+            )
         workbook = xlsxwriter.Workbook(
             stream,
             {
@@ -158,7 +176,9 @@ class HuataiComplaintXlsx(models.AbstractModel):
     # Complaint register (台账)
     # ------------------------------------------------------------------
     @api.model
-    def _register_columns(self, formats):
+    def _register_columns(self, formats, personal_data=True):
+        """The register's columns; the personal data ones only when
+        ``personal_data`` and as far as the user may read those fields."""
         c = self._column
         _ = self.env._
         yes_no = self._yes_no()
@@ -259,9 +279,15 @@ class HuataiComplaintXlsx(models.AbstractModel):
             ("satisfaction_score", c(_("Survey Score"), NUMBER, formats["days"], 8)),
         ]
         complaint_fields = self.env["huatai.complaint"]._fields
-        if not complaint_fields["complainant_id_number"].is_accessible(self.env):
-            columns = [col for col in columns if col[0] != "id_number"]
-        return columns
+        return [
+            (key, column)
+            for key, column in columns
+            if key not in PERSONAL_COLUMNS
+            or (
+                personal_data
+                and complaint_fields[PERSONAL_COLUMNS[key]].is_accessible(self.env)
+            )
+        ]
 
     @api.model
     def _register_names(self):
@@ -437,8 +463,14 @@ class HuataiComplaintXlsx(models.AbstractModel):
         return [row[0] for row in rows]
 
     @api.model
-    def write_register(
-        self, stream, date_from=None, date_to=None, unit_ids=None, domain=None
+    def _write_register(
+        self,
+        stream,
+        date_from=None,
+        date_to=None,
+        unit_ids=None,
+        domain=None,
+        personal_data=True,
     ):
         """Write the complaint register (台账) to ``stream``.
 
@@ -448,6 +480,8 @@ class HuataiComplaintXlsx(models.AbstractModel):
             reported; ``None``: every complaint the user may read
         :param domain: extra domain on ``huatai.complaint``, e.g.
             ``[('id', 'in', ids)]`` for a list selection
+        :param personal_data: whether the complainants' phones, addresses,
+            ID numbers... are written (those the user may read)
         :return: number of complaint rows written
         """
         Report = self.env["huatai.complaint.report"]
@@ -463,7 +497,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         )
         ids = self._register_ids(complaint_domain)
         workbook, formats = self._new_workbook(stream)
-        spec = self._register_columns(formats)
+        spec = self._register_columns(formats, personal_data=personal_data)
         keys = [key for key, _column in spec]
         writer = SheetWriter(
             workbook,
@@ -600,7 +634,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         }
 
     @api.model
-    def write_statistics(
+    def _write_statistics(
         self,
         stream,
         date_from,
@@ -618,7 +652,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         """
         Report = self.env["huatai.complaint.report"]
         date_from, date_to = Report._check_period(date_from, date_to)
-        stats = Report.get_statistics(
+        stats = Report._get_statistics(
             date_from,
             date_to,
             period=period,
@@ -626,7 +660,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
             groupby=("accepting_unit_id", "category_id", "channel"),
             domain=domain,
         )
-        by_unit = Report.get_statistics(
+        by_unit = Report._get_statistics(
             date_from,
             date_to,
             period=period,
@@ -634,7 +668,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
             groupby=("accepting_unit_id",),
             domain=domain,
         )
-        by_type = Report.get_statistics(
+        by_type = Report._get_statistics(
             date_from,
             date_to,
             period=period,
@@ -877,7 +911,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         return Unit.search(domain)
 
     @api.model
-    def write_regulator_summary(self, stream, year, unit_ids=None):
+    def _write_regulator_summary(self, stream, year, unit_ids=None):
         """Write the yearly complaint summary for the local CSRC bureau.
 
         One line per sales department in scope (also those without
@@ -897,7 +931,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         Report = self.env["huatai.complaint.report"]
         units = self.env["huatai.org.unit"].browse(unit_ids or []).exists()
         date_from, date_to = date(year, 1, 1), date(year, 12, 31)
-        rows = Report.get_statistics(
+        rows = Report._get_statistics(
             date_from,
             date_to,
             period=False,
@@ -1057,9 +1091,9 @@ class HuataiComplaintXlsx(models.AbstractModel):
     def _build(self, report_type, **kwargs):
         """Build a report; return ``(bytes, filename, count)``."""
         writer = {
-            "register": self.write_register,
-            "statistics": self.write_statistics,
-            "regulator_summary": self.write_regulator_summary,
+            "register": self._write_register,
+            "statistics": self._write_statistics,
+            "regulator_summary": self._write_regulator_summary,
         }[report_type]
         stream = io.BytesIO()
         count = writer(stream, **kwargs)

@@ -92,7 +92,7 @@ class TestAnalysis(ReportCase):
         late = self.report(self.a1_late)
         self.assertEqual((late.nbr_callbacks, late.callback_missed), (0, 1))
         self.assertFalse(late.satisfied_rate)
-        rows = self.Report.with_user(self.hq_user).get_statistics(
+        rows = self.Report.with_user(self.hq_user)._get_statistics(
             date(2025, 1, 1), date(2025, 2, 28), period="month", groupby=()
         )
         january, february = rows
@@ -181,7 +181,7 @@ class TestAnalysis(ReportCase):
         )
         row = self.report(complaint)
         self.assertEqual((row.days_to_accept, row.days_to_reply), (1, 2))
-        rows = self.Report.with_user(self.head_a).get_statistics(
+        rows = self.Report.with_user(self.head_a)._get_statistics(
             "2012-01-01", "2012-12-31", period="year", groupby=()
         )
         self.assertEqual([(r["count"], r["days_to_reply"]) for r in rows], [(1, 2.0)])
@@ -230,7 +230,7 @@ class TestAnalysis(ReportCase):
 
     def test_statistics_against_orm_counts(self):
         Report = self.Report.with_user(self.hq_user)
-        rows = Report.get_statistics(
+        rows = Report._get_statistics(
             date(2025, 1, 1), date(2025, 3, 31), period="month", groupby=()
         )
         self.assertEqual(
@@ -240,7 +240,7 @@ class TestAnalysis(ReportCase):
         visible = self.visible(self.hq_user)
         for row in rows:
             start = row["period_start"]
-            end = Report.period_bounds("month", start)[1]
+            end = Report._period_bounds("month", start)[1]
             in_month = visible.filtered(
                 lambda c, s=start, e=end: (
                     s <= (c.received_date + timedelta(hours=8)).date() <= e
@@ -301,10 +301,10 @@ class TestAnalysis(ReportCase):
                 self.assertTrue(
                     Report.with_user(user)._monthly_totals_answer(*args, groupby, None)
                 )
-                from_months = Report.with_user(user).get_statistics(
+                from_months = Report.with_user(user)._get_statistics(
                     *args, groupby=groupby
                 )
-                from_rows = Report.with_user(user).get_statistics(
+                from_rows = Report.with_user(user)._get_statistics(
                     *args, groupby=groupby, domain=[("id", "!=", 0)]
                 )
                 self.assertTrue(from_months)
@@ -315,25 +315,25 @@ class TestAnalysis(ReportCase):
                 Report._cron_fold_monthly_totals()
                 self.assertFalse(Report._month_deltas_pending())
                 self.assertEqual(
-                    Report.with_user(user).get_statistics(*args, groupby=groupby),
+                    Report.with_user(user)._get_statistics(*args, groupby=groupby),
                     from_rows,
                     (user.login, period, groupby, "folded"),
                 )
                 self.env.cr.execute("ROLLBACK TO SAVEPOINT fold")
         # and they follow the complaints in the same transaction
-        before = Report.with_user(self.hq_user).get_statistics(
+        before = Report.with_user(self.hq_user)._get_statistics(
             date(2025, 1, 1), date(2025, 1, 31), groupby=()
         )[0]
         self.a1_rejected.category_id = self.cat["service"]
         self.a1_closed.active = False
         self.assertTrue(Report._month_deltas_pending())
-        after = Report.with_user(self.hq_user).get_statistics(
+        after = Report.with_user(self.hq_user)._get_statistics(
             date(2025, 1, 1), date(2025, 1, 31), groupby=("category_id",)
         )
         self.assertEqual(sum(row["count"] for row in after), before["count"] - 1)
         self.assertEqual(
             after,
-            Report.with_user(self.hq_user).get_statistics(
+            Report.with_user(self.hq_user)._get_statistics(
                 date(2025, 1, 1),
                 date(2025, 1, 31),
                 groupby=("category_id",),
@@ -349,8 +349,8 @@ class TestAnalysis(ReportCase):
         grain = (date(2025, 1, 1), date(2025, 12, 31), "month")
         groupby = ("category_id", "accepting_unit_id")
         self.assertEqual(
-            Report.with_user(self.hq_user).get_statistics(*grain, groupby=groupby),
-            Report.with_user(self.hq_user).get_statistics(
+            Report.with_user(self.hq_user)._get_statistics(*grain, groupby=groupby),
+            Report.with_user(self.hq_user)._get_statistics(
                 *grain, groupby=groupby, domain=[("id", "!=", 0)]
             ),
         )
@@ -407,7 +407,7 @@ class TestAnalysis(ReportCase):
         self.assertEqual(self.env.cr.fetchone()[0], 3.13)
 
     def test_statistics_per_unit_and_subtree(self):
-        rows = self.Report.with_user(self.head_a).get_statistics(
+        rows = self.Report.with_user(self.head_a)._get_statistics(
             date(2025, 1, 1),
             date(2025, 12, 31),
             period="year",
@@ -426,7 +426,7 @@ class TestAnalysis(ReportCase):
             },
         )
         # a subtree inside the user's own: only A2
-        rows = self.Report.with_user(self.head_a).get_statistics(
+        rows = self.Report.with_user(self.head_a)._get_statistics(
             date(2025, 1, 1),
             date(2025, 12, 31),
             period=False,
@@ -435,7 +435,7 @@ class TestAnalysis(ReportCase):
         )
         self.assertEqual([row["count"] for row in rows], [1])
         # the dispatched complaint counts for the handling unit's subtree too
-        rows = self.Report.with_user(self.hq_user).get_statistics(
+        rows = self.Report.with_user(self.hq_user)._get_statistics(
             date(2025, 1, 1),
             date(2025, 12, 31),
             period=False,
@@ -458,27 +458,29 @@ class TestAnalysis(ReportCase):
     def test_statistics_bad_input(self):
         Report = self.Report.with_user(self.head_a)
         with self.assertRaises(UserError):
-            Report.get_statistics(
+            Report._get_statistics(
                 date(2025, 1, 1), date(2025, 3, 1), unit_ids=self.b1.ids
             )
         with self.assertRaises(UserError):
-            Report.get_statistics(date(2025, 3, 1), date(2025, 1, 1))
+            Report._get_statistics(date(2025, 3, 1), date(2025, 1, 1))
         with self.assertRaises(UserError):
-            Report.get_statistics(
+            Report._get_statistics(
                 date(2025, 1, 1), date(2025, 3, 1), period="fortnight"
             )
         with self.assertRaises(UserError):
-            Report.get_statistics("2025-01-01", "not a date")
+            Report._get_statistics("2025-01-01", "not a date")
         with self.assertRaises(UserError):
-            Report.get_statistics(date(2025, 1, 1), date(2025, 3, 1), groupby=("name",))
+            Report._get_statistics(
+                date(2025, 1, 1), date(2025, 3, 1), groupby=("name",)
+            )
         with self.assertRaises(AccessError):
-            self.Report.with_user(self.staff_a1).get_statistics(
+            self.Report.with_user(self.staff_a1)._get_statistics(
                 date(2025, 1, 1), date(2025, 3, 1)
             )
         # an empty period, a unit without complaints: no rows, no error
-        self.assertEqual(Report.get_statistics("2010-01-01", "2010-12-31"), [])
+        self.assertEqual(Report._get_statistics("2010-01-01", "2010-12-31"), [])
         self.assertEqual(
-            self.Report.with_user(self.head_b).get_statistics(
+            self.Report.with_user(self.head_b)._get_statistics(
                 date(2025, 1, 1), date(2025, 12, 31), unit_ids=self.b2.ids
             ),
             [],
@@ -496,7 +498,7 @@ class TestAnalysis(ReportCase):
         self.assertEqual(groups[0]["reply_rate"], 100.0)
 
     def test_period_bounds(self):
-        bounds = self.Report.period_bounds
+        bounds = self.Report._period_bounds
         self.assertEqual(
             bounds("month", date(2024, 2, 10)), (date(2024, 2, 1), date(2024, 2, 29))
         )

@@ -102,7 +102,7 @@ class TestDashboards(ReportCase):
         ):
             dashboard = self.env.ref(DASHBOARDS[key]).with_user(user)
             self.assertGreater(
-                self.Report.with_user(user).load_dashboard(dashboard.id), 0
+                self.Report.with_user(user)._load_dashboard(dashboard.id), 0
             )
 
     def test_unit_head_reads_only_their_subtree(self):

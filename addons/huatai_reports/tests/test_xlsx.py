@@ -1,7 +1,10 @@
 import io
+import os
+import tempfile
 from datetime import date, datetime
 
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import get_public_method
 from odoo.tests import tagged
 
 from .common import ReportCase
@@ -206,11 +209,65 @@ class TestXlsxExports(ReportCase):
 
     def test_register_writes_to_a_stream(self):
         stream = io.BytesIO()
-        count = self.Xlsx.with_user(self.head_b).write_register(
+        count = self.Xlsx.with_user(self.head_b)._write_register(
             stream, date_from="2025-01-01", date_to="2025-12-31", unit_ids=self.b1.ids
         )
         self.assertEqual(count, 2)
         self.assertEqual(stream.getvalue()[:2], b"PK")
+
+    def test_report_helpers_are_not_rpc_endpoints(self):
+        """Issue 11 #13: the writers took a path and wrote it on the server
+        for any unit head calling them over JSON-RPC; the analysis helpers
+        were RPC endpoints too."""
+        helpers = {
+            self.Xlsx: (
+                "write_register",
+                "write_statistics",
+                "write_regulator_summary",
+            ),
+            self.Report: ("get_statistics", "load_dashboard", "period_bounds"),
+        }
+        for model, names in helpers.items():
+            for name in names:
+                with self.subTest(model=model._name, method=name):
+                    # what /web/dataset/call_kw and execute_kw check first
+                    with self.assertRaises(AttributeError):
+                        get_public_method(model.with_user(self.head_b), name)
+                    with self.assertRaises(AccessError):
+                        get_public_method(model.with_user(self.head_b), f"_{name}")
+
+    def test_every_endpoint_is_audited(self):
+        """What huatai_reports' code exposes over JSON-RPC: two actions that
+        check the user's rights (the export through the report's access and
+        record rules, Send Now through the schedule's write access)."""
+        from odoo.addons.huatai_complaints.tests.test_rpc_surface import (
+            rpc_endpoints,
+        )
+
+        self.assertEqual(
+            rpc_endpoints(self.env, "huatai_reports"),
+            {
+                "huatai.complaint": {"action_export_register_xlsx"},
+                "huatai.report.export.wizard": {"action_export"},
+                "huatai.report.schedule": {"action_send_now"},
+            },
+        )
+
+    def test_register_never_writes_a_server_path(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "x.xlsx")
+            for target in (path, path.encode()):
+                with self.assertRaises(TypeError):
+                    self.Xlsx.with_user(self.head_b)._write_register(
+                        target, date_from="2025-01-01", date_to="2025-12-31"
+                    )
+            with self.assertRaises(TypeError):
+                self.Xlsx.with_user(self.hq_user)._write_statistics(
+                    path, date(2025, 1, 1), date(2025, 3, 31)
+                )
+            with self.assertRaises(TypeError):
+                self.Xlsx.with_user(self.hq_user)._write_regulator_summary(path, 2025)
+            self.assertEqual(os.listdir(folder), [])
 
     # ------------------------------------------------------------------
     # statistics
@@ -401,6 +458,27 @@ class TestXlsxExports(ReportCase):
             self.env["huatai.report.export.wizard"].with_user(self.staff_a1).create(
                 {"report_type": "register"}
             )
+
+    def test_wizard_selection_is_read_with_the_users_rights(self):
+        """Complaint ids given to the wizard over RPC do not widen what the
+        user reads: another branch's complaint or a whistleblowing report in
+        the selection is refused, and no file is made."""
+        Wizard = self.env["huatai.report.export.wizard"].with_user(self.head_a)
+        Attachment = self.env["ir.attachment"].sudo()
+        files = [("res_model", "=", "huatai.complaint.xlsx")]
+        before = Attachment.search(files)
+        for other in (self.b1_regulator, self.hq_whistle):
+            wizard = Wizard.create(
+                {
+                    "report_type": "register",
+                    "date_from": False,
+                    "date_to": False,
+                    "complaint_ids": [(6, 0, (self.a1_closed | other).ids)],
+                }
+            )
+            with self.assertRaises(AccessError):
+                wizard.action_export()
+        self.assertEqual(Attachment.search(files), before)
 
     def test_chinese_headers(self):
         self.env["res.lang"]._activate_lang("zh_CN")

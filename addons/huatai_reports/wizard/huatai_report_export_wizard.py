@@ -87,8 +87,12 @@ class HuataiReportExportWizard(models.TransientModel):
                     self.env._("Give the first and last day of the statistics.")
                 )
             kwargs["period"] = self.period or "month"
-        elif self.complaint_ids:
-            kwargs["domain"] = [("id", "in", self.complaint_ids.ids)]
+        else:
+            # the selection, as the user: refused if one is out of reach
+            complaints = self.sudo().complaint_ids.with_env(self.env)
+            if complaints:
+                complaints.check_access("read")
+                kwargs["domain"] = [("id", "in", complaints.ids)]
         return kwargs
 
     def action_export(self):
