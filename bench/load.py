@@ -485,6 +485,7 @@ class Client(threading.Thread):
         self.barrier = start_barrier
         self.random = random.Random(index)
         self.samples = []  # (operation, seconds, cause or None)
+        self.starts = []  # when each sample started (time.monotonic())
         self.acknowledged = []  # (kind, marker, reference)
         self.refused_markers = []
         self.pipeline = []  # [complaint id, next step]
@@ -751,6 +752,7 @@ class Client(threading.Thread):
             except Exception as exc:  # noqa: BLE001 — reported as a refusal
                 cause = f"client: {type(exc).__name__}: {exc}"[:120]
             self.samples.append((op, time.monotonic() - t0, cause))
+            self.starts.append(t0)
             if self.info["think"]:
                 time.sleep(self.random.uniform(0, 2 * self.info["think"]))
 
@@ -1001,6 +1003,16 @@ def one_run(server, conf, source, n_clients, args):
             "p99": percentile(ok, 0.99),
             "mean": statistics.fmean(ok) if ok else None,
         }
+    # the slowest operations and when they started in the burst: stalls
+    # that hit every client at once show as one start time
+    timeline = sorted(
+        (
+            (round(start - t0, 1), op, round(seconds, 2))
+            for c in clients
+            for (op, seconds, _cause), start in zip(c.samples, c.starts, strict=True)
+        ),
+        key=lambda item: -item[2],
+    )[:10]
     causes = {}
     for _o, _d, cause in samples:
         if cause:
@@ -1021,6 +1033,7 @@ def one_run(server, conf, source, n_clients, args):
         # CPU seconds during the burst (2 cores: at most 2 x duration)
         "cpu": cpu,
         "database": sampler.summary(),
+        "slowest (start s, operation, seconds)": timeline,
         "loadavg": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -1049,6 +1062,9 @@ def report(results):
         lines.append(f"checks: {res['checks']}; mails sent: {res['mails_sent']}")
         lines.append(f"CPU seconds during the burst: {res.get('cpu')}")
         lines.append(f"database connections: {res.get('database')}")
+        lines.append(
+            f"slowest operations: {res.get('slowest (start s, operation, seconds)')}"
+        )
     return "\n".join(lines)
 
 
