@@ -8,10 +8,14 @@
     python3 scripts/dev.py pg {start,stop,status}    the throwaway PostgreSQL cluster
     python3 scripts/dev.py psql [DB]                 psql on the database server used
     python3 scripts/dev.py clean                     stop the cluster, delete .local/
+    python3 scripts/dev.py bootstrap                 only make Odoo 18.0 importable
 
-Uses the standard library, plus Odoo 18.0 and psycopg2 (an Odoo dependency) from the
-Python running this script.  Odoo is found with `import odoo`; PostgreSQL through
-PGHOST/PGPORT, odoo.conf, or a throwaway cluster in .local/pg (see README.md).
+Uses the standard library, plus Odoo 18.0 and psycopg2 (an Odoo dependency).  Odoo is
+found with `import odoo` in the Python running this script; when that Python cannot
+import Odoo 18.0, the project virtualenv .venv is made (scripts/bootstrap.py, Odoo
+from ODOO_SOURCE) and the command runs again with .venv/bin/python.  PostgreSQL is
+found through PGHOST/PGPORT, odoo.conf, or a throwaway cluster in .local/pg (see
+README.md).
 """
 
 import argparse
@@ -28,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import bootstrap
+
 ROOT = Path(__file__).resolve().parent.parent
 # everything this script creates lives here (git-ignored); HUATAI_LOCAL_DIR moves it
 LOCAL = Path(os.environ.get("HUATAI_LOCAL_DIR") or ROOT / ".local").resolve()
@@ -39,6 +45,9 @@ TEST_DB = "huatai_test"
 DEMO_LANG = "zh_CN"
 TEST_PATHS = ["addons/huatai_complaints", "addons/huatai_reports", "tests"]
 LINT_PATHS = ["addons", "tests", "bench", "scripts", "conftest.py"]
+# commands that need Odoo 18.0 (or the tools installed beside it): they run in the
+# project virtualenv when python3 cannot import Odoo 18.0
+NEEDS_ODOO = {"run", "test", "lint", "format", "bootstrap"}
 
 # Logins of the demo database (created by the demo data of huatai_complaints).
 DEMO_LOGINS = [
@@ -79,8 +88,8 @@ def check_odoo():
         from odoo import release
     except ImportError as exc:
         raise Fail(
-            f"Odoo is not importable by {sys.executable} ({exc}): install Odoo 18.0 "
-            "into this Python (e.g. `python3 -m pip install <odoo-18.0 source>`), "
+            f"Odoo is not importable by {sys.executable} ({exc}): run "
+            "`python3 scripts/dev.py bootstrap` (Odoo from ODOO_SOURCE into .venv), "
             "or use docker compose (README.md)"
         ) from None
     if tuple(release.version_info[:2]) != (18, 0):
@@ -601,6 +610,33 @@ def wait_port(host, port, proc, timeout=180):
     return False
 
 
+def system_packages(pg, browser=False):
+    """The Debian packages `run`/`test` need: installed as root on Debian, else
+    named in one line with the apt-get command (Chromium only warned about)."""
+    missing = []
+    if pg.local:
+        try:
+            pg.find_bindir()
+        except Fail as exc:
+            if "not found" in str(exc):  # not: a cluster of another version
+                missing.append("postgresql")
+    chrome = ("google-chrome", "chromium", "chromium-browser")
+    if browser and not any(shutil.which(c) for c in chrome):
+        missing.append("chromium")
+    if not missing:
+        return
+    if missing == ["chromium"] and not (os.geteuid() == 0 and shutil.which("apt-get")):
+        say(
+            "no Chromium: the browser tests (tours) will be skipped -- install it: "
+            f"sudo {bootstrap.apt_command(['chromium'])}"
+        )
+        return
+    try:
+        bootstrap.ensure_packages(missing, "the database server and browser tests")
+    except bootstrap.BootstrapError as exc:
+        raise Fail(str(exc)) from None
+
+
 def cmd_run(args):
     odoo_dir = check_odoo()
     cp = read_template()
@@ -612,6 +648,7 @@ def cmd_run(args):
             "it, or choose another port with `python3 scripts/dev.py run --port N`"
         )
     pg = pg_server()
+    system_packages(pg)
     started = pg.ensure()
     proc = None
     try:
@@ -716,6 +753,7 @@ def cmd_test(args, pytest_args):
             "pytest-odoo is not installed: python3 -m pip install -r requirements.txt"
         ) from None
     pg = pg_server()
+    system_packages(pg, browser=True)
     started = pg.ensure()
     try:
         conf = write_config(odoo_dir, pg, TEST_DB)
@@ -932,8 +970,19 @@ def cmd_clean(args):
         except Fail:
             pass
         shutil.rmtree(pg.base, ignore_errors=True)
-    shutil.rmtree(LOCAL, ignore_errors=True)
-    say(f"deleted {LOCAL}")
+    cache = bootstrap.CACHE
+    if LOCAL.is_dir():
+        for child in LOCAL.iterdir():
+            if child != cache:
+                (shutil.rmtree if child.is_dir() else Path.unlink)(child)
+    kept = f", kept {cache} (downloads)" if cache.is_dir() else ""
+    say(f"deleted {LOCAL}{kept}; the virtualenv .venv stays (delete it by hand)")
+    return 0
+
+
+def cmd_bootstrap(args):
+    odoo_dir = check_odoo()
+    say(f"Odoo 18.0 is importable by {sys.executable} (from {odoo_dir})")
     return 0
 
 
@@ -983,11 +1032,18 @@ def main(argv=None):
     p = sub.add_parser("psql", help="psql on the database server in use")
     p.add_argument("db", nargs="?", default=DEMO_DB)
     sub.add_parser("clean", help="stop the throwaway cluster and delete .local/")
+    sub.add_parser(
+        "bootstrap",
+        help="make Odoo 18.0 importable: the project virtualenv .venv when python3 "
+        "cannot import it (ODOO_SOURCE: directory, tarball or git URL)",
+    )
 
     args, unknown = parser.parse_known_args(own)
     if unknown and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
+        if args.command in NEEDS_ODOO:
+            bootstrap.ensure_python(argv, Path(__file__).resolve())
         if args.command == "test":
             return cmd_test(args, unknown + passthrough)
         return {
@@ -997,8 +1053,9 @@ def main(argv=None):
             "pg": cmd_pg,
             "psql": cmd_psql,
             "clean": cmd_clean,
+            "bootstrap": cmd_bootstrap,
         }[args.command](args)
-    except Fail as exc:
+    except (Fail, bootstrap.BootstrapError) as exc:
         sys.stdout.flush()
         print(f"dev.py: error: {exc}", file=sys.stderr, flush=True)
         return 1
