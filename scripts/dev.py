@@ -9,6 +9,8 @@
     python3 scripts/dev.py psql [DB]                 psql on the database server used
     python3 scripts/dev.py clean                     stop the cluster, delete .local/
     python3 scripts/dev.py bootstrap                 only make Odoo 18.0 importable
+    python3 scripts/dev.py backup [DB] [-o FILE]     database + filestore, one archive
+    python3 scripts/dev.py restore FILE NEWDB        ... into a new database
 
 Uses the standard library, plus Odoo 18.0 and psycopg2 (an Odoo dependency).  Odoo is
 found with `import odoo` in the Python running this script; when that Python cannot
@@ -32,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import backup
 import bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +50,7 @@ TEST_PATHS = ["addons/huatai_complaints", "addons/huatai_reports", "tests"]
 LINT_PATHS = ["addons", "tests", "bench", "scripts", "conftest.py"]
 # commands that need Odoo 18.0 (or the tools installed beside it): they run in the
 # project virtualenv when python3 cannot import Odoo 18.0
-NEEDS_ODOO = {"run", "test", "lint", "format", "bootstrap"}
+NEEDS_ODOO = {"run", "test", "lint", "format", "bootstrap", "backup", "restore"}
 
 # Logins of the demo database (created by the demo data of huatai_complaints).
 DEMO_LOGINS = [
@@ -981,6 +984,54 @@ def cmd_clean(args):
     return 0
 
 
+def cmd_backup(args):
+    check_odoo()
+    pg = pg_server()
+    started = pg.ensure()
+    try:
+        db = args.db
+        if not db_exists(pg, db):
+            raise Fail(f"database {db} does not exist on the {pg.describe()}")
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        target = Path(args.output or LOCAL / "backups" / f"{db}-{stamp}.tar")
+        backup.backup(
+            db,
+            target,
+            lambda name: pg_connect(pg.params, name),
+            pg.params,
+            LOCAL / "data" / "filestore" / db,
+            bindir=pg.bindir if pg.local else None,
+        )
+        say(f"backup of {db} written to {target}")
+    except backup.BackupError as exc:
+        raise Fail(str(exc)) from None
+    finally:
+        if started:
+            pg.stop()
+    return 0
+
+
+def cmd_restore(args):
+    check_odoo()
+    pg = pg_server()
+    started = pg.ensure()
+    try:
+        backup.restore(
+            args.file,
+            args.db,
+            lambda name: pg_connect(pg.params, name),
+            pg.params,
+            LOCAL / "data" / "filestore",
+            bindir=pg.bindir if pg.local else None,
+        )
+    except backup.BackupError as exc:
+        raise Fail(str(exc)) from None
+    finally:
+        if started:
+            pg.stop()
+    return 0
+
+
 def cmd_bootstrap(args):
     odoo_dir = check_odoo()
     say(f"Odoo 18.0 is importable by {sys.executable} (from {odoo_dir})")
@@ -1033,6 +1084,16 @@ def main(argv=None):
     p = sub.add_parser("psql", help="psql on the database server in use")
     p.add_argument("db", nargs="?", default=DEMO_DB)
     sub.add_parser("clean", help="stop the throwaway cluster and delete .local/")
+    p = sub.add_parser(
+        "backup", help="dump a database and its filestore into one archive"
+    )
+    p.add_argument("db", nargs="?", default=DEMO_DB)
+    p.add_argument(
+        "-o", "--output", help="archive file (default: .local/backups/DB-DATE.tar)"
+    )
+    p = sub.add_parser("restore", help="restore a backup into a new database")
+    p.add_argument("file", help="archive made by `dev.py backup`")
+    p.add_argument("db", help="name of the new database (must not exist)")
     sub.add_parser(
         "bootstrap",
         help="make Odoo 18.0 importable: the project virtualenv .venv when python3 "
@@ -1055,6 +1116,8 @@ def main(argv=None):
             "psql": cmd_psql,
             "clean": cmd_clean,
             "bootstrap": cmd_bootstrap,
+            "backup": cmd_backup,
+            "restore": cmd_restore,
         }[args.command](args)
     except (Fail, bootstrap.BootstrapError) as exc:
         sys.stdout.flush()
