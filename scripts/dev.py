@@ -11,6 +11,7 @@
     python3 scripts/dev.py bootstrap                 only make Odoo 18.0 importable
     python3 scripts/dev.py backup [DB] [-o FILE]     database + filestore, one archive
     python3 scripts/dev.py restore FILE NEWDB        ... into a new database
+    python3 scripts/dev.py topology [--load SECONDS] primary + standby, prefork, cron
 
 Uses the standard library, plus Odoo 18.0 and psycopg2 (an Odoo dependency).  Odoo is
 found with `import odoo` in the Python running this script; when that Python cannot
@@ -50,7 +51,16 @@ TEST_PATHS = ["addons/huatai_complaints", "addons/huatai_reports", "tests"]
 LINT_PATHS = ["addons", "tests", "bench", "scripts", "conftest.py"]
 # commands that need Odoo 18.0 (or the tools installed beside it): they run in the
 # project virtualenv when python3 cannot import Odoo 18.0
-NEEDS_ODOO = {"run", "test", "lint", "format", "bootstrap", "backup", "restore"}
+NEEDS_ODOO = {
+    "run",
+    "test",
+    "lint",
+    "format",
+    "bootstrap",
+    "backup",
+    "restore",
+    "topology",
+}
 
 # Logins of the demo database (created by the demo data of huatai_complaints).
 DEMO_LOGINS = [
@@ -1039,6 +1049,10 @@ def cmd_bootstrap(args):
 
 
 def main(argv=None):
+    # scripts/topology.py builds on this module: one copy of it, whatever its name
+    sys.modules.setdefault("dev", sys.modules[__name__])
+    import topology  # noqa: PLC0415
+
     argv = sys.argv[1:] if argv is None else argv
     own, passthrough = split_passthrough(argv)
     parser = argparse.ArgumentParser(
@@ -1094,6 +1108,7 @@ def main(argv=None):
     p = sub.add_parser("restore", help="restore a backup into a new database")
     p.add_argument("file", help="archive made by `dev.py backup`")
     p.add_argument("db", help="name of the new database (must not exist)")
+    topology.add_parser(sub)
     sub.add_parser(
         "bootstrap",
         help="make Odoo 18.0 importable: the project virtualenv .venv when python3 "
@@ -1118,6 +1133,7 @@ def main(argv=None):
             "bootstrap": cmd_bootstrap,
             "backup": cmd_backup,
             "restore": cmd_restore,
+            "topology": topology.cmd_topology,
         }[args.command](args)
     except (Fail, bootstrap.BootstrapError) as exc:
         sys.stdout.flush()
