@@ -20,6 +20,8 @@ Downloads, clones, extracted sources and wheels are cached in `.local/cache`
 to do in one line and removes the half-made virtualenv.  Standard library only.
 """
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -104,12 +106,20 @@ def ensure_python(argv, script):
             f"delete {VENV.name}/ and run the command again to rebuild it"
         )
     boot = Bootstrap()
-    if not boot.is_complete():
-        why = "cannot import Odoo 18.0" if odoo_series() is None else "has another Odoo"
-        say(f"{sys.executable} {why}: setting up the project virtualenv {VENV.name}/")
-        boot.run()
-    else:
-        boot.update_requirements()
+    with boot.lock():
+        if not boot.is_complete():
+            why = (
+                "cannot import Odoo 18.0"
+                if odoo_series() is None
+                else "imports another Odoo"
+            )
+            say(
+                f"{sys.executable} {why}: setting up the project virtualenv "
+                f"{VENV.name}/"
+            )
+            boot.run()
+        else:
+            boot.update_requirements()
     python = venv_python(boot.venv)
     env = dict(os.environ, **{REEXEC_FLAG: "1"})
     sys.stdout.flush()
@@ -385,6 +395,21 @@ class Bootstrap:
         self.log = Path(log)
         self.python = python
         self.probes = probes
+
+    @contextlib.contextmanager
+    def lock(self):
+        """One bootstrap at a time: a second command waits, then finds it done."""
+        self.cache.mkdir(parents=True, exist_ok=True)
+        with open(self.cache / "bootstrap.lock", "w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                say("another command is setting up the virtualenv: waiting for it")
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     @property
     def marker(self):

@@ -345,6 +345,24 @@ def test_an_incomplete_virtualenv_is_rebuilt(fake):
     assert boot.is_complete() and not (fake["venv"] / "leftover").exists()
 
 
+def test_a_second_bootstrap_waits_for_the_first(fake):
+    boot = new_bootstrap(fake, fake["tree"])
+    with boot.lock():
+        other = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import fcntl, sys; fh = open(sys.argv[1], 'w'); "
+                "fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)",
+                str(fake["cache"] / "bootstrap.lock"),
+            ],
+            capture_output=True,
+        )
+        assert other.returncode != 0  # held
+    with boot.lock():  # released, and can be taken again
+        pass
+
+
 def test_the_re_executed_command_never_bootstraps_again(monkeypatch):
     monkeypatch.setattr(bootstrap, "odoo_series", lambda python=None: None)
     monkeypatch.setenv(bootstrap.REEXEC_FLAG, "1")
