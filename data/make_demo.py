@@ -112,6 +112,12 @@ def main():
     w('        <field name="name">华泰证券股份有限公司</field>')
     w('        <field name="currency_id" ref="base.CNY" />')
     w("    </record>")
+    # the demo users work in Chinese: a database made without zh_CN (installed
+    # from Apps, no --load-language) gets it activated instead of failing the demo
+    w("    <!-- the demo users work in Chinese: activate it if not loaded yet -->")
+    w('    <record id="base.lang_zh_CN" model="res.lang">')
+    w('        <field name="active" eval="True" />')
+    w("    </record>")
     units = []
     for code, name, sales in BRANCHES:
         w(f'    <record id="demo_unit_{code}" model="huatai.org.unit">')
