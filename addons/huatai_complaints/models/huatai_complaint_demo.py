@@ -36,9 +36,8 @@ SALES_DEPARTMENTS = {
     "demo_unit_bjxsh": "demo_user_hq",
     "demo_unit_bjjgm": "demo_user_hq",
 }
-# complaints received per month, from the current month back: a busy
-# year, then the thinner first year of the system
-MONTHLY_VOLUME = [0, 8, 7, 9, 6, 10, 8, 7, 9, 6, 8, 7] + [3] * 12
+# finished complaints were received this many days ago or earlier
+FINISHED_FROM = 25
 REMOTE_CHANNELS = ["phone", "phone", "email", "website", "letter"]
 LOCAL_CHANNELS = ["phone", "phone", "phone", "onsite", "onsite", "email", "fax"]
 EVIDENCE = {
@@ -48,6 +47,7 @@ EVIDENCE = {
 }
 CREATE_FIELDS = (
     "channel",
+    "subject",
     "description",
     "demand",
     "compensation_amount",
@@ -194,6 +194,7 @@ class _SampleBuilder:
             "unit": unit,
             "channel": channel,
             "category": category,
+            "subject": facts.split("，")[0],
             "description": facts,
             "demand": demand,
             "compensation_amount": amount,
@@ -209,26 +210,30 @@ class _SampleBuilder:
         return plan
 
     def finished_plans(self):
-        """The complaints of the last two years that are finished."""
+        """The finished complaints: ~16 a month over the last year, ~5 a
+        month the year before (the system's first), fewer on days off. The
+        last weeks are the open complaints' (:meth:`open_plans`) but for a
+        few handled quickly."""
         rnd = self.rnd
         plans = []
-        for months_back, volume in enumerate(MONTHLY_VOLUME):
-            for n in range(volume):
-                received = self.today - timedelta(
-                    days=months_back * 30 + rnd.randint(0, 29)
-                )
-                if received > self.today - timedelta(days=50):
-                    # the recent weeks are the open complaints' (open_plans)
-                    received -= timedelta(days=30)
+        for days_back in range(FINISHED_FROM, 2 * 365):
+            received = self.today - timedelta(days=days_back)
+            rate = (16 if days_back <= 365 else 5) / 30
+            if not self.calendar.is_working(received):
+                rate *= 0.4
+            while rnd.random() < rate:
+                rate -= 1
                 extra = {}
-                if n == 0 and months_back % 2:
+                draw = rnd.random()
+                if draw < 0.05:
                     extra.update(self.regulator_extra(received))
-                elif n == 1 and months_back % 3 == 1:
+                elif draw < 0.09:
                     extra["is_major"] = True
-                elif n == 2 and months_back % 4 == 2:
-                    extra["complainant_count"] = 6
-                state = "rejected" if rnd.random() < 0.06 else "closed"
-                plans.append(self.finish(self.base_plan(received, state, **extra)))
+                elif draw < 0.11:
+                    extra["complainant_count"] = rnd.randint(5, 12)
+                state = "rejected" if rnd.random() < 0.05 else "closed"
+                plan = self.base_plan(received, state, **extra)
+                plans.append(self.finish(plan, quick=days_back < 50))
         return plans
 
     def regulator_extra(self, received, unit="unit_retail_service_hq"):
@@ -243,26 +248,28 @@ class _SampleBuilder:
             "regulator_deadline": received + timedelta(days=30),
         }
 
-    def finish(self, plan):
+    def finish(self, plan, quick=False):
         """Date the steps of a finished complaint: accepted the same or the
         next working day, replied in 3-14 working days (one in twelve late),
-        called back within the callback deadline (mostly), then closed."""
+        called back within the callback deadline (mostly), then closed;
+        ``quick``: replied within 8 working days, called back in time."""
         rnd = self.rnd
         received = self.calendar.next_working(self.china_day(plan["received"]))
         if plan["state"] == "rejected":
             plan["closed"] = utc(self.after(received, rnd.randint(1, 2)), 15)
             return plan
         plan["accepted"] = utc(self.after(received, rnd.randint(0, 1)), 11)
-        late = rnd.random() < 0.08
+        late = not quick and rnd.random() < 0.08
         reply_day = self.after(
-            received, rnd.randint(16, 19) if late else rnd.randint(3, 14)
+            received,
+            rnd.randint(16, 19) if late else rnd.randint(3, 8 if quick else 14),
         )
         plan["replied"] = utc(reply_day, rnd.randint(10, 17))
         callback_day = self.after(
-            reply_day, 4 if rnd.random() < 0.1 else rnd.randint(1, 3)
+            reply_day, 4 if not quick and rnd.random() < 0.1 else rnd.randint(1, 2)
         )
         results = ["satisfied"] * 8 + ["dissatisfied"]
-        if rnd.random() < 0.15:
+        if not quick and rnd.random() < 0.15:
             plan["callbacks"].append((utc(callback_day, 10), "unreached"))
             callback_day = self.after(callback_day, 1)
         plan["callbacks"].append((utc(callback_day, 15), rnd.choice(results)))
@@ -368,6 +375,7 @@ class _SampleBuilder:
                     "unit": "unit_compliance",
                     "channel": "email",
                     "category": "whistleblowing",
+                    "subject": facts,
                     "description": facts,
                     "complainant_name": name,
                     "received": utc(self.ago(back), 14),
