@@ -151,8 +151,12 @@ class Browser:
             time.sleep(0.5)
         else:
             raise dev.Fail(f"{url}: {selector} did not show within {timeout} s")
-        # no caret, no hover effect where the mouse happens to be
-        self.evaluate("document.activeElement && document.activeElement.blur()")
+        # no caret, no toast of the notifications the demo's making just sent
+        self.evaluate(
+            "document.activeElement && document.activeElement.blur();"
+            "document.querySelectorAll('.o_notification_manager')"
+            ".forEach(e => e.remove())"
+        )
         png = base64.b64decode(
             self.call("Page.captureScreenshot", format="png")["data"]
         )
