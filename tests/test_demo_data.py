@@ -87,9 +87,19 @@ class TestDemoLooksLikeAnOrdinaryMonth(TransactionCase):
         now = fields.Datetime.now()
         newest = max(self.complaints.mapped("received_date"))
         self.assertLess(now - newest, timedelta(days=5))
-        for fname in ("received_date", "accepted_date", "replied_date", "closed_date"):
+        for fname in (
+            "received_date",
+            "acknowledged_date",
+            "accepted_date",
+            "replied_date",
+            "closed_date",
+        ):
             dates = [d for d in self.complaints.mapped(fname) if d]
             self.assertLessEqual(max(dates), now, fname)
+        messages = self.env["mail.message"].search(
+            [("model", "=", "huatai.complaint"), ("res_id", "in", self.complaints.ids)]
+        )
+        self.assertLessEqual(max(messages.mapped("date")), now)
         for complaint in self.complaints.filtered("replied_date"):
             self.assertLessEqual(complaint.received_date, complaint.replied_date)
             if complaint.closed_date:

@@ -146,6 +146,11 @@ class _SampleBuilder:
     # The plan
     # ------------------------------------------------------------------
     def build(self):
+        # the module's translations load after its data: the sample's
+        # messages (field names in escalation notices) need them now
+        langs = self.env["res.lang"].search([("code", "!=", "en_US")]).mapped("code")
+        if langs:
+            self.env["ir.module.module"]._load_module_terms([MODULE], langs)
         plans = self.finished_plans() + self.open_plans()
         plans.sort(key=lambda plan: plan["received"])
         complaints = self.env["huatai.complaint"]
@@ -600,11 +605,11 @@ class _SampleBuilder:
         self.env.cr.execute(
             """
             UPDATE mail_message m
-               SET date = c.received_date + INTERVAL '30 minutes'
+               SET date = LEAST(c.received_date + INTERVAL '30 minutes', %s)
               FROM huatai_complaint c
              WHERE m.model = 'huatai.complaint' AND m.res_id = c.id
                AND c.id = ANY(%s) AND NOT m.id = ANY(%s)
             """,
-            [complaints.ids, self.messages.ids],
+            [self.now, complaints.ids, self.messages.ids],
         )
         self.env["mail.message"].invalidate_model(["date"])
