@@ -36,7 +36,8 @@ WIDTH, HEIGHT = 1440, 900
 MAX_BYTES = 300 * 1024
 REPORT = "huatai.complaint.report"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-# name -> (login, how to find the page, CSS selector that says it is drawn)
+# name -> (login or None for the public, the page, CSS selector that says it
+# is drawn)
 SHOTS = {
     "kanban": ("hq", "kanban", ".o_kanban_renderer .o_kanban_record"),
     "form": ("hq", "form", ".o_form_view .o_form_sheet .o_field_widget"),
@@ -47,6 +48,7 @@ SHOTS = {
     ),
     "analysis": ("hq", "analysis", ".o_graph_renderer canvas"),
     "portal": ("client", "portal", "#wrap .o_portal_chatter, #wrap .o_portal_wrap"),
+    "webform": (None, "webform", "#wrap form"),
 }
 # no spinner, no pending request, no spreadsheet still loading
 SETTLED_JS = """
@@ -123,7 +125,10 @@ class Browser:
         return result.get("result", {}).get("value")
 
     def login(self, base_url, session_id):
+        """Browse as the user of ``session_id`` (None: the public)."""
         self.call("Network.clearBrowserCookies")
+        if not session_id:
+            return
         self.call(
             "Network.setCookie",
             name="session_id",
@@ -267,6 +272,8 @@ def page_url(base_url, page, session):
         return f"{complaints}/{cid}"
     if page == "dashboard":
         return f"/odoo/dashboards?dashboard_id={dashboard_id()}"
+    if page == "webform":
+        return "/complaints/new"
     if page == "analysis":
         return "/odoo/action-huatai_reports.huatai_complaint_report_action"
     if page == "portal":
@@ -342,7 +349,7 @@ def main(argv=None):
         browser = Browser()
         for name in args.only or SHOTS:
             login_name, page, selector = SHOTS[name]
-            session = login(base_url, login_name)
+            session = login(base_url, login_name) if login_name else None
             url = page_url(base_url, page, session)
             browser.login(base_url, session)
             path = OUT / f"{name}.png"
