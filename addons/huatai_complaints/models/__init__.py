@@ -26,3 +26,4 @@ from . import huatai_complaint_retention
 from . import res_config_settings
 from . import mail_guard
 from . import huatai_complaint_guard
+from . import huatai_complaint_demo
