@@ -8,10 +8,17 @@
     python3 scripts/dev.py pg {start,stop,status}    the throwaway PostgreSQL cluster
     python3 scripts/dev.py psql [DB]                 psql on the database server used
     python3 scripts/dev.py clean                     stop the cluster, delete .local/
+    python3 scripts/dev.py bootstrap                 only make Odoo 18.0 importable
+    python3 scripts/dev.py backup [DB] [-o FILE]     database + filestore, one archive
+    python3 scripts/dev.py restore FILE NEWDB        ... into a new database
+    python3 scripts/dev.py topology [--load SECONDS] primary + standby, prefork, cron
 
-Uses the standard library, plus Odoo 18.0 and psycopg2 (an Odoo dependency) from the
-Python running this script.  Odoo is found with `import odoo`; PostgreSQL through
-PGHOST/PGPORT, odoo.conf, or a throwaway cluster in .local/pg (see README.md).
+Uses the standard library, plus Odoo 18.0 and psycopg2 (an Odoo dependency).  Odoo is
+found with `import odoo` in the Python running this script; when that Python cannot
+import Odoo 18.0, the project virtualenv .venv is made (scripts/bootstrap.py, Odoo
+from ODOO_SOURCE) and the command runs again with .venv/bin/python.  PostgreSQL is
+found through PGHOST/PGPORT, odoo.conf, or a throwaway cluster in .local/pg (see
+README.md).
 """
 
 import argparse
@@ -28,6 +35,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import backup
+import bootstrap
+
 ROOT = Path(__file__).resolve().parent.parent
 # everything this script creates lives here (git-ignored); HUATAI_LOCAL_DIR moves it
 LOCAL = Path(os.environ.get("HUATAI_LOCAL_DIR") or ROOT / ".local").resolve()
@@ -39,6 +49,18 @@ TEST_DB = "huatai_test"
 DEMO_LANG = "zh_CN"
 TEST_PATHS = ["addons/huatai_complaints", "addons/huatai_reports", "tests"]
 LINT_PATHS = ["addons", "tests", "bench", "scripts", "conftest.py"]
+# commands that need Odoo 18.0 (or the tools installed beside it): they run in the
+# project virtualenv when python3 cannot import Odoo 18.0
+NEEDS_ODOO = {
+    "run",
+    "test",
+    "lint",
+    "format",
+    "bootstrap",
+    "backup",
+    "restore",
+    "topology",
+}
 
 # Logins of the demo database (created by the demo data of huatai_complaints).
 DEMO_LOGINS = [
@@ -79,8 +101,8 @@ def check_odoo():
         from odoo import release
     except ImportError as exc:
         raise Fail(
-            f"Odoo is not importable by {sys.executable} ({exc}): install Odoo 18.0 "
-            "into this Python (e.g. `python3 -m pip install <odoo-18.0 source>`), "
+            f"Odoo is not importable by {sys.executable} ({exc}): run "
+            "`python3 scripts/dev.py bootstrap` (Odoo from ODOO_SOURCE into .venv), "
             "or use docker compose (README.md)"
         ) from None
     if tuple(release.version_info[:2]) != (18, 0):
@@ -601,6 +623,34 @@ def wait_port(host, port, proc, timeout=180):
     return False
 
 
+def system_packages(pg, browser=False):
+    """The Debian packages `run`/`test` need: installed as root on Debian, else
+    named in one line with the apt-get command (Chromium only warned about)."""
+    missing = []
+    if pg.local:
+        try:
+            pg.find_bindir()
+        except Fail as exc:
+            if "not found" in str(exc):  # not: a cluster of another version
+                missing.append("postgresql")
+    chrome = ("google-chrome", "chromium", "chromium-browser")
+    if browser and not any(shutil.which(c) for c in chrome):
+        missing.append("chromium")
+    if not missing:
+        return
+    apt = shutil.which("apt-get") and not os.environ.get("HUATAI_NO_APT")
+    if missing == ["chromium"] and not (os.geteuid() == 0 and apt):
+        say(
+            "no Chromium: the browser tests (tours) will be skipped -- install it: "
+            f"sudo {bootstrap.apt_command(['chromium'])}"
+        )
+        return
+    try:
+        bootstrap.ensure_packages(missing, "the database server and browser tests")
+    except bootstrap.BootstrapError as exc:
+        raise Fail(str(exc)) from None
+
+
 def cmd_run(args):
     odoo_dir = check_odoo()
     cp = read_template()
@@ -612,6 +662,7 @@ def cmd_run(args):
             "it, or choose another port with `python3 scripts/dev.py run --port N`"
         )
     pg = pg_server()
+    system_packages(pg)
     started = pg.ensure()
     proc = None
     try:
@@ -716,6 +767,7 @@ def cmd_test(args, pytest_args):
             "pytest-odoo is not installed: python3 -m pip install -r requirements.txt"
         ) from None
     pg = pg_server()
+    system_packages(pg, browser=True)
     started = pg.ensure()
     try:
         conf = write_config(odoo_dir, pg, TEST_DB)
@@ -932,12 +984,75 @@ def cmd_clean(args):
         except Fail:
             pass
         shutil.rmtree(pg.base, ignore_errors=True)
-    shutil.rmtree(LOCAL, ignore_errors=True)
-    say(f"deleted {LOCAL}")
+    cache = bootstrap.CACHE
+    if LOCAL.is_dir():
+        for child in LOCAL.iterdir():
+            if child != cache:
+                (shutil.rmtree if child.is_dir() else Path.unlink)(child)
+    kept = f", kept {cache} (downloads)" if cache.is_dir() else ""
+    say(f"deleted {LOCAL}{kept}; the virtualenv .venv stays (delete it by hand)")
+    return 0
+
+
+def cmd_backup(args):
+    check_odoo()
+    pg = pg_server()
+    started = pg.ensure()
+    try:
+        db = args.db
+        if not db_exists(pg, db):
+            raise Fail(f"database {db} does not exist on the {pg.describe()}")
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        target = Path(args.output or LOCAL / "backups" / f"{db}-{stamp}.tar")
+        backup.backup(
+            db,
+            target,
+            lambda name: pg_connect(pg.params, name),
+            pg.params,
+            LOCAL / "data" / "filestore" / db,
+            bindir=pg.bindir if pg.local else None,
+        )
+        say(f"backup of {db} written to {target}")
+    except backup.BackupError as exc:
+        raise Fail(str(exc)) from None
+    finally:
+        if started:
+            pg.stop()
+    return 0
+
+
+def cmd_restore(args):
+    check_odoo()
+    pg = pg_server()
+    started = pg.ensure()
+    try:
+        backup.restore(
+            args.file,
+            args.db,
+            lambda name: pg_connect(pg.params, name),
+            pg.params,
+            LOCAL / "data" / "filestore",
+            bindir=pg.bindir if pg.local else None,
+        )
+    except backup.BackupError as exc:
+        raise Fail(str(exc)) from None
+    finally:
+        if started:
+            pg.stop()
+    return 0
+
+
+def cmd_bootstrap(args):
+    odoo_dir = check_odoo()
+    say(f"Odoo 18.0 is importable by {sys.executable} (from {odoo_dir})")
     return 0
 
 
 def main(argv=None):
+    # scripts/topology.py builds on this module: one copy of it, whatever its name
+    sys.modules.setdefault("dev", sys.modules[__name__])
+    import topology  # noqa: PLC0415
+
     argv = sys.argv[1:] if argv is None else argv
     own, passthrough = split_passthrough(argv)
     parser = argparse.ArgumentParser(
@@ -983,11 +1098,29 @@ def main(argv=None):
     p = sub.add_parser("psql", help="psql on the database server in use")
     p.add_argument("db", nargs="?", default=DEMO_DB)
     sub.add_parser("clean", help="stop the throwaway cluster and delete .local/")
+    p = sub.add_parser(
+        "backup", help="dump a database and its filestore into one archive"
+    )
+    p.add_argument("db", nargs="?", default=DEMO_DB)
+    p.add_argument(
+        "-o", "--output", help="archive file (default: .local/backups/DB-DATE.tar)"
+    )
+    p = sub.add_parser("restore", help="restore a backup into a new database")
+    p.add_argument("file", help="archive made by `dev.py backup`")
+    p.add_argument("db", help="name of the new database (must not exist)")
+    topology.add_parser(sub)
+    sub.add_parser(
+        "bootstrap",
+        help="make Odoo 18.0 importable: the project virtualenv .venv when python3 "
+        "cannot import it (ODOO_SOURCE: directory, tarball or git URL)",
+    )
 
     args, unknown = parser.parse_known_args(own)
     if unknown and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
+        if args.command in NEEDS_ODOO:
+            bootstrap.ensure_python(argv, Path(__file__).resolve())
         if args.command == "test":
             return cmd_test(args, unknown + passthrough)
         return {
@@ -997,8 +1130,12 @@ def main(argv=None):
             "pg": cmd_pg,
             "psql": cmd_psql,
             "clean": cmd_clean,
+            "bootstrap": cmd_bootstrap,
+            "backup": cmd_backup,
+            "restore": cmd_restore,
+            "topology": topology.cmd_topology,
         }[args.command](args)
-    except Fail as exc:
+    except (Fail, bootstrap.BootstrapError) as exc:
         sys.stdout.flush()
         print(f"dev.py: error: {exc}", file=sys.stderr, flush=True)
         return 1

@@ -26,4 +26,5 @@ from . import huatai_complaint_retention
 from . import res_config_settings
 from . import mail_guard
 from . import huatai_complaint_guard
+from . import huatai_complaint_demo
 from . import ir_sequence

@@ -1,0 +1,259 @@
+"""The demo looks like an ordinary month at a brokerage (issue 17).
+
+On a database without demo data (the suite's), the demo file of
+huatai_complaints is loaded here as the demo install would (its org tree, its
+users, and the sample built by ``huatai.complaint.demo``); on a demo database
+the demo as it is gets checked.
+"""
+
+import json
+import re
+from datetime import timedelta
+
+from odoo import fields
+from odoo.osv import expression
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import convert_file
+
+DEMO = "huatai_complaints.demo_user_staff"
+DASHBOARDS = {
+    # dashboard -> the demo login that opens it
+    "huatai_reports.spreadsheet_dashboard_complaints_hq": "hq",
+    "huatai_reports.spreadsheet_dashboard_complaints_units": "head",
+}
+PERIOD_DAYS = {
+    "last_week": 7,
+    "last_month": 30,
+    "last_three_months": 90,
+    "last_six_months": 180,
+    "last_year": 365,
+}
+PIVOT_VALUE = re.compile(r'^=PIVOT\.VALUE\((\d+),"(\w+)"\)$')
+README_LOGINS = {
+    "admin": "base.group_system",
+    "staff": "huatai_complaints.group_complaint_user",
+    "staff_hz": "huatai_complaints.group_complaint_user",
+    "head": "huatai_complaints.group_complaint_manager",
+    "hq": "huatai_complaints.group_complaint_hq",
+    "csc": "huatai_complaints.group_complaint_hq",
+    "compliance": "huatai_complaints.group_complaint_compliance",
+    "cadmin": "huatai_complaints.group_complaint_admin",
+    "client": "base.group_portal",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestDemoLooksLikeAnOrdinaryMonth(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env.ref(DEMO, raise_if_not_found=False):
+            cls.env["res.lang"]._activate_lang("zh_CN")
+            convert_file(
+                cls.env,
+                "huatai_complaints",
+                "demo/huatai_complaint_demo.xml",
+                {},
+                mode="init",
+                noupdate=True,
+                kind="demo",
+            )
+        cls.env.flush_all()
+        cls.Complaint = cls.env["huatai.complaint"].with_context(active_test=False)
+        cls.complaints = cls.Complaint.search([])
+        cls.open = cls.complaints.filtered(lambda c: not c.is_closed)
+        cls.Report = cls.env["huatai.complaint.report"]
+
+    def demo_user(self, login):
+        return self.env["res.users"].search([("login", "=", login)])
+
+    def test_most_open_complaints_are_on_time(self):
+        states = self.open.mapped("deadline_state")
+        overdue = states.count("overdue")
+        self.assertGreaterEqual(len(self.open), 20)
+        self.assertIn(overdue, (1, 2), "one or two overdue complaints")
+        self.assertLess(overdue / len(self.open), 0.15)
+        self.assertGreaterEqual(states.count("due_soon"), 1)
+        self.assertLessEqual(states.count("due_soon"), len(self.open) // 4)
+        self.assertGreater(states.count("on_track"), len(self.open) / 2)
+
+    def test_open_complaints_are_in_every_stage(self):
+        self.assertLessEqual(
+            {"new", "accepted", "in_progress", "compliance", "replied", "callback"},
+            set(self.open.mapped("stage_state")),
+        )
+
+    def test_dates_are_relative_to_the_day_the_database_is_made(self):
+        now = fields.Datetime.now()
+        newest = max(self.complaints.mapped("received_date"))
+        self.assertLess(now - newest, timedelta(days=5))
+        for fname in (
+            "received_date",
+            "acknowledged_date",
+            "accepted_date",
+            "replied_date",
+            "closed_date",
+        ):
+            dates = [d for d in self.complaints.mapped(fname) if d]
+            self.assertLessEqual(max(dates), now, fname)
+        messages = self.env["mail.message"].search(
+            [("model", "=", "huatai.complaint"), ("res_id", "in", self.complaints.ids)]
+        )
+        self.assertLessEqual(max(messages.mapped("date")), now)
+        for complaint in self.complaints.filtered("replied_date"):
+            self.assertLessEqual(complaint.received_date, complaint.replied_date)
+            if complaint.closed_date:
+                self.assertLessEqual(complaint.replied_date, complaint.closed_date)
+
+    def test_a_year_of_history_by_month(self):
+        start = fields.Date.today() - timedelta(days=365)
+        months = {
+            d.strftime("%Y-%m")
+            for d in self.complaints.mapped("received_date")
+            if d.date() >= start
+        }
+        self.assertGreaterEqual(len(months), 12)
+        finished = self.complaints - self.open
+        self.assertGreater(len(finished), len(self.open))
+        self.assertTrue(finished.filtered(lambda c: c.stage_state == "rejected"))
+
+    def test_regulator_forwarded_major_and_confidential(self):
+        regulator = self.complaints.filtered(lambda c: c.channel == "regulator")
+        self.assertGreaterEqual(len(regulator), 2)
+        self.assertGreaterEqual(len(regulator & self.open), 1)
+        for complaint in regulator:
+            self.assertTrue(complaint.regulator_reference)
+            self.assertLessEqual(complaint.reply_deadline, complaint.regulator_deadline)
+        self.assertGreaterEqual(len(self.complaints.filtered("is_major")), 1)
+        self.assertTrue(self.open.filtered("is_major"))
+        self.assertTrue(self.open.filtered("is_confidential"))
+        # the reply waited for Compliance where it had to
+        for complaint in self.complaints.filtered(
+            lambda c: c.compliance_required and c.replied_date
+        ):
+            self.assertTrue(complaint.compliance_opinion_date, complaint.name)
+
+    def test_callbacks_and_survey_answers(self):
+        callbacks = self.env["huatai.complaint.callback"].search(
+            [("complaint_id", "in", self.complaints.ids)]
+        )
+        self.assertEqual(
+            set(callbacks.mapped("result")), {"satisfied", "dissatisfied", "unreached"}
+        )
+        answers = self.env["survey.user_input"].search(
+            [("complaint_id", "in", self.complaints.ids), ("state", "=", "done")]
+        )
+        self.assertGreaterEqual(len(answers), 10)
+        scores = answers.mapped("complaint_score")
+        self.assertTrue(all(1 <= s <= 5 for s in scores))
+        self.assertGreater(sum(scores) / len(scores), 3.5)
+        closed = self.complaints.filtered(lambda c: c.stage_state == "closed")
+        self.assertFalse(closed.activity_ids, "finished complaints have no to-do")
+
+    def test_the_portal_client_has_complaints(self):
+        client = self.demo_user("client")
+        mine = self.Complaint.with_user(client).search([])
+        self.assertGreaterEqual(len(mine), 2)
+        self.assertTrue(mine.filtered("replied_date"))
+
+    def test_readme_logins_and_time_zone(self):
+        for login, group in README_LOGINS.items():
+            user = self.demo_user(login)
+            self.assertTrue(user, login)
+            self.assertTrue(user.has_group(group), login)
+            self.assertEqual(user.tz, "Asia/Shanghai", login)
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company.name, "华泰证券股份有限公司")
+        self.assertFalse(company.uses_default_logo)
+        self.assertTrue(company.street and company.city and company.country_id)
+        self.assertEqual(company.partner_id.tz, "Asia/Shanghai")
+
+    # ------------------------------------------------------------------
+    # Dashboards: every card of their first display has a value
+    # ------------------------------------------------------------------
+    def filter_domains(self, data, spec):
+        """The domain of a pivot, chart or list with the dashboard's global
+        filters at their default values (and the spec's period offset)."""
+        today = fields.Date.context_today(self.Report)
+        domain = list(spec.get("domain") or [])
+        filters = {f["id"]: f for f in data["globalFilters"]}
+        for filter_id, match in (spec.get("fieldMatching") or {}).items():
+            flt = filters[filter_id]
+            if flt["type"] != "date" or flt.get("defaultValue") not in PERIOD_DAYS:
+                self.assertFalse(flt.get("defaultValue"), flt["label"])
+                continue
+            days = PERIOD_DAYS[flt["defaultValue"]]
+            end = today + timedelta(days=days * match.get("offset", 0))
+            start = end - timedelta(days=days - 1)
+            domain = expression.AND(
+                [domain, self.Report._period_domain(start, end, match["chain"])]
+            )
+        return domain
+
+    def pivot_value(self, user, data, pivot_id, measure):
+        pivot = data["pivots"][pivot_id]
+        aggregator = self.Report._fields[measure].aggregator
+        groups = self.Report.with_user(user).read_group(
+            self.filter_domains(data, pivot), [f"{measure}:{aggregator}"], []
+        )
+        return groups[0][measure] if groups else None
+
+    def test_every_dashboard_card_has_a_value(self):
+        for xmlid, login in DASHBOARDS.items():
+            user = self.demo_user(login)
+            dashboard = self.env.ref(xmlid).with_user(user)
+            data = json.loads(dashboard.spreadsheet_data)
+            cells = {
+                sheet["name"]: {
+                    ref: cell.get("content", "") for ref, cell in sheet["cells"].items()
+                }
+                for sheet in data["sheets"]
+            }
+            figures = [f["data"] for s in data["sheets"] for f in s["figures"]]
+            for card in (f for f in figures if f["type"] == "scorecard"):
+                for key in ("keyValue", "baseline"):
+                    if not card.get(key):
+                        continue
+                    sheet, ref = card[key].split("!")
+                    pivot_id, measure = PIVOT_VALUE.match(cells[sheet][ref]).groups()
+                    value = self.pivot_value(user, data, pivot_id, measure)
+                    with self.subTest(dashboard=xmlid, card=card["title"]["text"]):
+                        self.assertTrue(value, f"{key} {measure} of pivot {pivot_id}")
+            for chart in (f for f in figures if f["type"].startswith("odoo_")):
+                meta = chart["metaData"]
+                measure = meta["measure"]
+                aggregator = self.Report._fields[measure].aggregator
+                spec = dict(chart["searchParams"], fieldMatching=chart["fieldMatching"])
+                groups = self.Report.with_user(user).read_group(
+                    self.filter_domains(data, spec),
+                    [f"{measure}:{aggregator}"],
+                    meta["groupBy"],
+                    lazy=False,
+                )
+                with self.subTest(dashboard=xmlid, chart=chart["title"]["text"]):
+                    self.assertTrue(any(g[measure] for g in groups))
+            for spec in data["lists"].values():
+                records = self.Report.with_user(user).search(
+                    self.filter_domains(data, spec), limit=1
+                )
+                with self.subTest(dashboard=xmlid, list=spec["name"]):
+                    self.assertTrue(records)
+            for pivot in data["pivots"].values():
+                rows = [r["fieldName"] for r in pivot["rows"]]
+                groups = self.Report.with_user(user).read_group(
+                    self.filter_domains(data, pivot), ["nbr_complaints:sum"], rows
+                )
+                with self.subTest(dashboard=xmlid, pivot=pivot["name"]):
+                    self.assertTrue(groups and groups[0]["nbr_complaints"])
+
+    def test_the_analysis_opens_on_twelve_months_by_month_and_type(self):
+        action = self.env.ref("huatai_reports.huatai_complaint_report_action")
+        self.assertTrue(action.view_mode.startswith("graph,pivot"))
+        self.assertIn("search_default_last_12_months", action.context)
+        search = self.env.ref("huatai_reports.huatai_complaint_report_view_search")
+        self.assertIn('name="last_12_months"', search.arch)
+        graph = self.Report.get_views([(False, "graph")])["views"]["graph"]["arch"]
+        self.assertIn('type="bar"', graph)
+        self.assertIn('stacked="True"', graph)
+        self.assertIn('interval="month"', graph)
+        self.assertIn('name="category_root_id"', graph)
