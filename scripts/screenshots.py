@@ -194,15 +194,30 @@ def shrink(png):
     return out.getvalue()
 
 
-def check_cjk_font():
+def has_cjk_font():
     fc_list = shutil.which("fc-list")
-    if fc_list:
-        res = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True)
-        if not res.stdout.strip():
-            raise dev.Fail(
-                "no Chinese font: the screenshots would show boxes "
-                "(Debian: apt-get install fonts-wqy-zenhei)"
-            )
+    if not fc_list:
+        return False
+    res = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True)
+    return bool(res.stdout.strip())
+
+
+def check_cjk_font():
+    """A Chinese font, or the screenshots show boxes: installed as root on
+    Debian (fontconfig and fonts-wqy-zenhei), else named in one line."""
+    if has_cjk_font():
+        return
+    try:
+        dev.bootstrap.ensure_packages(
+            ["fontconfig", "fonts-wqy-zenhei"], "the Chinese text of the screenshots"
+        )
+    except dev.bootstrap.BootstrapError as exc:
+        raise dev.Fail(str(exc)) from None
+    if not has_cjk_font():
+        raise dev.Fail(
+            "no Chinese font: the screenshots would show boxes "
+            "(Debian: apt-get install fonts-wqy-zenhei)"
+        )
 
 
 def rpc(base_url, path, params, session_id=None):

@@ -31,6 +31,8 @@ import zipfile
 from odoo import Command, fields
 from odoo.tests import Form, new_test_user
 
+from odoo.addons.huatai_complaints.tests.common import build_org_tree
+
 GROUP = "huatai_complaints.group_complaint_%s"
 WHISTLE_EMAIL = "whistle.reporter@example.cn"
 
@@ -143,38 +145,7 @@ class AdversarialWorld:
         cls.unit_retail = ref("huatai_complaints.unit_retail_service_hq")
         cls.unit_csc = ref("huatai_complaints.unit_customer_service_center")
         cls.unit_compliance = ref("huatai_complaints.unit_compliance")
-        cls.jiangsu = Unit.create(
-            {
-                "name": "江苏分公司",
-                "code": "A-JS",
-                "kind": "branch",
-                "parent_id": cls.unit_hq.id,
-            }
-        )
-        cls.zhejiang = Unit.create(
-            {
-                "name": "浙江分公司",
-                "code": "A-ZJ",
-                "kind": "branch",
-                "parent_id": cls.unit_hq.id,
-            }
-        )
-        cls.nanjing = Unit.create(
-            {
-                "name": "南京鼓楼营业部",
-                "code": "A-JS-NJ",
-                "kind": "sales_department",
-                "parent_id": cls.jiangsu.id,
-            }
-        )
-        cls.hangzhou = Unit.create(
-            {
-                "name": "杭州营业部",
-                "code": "A-ZJ-HZ",
-                "kind": "sales_department",
-                "parent_id": cls.zhejiang.id,
-            }
-        )
+        build_org_tree(cls, Unit, cls.unit_hq, "A")
         cls.staff = cls._user("a_staff_nj", "user", cls.nanjing)
         cls.staff_other = cls._user("a_staff_hz", "user", cls.hangzhou)
         cls.head = cls._user("a_head_js", "manager", cls.jiangsu)

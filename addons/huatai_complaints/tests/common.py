@@ -4,6 +4,31 @@ from odoo.tests import TransactionCase, new_test_user
 
 GROUPS = "huatai_complaints.group_complaint_%s"
 
+# the branches and sales departments below HQ that the tests work with:
+# (attribute, name, code suffix, kind, parent attribute)
+ORG_TREE = (
+    ("jiangsu", "江苏分公司", "JS", "branch", None),
+    ("zhejiang", "浙江分公司", "ZJ", "branch", None),
+    ("nanjing", "南京鼓楼营业部", "JS-NJ", "sales_department", "jiangsu"),
+    ("suzhou", "苏州营业部", "JS-SZ", "sales_department", "jiangsu"),
+    ("hangzhou", "杭州营业部", "ZJ-HZ", "sales_department", "zhejiang"),
+)
+
+
+def build_org_tree(target, Unit, hq, prefix):
+    """Create :data:`ORG_TREE` below ``hq`` (codes ``<prefix>-<suffix>``) and
+    set each unit as an attribute of ``target``."""
+    for attr, name, code, kind, parent in ORG_TREE:
+        unit = Unit.create(
+            {
+                "name": name,
+                "code": f"{prefix}-{code}",
+                "kind": kind,
+                "parent_id": (getattr(target, parent) if parent else hq).id,
+            }
+        )
+        setattr(target, attr, unit)
+
 
 class ComplaintCase(TransactionCase):
     """An org tree with a user per role, shared by the complaint tests.
@@ -34,46 +59,7 @@ class ComplaintCase(TransactionCase):
         cls.retail_hq = ref("huatai_complaints.unit_retail_service_hq")
         cls.csc = ref("huatai_complaints.unit_customer_service_center")
         cls.compliance_unit = ref("huatai_complaints.unit_compliance")
-        cls.jiangsu = cls.Unit.create(
-            {
-                "name": "江苏分公司",
-                "code": "T-JS",
-                "kind": "branch",
-                "parent_id": cls.hq.id,
-            }
-        )
-        cls.zhejiang = cls.Unit.create(
-            {
-                "name": "浙江分公司",
-                "code": "T-ZJ",
-                "kind": "branch",
-                "parent_id": cls.hq.id,
-            }
-        )
-        cls.nanjing = cls.Unit.create(
-            {
-                "name": "南京鼓楼营业部",
-                "code": "T-JS-NJ",
-                "kind": "sales_department",
-                "parent_id": cls.jiangsu.id,
-            }
-        )
-        cls.suzhou = cls.Unit.create(
-            {
-                "name": "苏州营业部",
-                "code": "T-JS-SZ",
-                "kind": "sales_department",
-                "parent_id": cls.jiangsu.id,
-            }
-        )
-        cls.hangzhou = cls.Unit.create(
-            {
-                "name": "杭州营业部",
-                "code": "T-ZJ-HZ",
-                "kind": "sales_department",
-                "parent_id": cls.zhejiang.id,
-            }
-        )
+        build_org_tree(cls, cls.Unit, cls.hq, "T")
         cls.staff_nanjing = cls._user("t_staff_nj", "user", cls.nanjing)
         cls.staff_suzhou = cls._user("t_staff_sz", "user", cls.suzhou)
         cls.staff_hangzhou = cls._user("t_staff_hz", "user", cls.hangzhou)
