@@ -22,6 +22,9 @@ def _dev():
     path = ROOT / "scripts" / "dev.py"
     if not path.is_file():
         return None
+    # dev.py imports its sibling modules (backup, topology...)
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
     spec = importlib.util.spec_from_file_location("huatai_dev", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -5,7 +5,8 @@ from . import wizard
 
 def uninstall_hook(env):
     """Drop what the analysis keeps outside Odoo's models: its fact table,
-    the triggers that maintain it and the working-day SQL helpers."""
+    the monthly totals and their deltas, the triggers that maintain them and
+    the working-day SQL helpers."""
     cr = env.cr
     cr.execute(
         """
@@ -15,6 +16,12 @@ def uninstall_hook(env):
         DROP FUNCTION IF EXISTS huatai_complaint_report_fact_upsert();
         DROP FUNCTION IF EXISTS huatai_complaint_report_fact_delete();
         DROP TABLE IF EXISTS huatai_complaint_report_fact CASCADE;
+        DROP FUNCTION IF EXISTS huatai_complaint_report_month_insert();
+        DROP FUNCTION IF EXISTS huatai_complaint_report_month_update();
+        DROP FUNCTION IF EXISTS huatai_complaint_report_month_delete();
+        DROP FUNCTION IF EXISTS huatai_complaint_report_month_fold();
+        DROP TABLE IF EXISTS huatai_complaint_report_month;
+        DROP TABLE IF EXISTS huatai_complaint_report_month_delta;
         """
     )
     cr.execute("SELECT to_regclass('huatai_workday') IS NOT NULL")

@@ -143,6 +143,9 @@ class HuataiComplaintWebForm(http.Controller):
         for upload in request.httprequest.files.getlist("attachments"):
             if not upload.filename:
                 continue
+            # from the start: a request retried after a serialization
+            # failure runs this again on the same, already read, uploads
+            upload.stream.seek(0)
             data = upload.read((limits["max_file_mb"] << 20) + 1)
             files.append((upload.filename, data))
         file_errors = Complaint._check_web_form_files(files)

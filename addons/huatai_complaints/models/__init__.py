@@ -27,3 +27,4 @@ from . import res_config_settings
 from . import mail_guard
 from . import huatai_complaint_guard
 from . import huatai_complaint_demo
+from . import ir_sequence

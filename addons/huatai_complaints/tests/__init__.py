@@ -26,3 +26,4 @@ from . import test_views
 from . import test_complainant_contact
 from . import test_choke_points
 from . import test_rpc_surface
+from . import test_references

@@ -189,6 +189,17 @@ class TestComplaintDeadlines(DeadlineCase):
         self.assertEqual(complaint.reply_deadline, day("2027-01-18"))
         self.assertEqual(complaint.deadline_fallback_years, "2027")
 
+    def test_imported_days_values_are_not_changed(self):
+        """Days given without their schedule are filed under their year's
+        schedule, in new values: the caller's dicts stay as given."""
+        Day = self.env["huatai.holiday"].with_user(self.admin_user)
+        vals = {"date": "2031-01-01", "kind": "holiday", "festival": "new_years_day"}
+        day = Day.create([vals])
+        self.assertEqual(
+            vals, {"date": "2031-01-01", "kind": "holiday", "festival": "new_years_day"}
+        )
+        self.assertEqual(day.schedule_id.year, 2031)
+
     def test_schedule_bad_input(self):
         Schedule = self.env["huatai.holiday.schedule"].with_user(self.admin_user)
         schedule = Schedule.create({"year": 2027})

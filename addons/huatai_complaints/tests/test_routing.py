@@ -72,6 +72,27 @@ class TestRoutingRules(DeadlineCase):
         with self.assertRaises(ValidationError):
             self._rule("No user", "[]", owner_mode="user")
 
+    def test_rule_values_given_are_not_changed(self):
+        """A named owner alone switches the rule to that user, in the values
+        written: the caller's dicts stay as given (a retried request after a
+        rollback is the same request)."""
+        vals = {
+            "name": "To the Suzhou clerk",
+            "domain": "[]",
+            "handling_unit_id": self.suzhou.id,
+            "user_id": self.staff_suzhou.id,
+        }
+        given = dict(vals)
+        Rule = self.Rule.with_user(self.admin_user)
+        rule = Rule.create([vals])
+        self.assertEqual(vals, given)
+        self.assertEqual(rule.owner_mode, "user")
+        rule.write({"owner_mode": "keep", "user_id": False})
+        change = {"user_id": self.staff_nanjing.id}
+        rule.write(change)
+        self.assertEqual(change, {"user_id": self.staff_nanjing.id})
+        self.assertEqual((rule.owner_mode, rule.user_id), ("user", self.staff_nanjing))
+
     def test_least_loaded_member_of_the_handling_unit(self):
         # open complaints now: staff_hangzhou 2, hz2 0, hz3 1 (+1 finished)
         for owner in (self.staff_hangzhou, self.staff_hangzhou, self.staff_hz3):

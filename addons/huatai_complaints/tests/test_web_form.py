@@ -114,6 +114,51 @@ class TestComplaintWebForm(ComplaintIntakeMixin, HttpCase):
         # the page links to the complaint with its access token
         self.assertIn(f"/my/complaints/{complaint.id}?access_token=", response.text)
 
+    def test_retried_submission_keeps_all_its_files(self):
+        """A submission retried by the server after a serialization failure
+        is the same submission: every uploaded file read again from its
+        start (Odoo rewinds only the first file of each field name)."""
+        import psycopg2.errors
+
+        class SerializationFailure(psycopg2.errors.SerializationFailure):
+            pgcode = "40001"
+
+        Complaint = type(self.Complaint)
+        original = Complaint._create_from_web_form
+        calls = []
+
+        def create_once_failing(model, values, files):
+            calls.append([name for name, _data in files])
+            if len(calls) == 1:
+                raise SerializationFailure("could not serialize access")
+            return original(model, values, files)
+
+        before = self.Complaint.search([])
+        files = [
+            ("attachments", ("交易记录.pdf", PDF, "application/pdf")),
+            ("attachments", ("说明.txt", "柜台编号 12".encode(), "text/plain")),
+        ]
+        with (
+            patch.object(Complaint, "_create_from_web_form", create_once_failing),
+            patch("odoo.service.model.time.sleep"),
+            mute_logger("odoo.service.model"),
+        ):
+            response = self._post(self._form(), files=files)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(calls), 2)
+        complaint = self._new_complaints(before)
+        self.assertEqual(len(complaint), 1)
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "huatai.complaint"), ("res_id", "=", complaint.id)]
+        )
+        self.assertEqual(
+            sorted(attachments.mapped("name")), ["交易记录.pdf", "说明.txt"]
+        )
+        self.assertEqual(
+            sorted(attachments.mapped("file_size")),
+            sorted([len(PDF), len("柜台编号 12".encode())]),
+        )
+
     def test_replayed_post_refused(self):
         csrf, token = self._open_form()
         before = self.Complaint.search([])

@@ -23,7 +23,7 @@ REPORT_TZ = "Asia/Shanghai"
 REPORT_UTC_OFFSET = 8
 FACT_TABLE = "huatai_complaint_report_fact"
 # bump when the fact table changes in a way its columns do not show
-FACT_VERSION = 3
+FACT_VERSION = 4
 AGGREGATION_WORK_MEM = "128MB"
 # what the figures read beside the complaint row "c": its first callback
 CALLBACK_JOIN = (
@@ -46,6 +46,16 @@ WORKDAY_JOINS = {
 # (missed once past due, which depends on today) are counted from the open
 # complaints' fact rows.
 MONTH_TABLE = "huatai_complaint_report_month"
+# The triggers never update a row of the monthly totals in the complaint's
+# transaction (concurrent intakes of one unit and month would contend on it
+# and fail to serialize): they append the changes to this table, with the
+# totals' columns and no index (INSERT only, no lock shared with another
+# transaction). ``huatai_complaint_report_month_fold()`` (a job every minute)
+# adds them into the totals and deletes them; readers add the deltas not yet
+# folded to the totals, so the figures are exact at any time.
+MONTH_DELTA_TABLE = "huatai_complaint_report_month_delta"
+# the fold's transaction-level advisory lock: one fold at a time
+MONTH_FOLD_LOCK = 720_110_612
 MONTH_KEYS = [
     ("received_month", "date NOT NULL", "f.received_month"),
     ("accepting_unit_id", "integer NOT NULL", "f.accepting_unit_id"),
@@ -514,6 +524,17 @@ class HuataiComplaintReport(models.Model):
                 "autovacuum_vacuum_scale_factor = 0.02, "
                 "autovacuum_analyze_scale_factor = 0.02)",
                 SQL.identifier(MONTH_TABLE),
+            )
+        )
+        # the deltas are inserted, then deleted by the fold every minute:
+        # vacuumed by dead rows, whatever the table's size
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s SET (autovacuum_vacuum_scale_factor = 0, "
+                "autovacuum_vacuum_threshold = 2000, "
+                "autovacuum_vacuum_insert_scale_factor = 0, "
+                "autovacuum_vacuum_insert_threshold = 2000)",
+                SQL.identifier(MONTH_DELTA_TABLE),
             )
         )
         cr.execute(
@@ -996,19 +1017,15 @@ class HuataiComplaintReport(models.Model):
         )
 
     def _create_month_table(self):
+        """(Re)create the monthly totals and the table of their deltas."""
         cr = self.env.cr
         month = SQL.identifier(MONTH_TABLE)
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", month))
-        cr.execute(
-            SQL(
-                "CREATE TABLE %s (%s)",
-                month,
-                SQL(", ").join(
-                    SQL("%s %s", SQL.identifier(name), SQL(sqltype))
-                    for name, sqltype, _e in MONTH_KEYS + MONTH_SUMS
-                ),
-            )
+        columns = SQL(", ").join(
+            SQL("%s %s", SQL.identifier(name), SQL(sqltype))
+            for name, sqltype, _e in MONTH_KEYS + MONTH_SUMS
         )
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", month))
+        cr.execute(SQL("CREATE TABLE %s (%s)", month, columns))
         cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX %s ON %s (%s)",
@@ -1017,12 +1034,20 @@ class HuataiComplaintReport(models.Model):
                 SQL(", ").join(SQL.identifier(name) for name, _t, _e in MONTH_KEYS),
             )
         )
+        delta = SQL.identifier(MONTH_DELTA_TABLE)
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", delta))
+        cr.execute(SQL("CREATE TABLE %s (%s)", delta, columns))
 
     def _init_month_triggers(self):
-        """Triggers on the fact table keeping the monthly totals."""
+        """Triggers on the fact table appending the changes of the monthly
+        totals to their deltas, and the function folding them in."""
         cr = self.env.cr
         keys = SQL(", ").join(SQL.identifier(name) for name, _t, _e in MONTH_KEYS)
         sums = [name for name, _t, _e in MONTH_SUMS]
+        sums_sql = SQL(", ").join(SQL.identifier(name) for name in sums)
+        totals_sql = SQL(", ").join(
+            SQL("SUM(%s)", SQL.identifier(name)) for name in sums
+        )
 
         def rows(table, sign):
             return SQL(
@@ -1038,72 +1063,40 @@ class HuataiComplaintReport(models.Model):
                 SQL.identifier(table),
             )
 
-        def apply(parts, removed):
-            statement = SQL(
+        def append(parts):
+            # one delta row per (month, unit, type...) the statement changed
+            return SQL(
                 """
-                INSERT INTO %(month)s AS m (%(keys)s, %(sums)s)
+                INSERT INTO %(delta)s (%(keys)s, %(sums)s)
                 SELECT %(keys)s, %(totals)s FROM (%(rows)s) d
                  GROUP BY %(keys)s
-                HAVING %(changed)s
-                 ORDER BY %(keys)s
-                ON CONFLICT (%(keys)s) DO UPDATE SET %(add)s;
+                HAVING %(changed)s;
                 """,
-                month=SQL.identifier(MONTH_TABLE),
+                delta=SQL.identifier(MONTH_DELTA_TABLE),
                 keys=keys,
-                sums=SQL(", ").join(SQL.identifier(name) for name in sums),
-                totals=SQL(", ").join(
-                    SQL("SUM(%s)", SQL.identifier(name)) for name in sums
-                ),
+                sums=sums_sql,
+                totals=totals_sql,
                 rows=SQL(" UNION ALL ").join(parts),
                 changed=SQL(" OR ").join(
                     SQL("SUM(%s) <> 0", SQL.identifier(name)) for name in sums
                 ),
-                add=SQL(", ").join(
-                    SQL("%s = m.%s + EXCLUDED.%s", *[SQL.identifier(name)] * 3)
-                    for name in sums
-                ),
             )
-            if removed:
-                statement = SQL(
-                    """%s
-                    DELETE FROM %s m
-                     USING (SELECT DISTINCT %s FROM %s f) k
-                     WHERE (%s) = (%s) AND m.nbr_complaints = 0;
-                    """,
-                    statement,
-                    SQL.identifier(MONTH_TABLE),
-                    SQL(", ").join(
-                        SQL("%s AS %s", SQL(expr), SQL.identifier(name))
-                        for name, _t, expr in MONTH_KEYS
-                    ),
-                    SQL.identifier(removed),
-                    SQL(", ").join(
-                        SQL("m.%s", SQL.identifier(name)) for name, _t, _e in MONTH_KEYS
-                    ),
-                    SQL(", ").join(
-                        SQL("k.%s", SQL.identifier(name)) for name, _t, _e in MONTH_KEYS
-                    ),
-                )
-            return statement
 
         fact = SQL.identifier(FACT_TABLE)
         for event, body, referencing in (
             (
                 "INSERT",
-                apply([rows("huatai_fact_new", "")], None),
+                append([rows("huatai_fact_new", "")]),
                 "NEW TABLE AS huatai_fact_new",
             ),
             (
                 "UPDATE",
-                apply(
-                    [rows("huatai_fact_new", ""), rows("huatai_fact_old", "-")],
-                    "huatai_fact_old",
-                ),
+                append([rows("huatai_fact_new", ""), rows("huatai_fact_old", "-")]),
                 "OLD TABLE AS huatai_fact_old NEW TABLE AS huatai_fact_new",
             ),
             (
                 "DELETE",
-                apply([rows("huatai_fact_old", "-")], "huatai_fact_old"),
+                append([rows("huatai_fact_old", "-")]),
                 "OLD TABLE AS huatai_fact_old",
             ),
         ):
@@ -1130,6 +1123,61 @@ class HuataiComplaintReport(models.Model):
                     referencing=SQL(referencing),
                 )
             )
+        # the fold: one at a time (advisory lock; a fold finding it taken
+        # leaves the deltas to the one under way), in one transaction, so
+        # that any snapshot sees each delta either in the deltas or in the
+        # totals; totals left at 0 complaints (moved away) are deleted
+        key_names = [name for name, _t, _e in MONTH_KEYS]
+        cr.execute(
+            SQL(
+                """
+            CREATE OR REPLACE FUNCTION huatai_complaint_report_month_fold()
+            RETURNS integer LANGUAGE plpgsql AS $body$
+            DECLARE
+                folded integer := 0;
+                r record;
+            BEGIN
+                IF NOT pg_try_advisory_xact_lock(%(lock)s) THEN
+                    RETURN 0;
+                END IF;
+                FOR r IN
+                    WITH d AS (DELETE FROM %(delta)s RETURNING *)
+                    INSERT INTO %(month)s AS m (%(keys)s, %(sums)s)
+                    SELECT %(keys)s, %(totals)s FROM d
+                     GROUP BY %(keys)s
+                     ORDER BY %(keys)s
+                    ON CONFLICT (%(keys)s) DO UPDATE SET %(add)s
+                    RETURNING %(returned)s
+                LOOP
+                    folded := folded + 1;
+                    IF r.nbr_complaints = 0 THEN
+                        DELETE FROM %(month)s m WHERE %(same_key)s;
+                    END IF;
+                END LOOP;
+                RETURN folded;
+            END
+            $body$;
+            """,
+                lock=MONTH_FOLD_LOCK,
+                delta=SQL.identifier(MONTH_DELTA_TABLE),
+                month=SQL.identifier(MONTH_TABLE),
+                keys=keys,
+                sums=sums_sql,
+                totals=totals_sql,
+                add=SQL(", ").join(
+                    SQL("%s = m.%s + EXCLUDED.%s", *[SQL.identifier(name)] * 3)
+                    for name in sums
+                ),
+                returned=SQL(", ").join(
+                    SQL("m.%s", SQL.identifier(name))
+                    for name in [*key_names, "nbr_complaints"]
+                ),
+                same_key=SQL(" AND ").join(
+                    SQL("m.%s = r.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in key_names
+                ),
+            )
+        )
 
     def _rebuild_facts(self):
         """Recompute every complaint's figures (install, update, repair)."""
@@ -1137,8 +1185,16 @@ class HuataiComplaintReport(models.Model):
         columns = self._fact_columns()
         fact = SQL.identifier(FACT_TABLE)
         self.env["huatai.complaint"].flush_model()
-        # the fact table's insert trigger refills the monthly totals
-        cr.execute(SQL("TRUNCATE %s, %s", fact, SQL.identifier(MONTH_TABLE)))
+        # the fact table's insert trigger refills the monthly totals' deltas,
+        # folded right away
+        cr.execute(
+            SQL(
+                "TRUNCATE %s, %s, %s",
+                fact,
+                SQL.identifier(MONTH_TABLE),
+                SQL.identifier(MONTH_DELTA_TABLE),
+            )
+        )
         cr.execute(
             # stored in date order: a period's rows sit together on disk
             SQL(
@@ -1150,6 +1206,7 @@ class HuataiComplaintReport(models.Model):
                 SQL(self._fact_joins()),
             )
         )
+        cr.execute("SELECT huatai_complaint_report_month_fold()")
         cr.execute(SQL("ANALYZE %s", fact))
         cr.execute(SQL("ANALYZE %s", SQL.identifier(MONTH_TABLE)))
 
@@ -1521,6 +1578,84 @@ class HuataiComplaintReport(models.Model):
         )
 
     @api.model
+    def _month_deltas_pending(self):
+        """Whether changes wait in the deltas of the monthly totals; if so,
+        their fold is asked for (right after this transaction) so that the
+        next readers find the totals alone."""
+        self.env.cr.execute(
+            SQL("SELECT EXISTS (SELECT FROM %s)", SQL.identifier(MONTH_DELTA_TABLE))
+        )
+        pending = self.env.cr.fetchone()[0]
+        if pending:
+            cron = self.env.ref(
+                "huatai_reports.ir_cron_report_month_fold", raise_if_not_found=False
+            )
+            if cron:
+                cron.sudo()._trigger()
+        return pending
+
+    @api.model
+    def _cron_fold_monthly_totals(self):
+        """Fold the deltas of the monthly totals into them (see
+        MONTH_DELTA_TABLE): the number of totals rows written, 0 when
+        another fold holds the lock (its deltas are taken by it)."""
+        self.env.cr.execute("SELECT huatai_complaint_report_month_fold()")
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _merge_month_deltas(self, rows, groupby, generic, where):
+        """The statistics at the totals' own grain (``rows``, read from the
+        totals alone, ordered by month and ``groupby``) with the deltas not
+        folded yet: the few (month, unit, type) they touch are read again
+        from the totals and the deltas together and take their place."""
+        delta = SQL.identifier(MONTH_DELTA_TABLE)
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT received_month, accepting_unit_id, category_id "
+                "FROM %s",
+                delta,
+            )
+        )
+        touched = set(self.env.cr.fetchall())
+        fixed = self._fetch_statistics(
+            generic(
+                SQL(
+                    "%s AND (x.received_month, x.accepting_unit_id, x.category_id) "
+                    "IN (SELECT received_month, accepting_unit_id, category_id "
+                    "FROM %s)",
+                    where,
+                    delta,
+                )
+            )
+        )
+
+        def key(row):
+            return (
+                row["period_start"],
+                row["accepting_unit_id"],
+                row["category_id"],
+            )
+
+        def order(row):
+            return (row["period_start"], *(row[name] for name in groupby))
+
+        fixed_by_key = {key(row): row for row in fixed}
+        merged = []
+        for row in rows:
+            row_key = key(row)
+            if row_key in touched:
+                # its new figures, or none when it counts no complaint now
+                row = fixed_by_key.pop(row_key, None)
+                if row is None:
+                    continue
+            merged.append(row)
+        if fixed_by_key:
+            # (month, unit, type) with their first complaints: in order
+            merged.extend(fixed_by_key.values())
+            merged.sort(key=order)
+        return merged
+
+    @api.model
     def _statistics_from_months(self, date_from, date_to, period, groupby):
         """_get_statistics() from the monthly totals (see MONTH_TABLE)."""
         date_from, date_to = self._check_period(date_from, date_to)
@@ -1556,12 +1691,98 @@ class HuataiComplaintReport(models.Model):
             )
             for key in MONTH_RUNNING
         )
-        running_rows = SQL(
-            "FROM %s x WHERE (x.accept_due IS NOT NULL OR x.reply_due IS NOT NULL "
-            "OR x.regulator_due IS NOT NULL OR x.callback_due IS NOT NULL) AND %s",
-            SQL.identifier(FACT_TABLE),
-            where,
-        )
+
+        def running_rows_of(where):
+            return SQL(
+                "FROM %s x WHERE (x.accept_due IS NOT NULL "
+                "OR x.reply_due IS NOT NULL OR x.regulator_due IS NOT NULL "
+                "OR x.callback_due IS NOT NULL) AND %s",
+                SQL.identifier(FACT_TABLE),
+                where,
+            )
+
+        def generic(where):
+            """The statistics regrouped from the totals (and the deltas)."""
+            month = SQL.identifier(MONTH_TABLE)
+            if deltas:
+                # the changes not folded yet into the totals (same columns)
+                columns = SQL(", ").join(
+                    SQL.identifier(name) for name, _t, _e in MONTH_KEYS + MONTH_SUMS
+                )
+                month = SQL(
+                    "(SELECT %s FROM %s UNION ALL SELECT %s FROM %s)",
+                    columns,
+                    month,
+                    columns,
+                    SQL.identifier(MONTH_DELTA_TABLE),
+                )
+            totals = SQL(
+                "SELECT x.received_month, x.accepting_unit_id, x.category_id, "
+                "%s, %s FROM %s x WHERE %s",
+                SQL(", ").join(SQL("x.%s", SQL.identifier(name)) for name in sums),
+                SQL(", ").join(
+                    SQL("0 AS %s", SQL.identifier(name)) for name in running
+                ),
+                month,
+                where,
+            )
+            still_running = SQL(
+                "SELECT x.received_month, x.accepting_unit_id, x.category_id, "
+                "%s, %s %s",
+                SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in sums),
+                running_sql,
+                running_rows,
+            )
+            measures = month_measures(lambda column: f"SUM({column})")
+            group_sql = []
+            select_sql = []
+            if period == "month":
+                group_sql.append(SQL("u.received_month"))
+            elif period:
+                group_sql.append(
+                    SQL("date_trunc(%s, u.received_month::timestamp)::date", period)
+                )
+            if period:
+                select_sql.append(SQL("%s AS period_start", group_sql[0]))
+            else:
+                select_sql.append(SQL("NULL::date AS period_start"))
+            for name in groupby:
+                expression = SQL(MONTH_DIMENSIONS[name])
+                group_sql.append(expression)
+                select_sql.append(SQL("%s AS %s", expression, SQL.identifier(name)))
+            for name in STAT_MEASURES | STAT_RATES:
+                select_sql.append(SQL(f"{measures[name]} AS %s", SQL.identifier(name)))
+            query = SQL(
+                """
+                SELECT %(select)s
+                  FROM (%(totals)s UNION ALL %(running)s) u
+             LEFT JOIN huatai_org_unit au ON au.id = u.accepting_unit_id
+             LEFT JOIN huatai_complaint_category cat ON cat.id = u.category_id
+                %(group)s
+                HAVING SUM(u.nbr_complaints) > 0
+                %(order)s
+                """,
+                select=SQL(", ").join(select_sql),
+                totals=totals,
+                running=still_running,
+                group=(
+                    SQL("GROUP BY %s", SQL(", ").join(group_sql))
+                    if group_sql
+                    else SQL()
+                ),
+                order=(
+                    SQL(
+                        "ORDER BY %s",
+                        SQL(", ").join(SQL("%s NULLS FIRST", e) for e in group_sql),
+                    )
+                    if group_sql
+                    else SQL()
+                ),
+            )
+            return query
+
+        running_rows = running_rows_of(where)
+        deltas = self._month_deltas_pending()
         if (
             period == "month"
             and set(groupby) == {"accepting_unit_id", "category_id"}
@@ -1613,66 +1834,11 @@ class HuataiComplaintReport(models.Model):
                     SQL("x.%s", SQL.identifier(name)) for name in groupby
                 ),
             )
-            return self._fetch_statistics(query)
-        totals = SQL(
-            "SELECT x.received_month, x.accepting_unit_id, x.category_id, "
-            "%s, %s FROM %s x WHERE %s",
-            SQL(", ").join(SQL("x.%s", SQL.identifier(name)) for name in sums),
-            SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in running),
-            SQL.identifier(MONTH_TABLE),
-            where,
-        )
-        still_running = SQL(
-            "SELECT x.received_month, x.accepting_unit_id, x.category_id, %s, %s %s",
-            SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in sums),
-            running_sql,
-            running_rows,
-        )
-        measures = month_measures(lambda column: f"SUM({column})")
-        group_sql = []
-        select_sql = []
-        if period == "month":
-            group_sql.append(SQL("u.received_month"))
-        elif period:
-            group_sql.append(
-                SQL("date_trunc(%s, u.received_month::timestamp)::date", period)
-            )
-        if period:
-            select_sql.append(SQL("%s AS period_start", group_sql[0]))
-        else:
-            select_sql.append(SQL("NULL::date AS period_start"))
-        for name in groupby:
-            expression = SQL(MONTH_DIMENSIONS[name])
-            group_sql.append(expression)
-            select_sql.append(SQL("%s AS %s", expression, SQL.identifier(name)))
-        for name in STAT_MEASURES | STAT_RATES:
-            select_sql.append(SQL(f"{measures[name]} AS %s", SQL.identifier(name)))
-        query = SQL(
-            """
-            SELECT %(select)s
-              FROM (%(totals)s UNION ALL %(running)s) u
-         LEFT JOIN huatai_org_unit au ON au.id = u.accepting_unit_id
-         LEFT JOIN huatai_complaint_category cat ON cat.id = u.category_id
-            %(group)s
-            HAVING SUM(u.nbr_complaints) > 0
-            %(order)s
-            """,
-            select=SQL(", ").join(select_sql),
-            totals=totals,
-            running=still_running,
-            group=(
-                SQL("GROUP BY %s", SQL(", ").join(group_sql)) if group_sql else SQL()
-            ),
-            order=(
-                SQL(
-                    "ORDER BY %s",
-                    SQL(", ").join(SQL("%s NULLS FIRST", e) for e in group_sql),
-                )
-                if group_sql
-                else SQL()
-            ),
-        )
-        return self._fetch_statistics(query)
+            rows = self._fetch_statistics(query)
+            if deltas:
+                rows = self._merge_month_deltas(rows, groupby, generic, where)
+            return rows
+        return self._fetch_statistics(generic(where))
 
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):

@@ -309,12 +309,24 @@ class TestAnalysis(ReportCase):
                 )
                 self.assertTrue(from_months)
                 self.assertEqual(from_months, from_rows, (user.login, period, groupby))
+                # folded into the totals, the changes waiting in the deltas
+                # do not move the figures
+                self.env.cr.execute("SAVEPOINT fold")
+                Report._cron_fold_monthly_totals()
+                self.assertFalse(Report._month_deltas_pending())
+                self.assertEqual(
+                    Report.with_user(user)._get_statistics(*args, groupby=groupby),
+                    from_rows,
+                    (user.login, period, groupby, "folded"),
+                )
+                self.env.cr.execute("ROLLBACK TO SAVEPOINT fold")
         # and they follow the complaints in the same transaction
         before = Report.with_user(self.hq_user)._get_statistics(
             date(2025, 1, 1), date(2025, 1, 31), groupby=()
         )[0]
         self.a1_rejected.category_id = self.cat["service"]
         self.a1_closed.active = False
+        self.assertTrue(Report._month_deltas_pending())
         after = Report.with_user(self.hq_user)._get_statistics(
             date(2025, 1, 1), date(2025, 1, 31), groupby=("category_id",)
         )
@@ -326,6 +338,20 @@ class TestAnalysis(ReportCase):
                 date(2025, 1, 31),
                 groupby=("category_id",),
                 domain=[("id", "!=", 0)],
+            ),
+        )
+        # at the totals' own grain, folded then changed again: the totals
+        # merged with the deltas of the (month, unit, type) changed
+        Report._cron_fold_monthly_totals()
+        self.a1_late.category_id = self.cat["service"]
+        self.b1_compensation.active = False
+        self.assertTrue(Report._month_deltas_pending())
+        grain = (date(2025, 1, 1), date(2025, 12, 31), "month")
+        groupby = ("category_id", "accepting_unit_id")
+        self.assertEqual(
+            Report.with_user(self.hq_user)._get_statistics(*grain, groupby=groupby),
+            Report.with_user(self.hq_user)._get_statistics(
+                *grain, groupby=groupby, domain=[("id", "!=", 0)]
             ),
         )
         # not whole months, unit heads, day breakdown: the complaint rows
