@@ -524,6 +524,7 @@ class Client(threading.Thread):
         self.acknowledged = []  # (kind, marker, reference)
         self.refused_markers = []
         self.pipeline = []  # [complaint id, next step]
+        self.retries = []  # (kind, marker, what the second send got)
 
     # -- setup ---------------------------------------------------------
     def setup(self):
@@ -579,7 +580,7 @@ class Client(threading.Thread):
         )
         self.pipeline.append([complaint_id, "accept"])
 
-    def op_webform(self):
+    def op_webform(self, resubmit=False):
         import requests
 
         marker = self.marker("网站")
@@ -612,6 +613,15 @@ class Client(threading.Thread):
                 ],
                 timeout=300,
             )
+            if resubmit:
+                # the client did not get the answer and sends it again
+                again = session.post(
+                    res.request.url,
+                    data=res.request.body,
+                    headers={"Content-Type": res.request.headers["Content-Type"]},
+                    timeout=300,
+                )
+                self.retries.append(("webform", marker, again.status_code))
         except requests.RequestException as exc:
             self.refused_markers.append(marker)
             raise Refused(f"connection: {type(exc).__name__}") from exc
@@ -627,7 +637,7 @@ class Client(threading.Thread):
             )
         self.acknowledged.append(("webform", marker, reference.group(1).strip()))
 
-    def op_email(self):
+    def op_email(self, redeliver=False):
         marker = self.marker("邮件")
         sender = f"{marker[-12:]}@client.example.cn"
         message_id = f"<{uuid.uuid4().hex}@client.example.cn>"
@@ -650,6 +660,10 @@ class Client(threading.Thread):
             complaint_id = self.admin.call(
                 "mail.thread", "message_process", [False, raw]
             )
+            if redeliver:
+                # the mail server delivers it again (same Message-Id)
+                again = self.admin.call("mail.thread", "message_process", [False, raw])
+                self.retries.append(("email", marker, again))
         except Refused:
             self.refused_markers.append(marker)
             raise
@@ -1159,7 +1173,8 @@ class FaultInjector(threading.Thread):
                 db,
                 "SELECT c.id, COUNT(m.id) FROM huatai_complaint c "
                 "LEFT JOIN mail_message m ON m.model = 'huatai.complaint' "
-                "AND m.res_id = c.id AND m.id > %s AND m.message_type = 'comment' "
+                "AND m.res_id = c.id AND m.id > %s "
+                "AND m.message_type IN ('comment', 'notification') "
                 "WHERE c.id = ANY(%s) GROUP BY c.id",
                 [self.report["message_mark"], ids],
             )
@@ -1242,6 +1257,12 @@ def verify(server, db, info, clients):
             new_complaints = cr.fetchone()[0]
     finally:
         conn.close()
+    retries = [r for c in clients for r in c.retries]
+    retried = {
+        "sent twice": len(retries),
+        "second answer": sorted({f"{k}: {a}" for k, _m, a in retries}),
+        "stored": sorted({stored.get(m, 0) for _k, m, _a in retries}),
+    }
     lost = [m for _k, m, _r in acknowledged if stored.get(m, 0) == 0]
     doubled = [m for _k, m, _r in acknowledged if stored.get(m, 0) > 1]
     refused_stored = [m for m in refused if stored.get(m, 0)]
@@ -1254,6 +1275,7 @@ def verify(server, db, info, clients):
         "refused_but_stored": len(refused_stored),
         "duplicate_references": duplicates,
         "orphan_contacts": orphans,
+        "client retries (same form token / Message-Id)": retried,
     }
 
 
@@ -1298,6 +1320,21 @@ def operation_figures(clients, t0, first_wave):
         key=lambda item: -item[2],
     )[:10]
     return per_op, timeline
+
+
+def client_retries(client):
+    """A client's retries after the burst: a web form posted twice with its
+    form token, a mail delivered twice with its Message-Id (``verify``
+    checks that each is stored once)."""
+    for _i in range(3):
+        for op in (
+            lambda: client.op_webform(resubmit=True),
+            lambda: client.op_email(redeliver=True),
+        ):
+            try:
+                op()
+            except Refused as exc:
+                client.retries.append(("refused", str(exc), None))
 
 
 def one_run(server, conf, source, n_clients, args):
@@ -1366,6 +1403,7 @@ def one_run(server, conf, source, n_clients, args):
         cpu["machine_busy_share"] = round(
             cpu.pop("machine_busy") / max(cpu.pop("machine_total"), 0.1), 2
         )
+        client_retries(warm)
         # the fold and acknowledgement jobs catch up
         time.sleep(2)
         if injector:

@@ -52,13 +52,19 @@ class MailMail(models.Model):
         )
         if not mails:
             return mails
-        mails.write({"state": "outgoing", "failure_type": False, "failure_reason": False})
+        mails.write(
+            {"state": "outgoing", "failure_type": False, "failure_reason": False}
+        )
         self.env["mail.notification"].sudo().search(
             [
                 ("mail_mail_id", "in", mails.ids),
                 ("notification_status", "=", "exception"),
             ]
         ).write(
-            {"notification_status": "ready", "failure_type": False, "failure_reason": False}
+            {
+                "notification_status": "ready",
+                "failure_type": False,
+                "failure_reason": False,
+            }
         )
         return mails

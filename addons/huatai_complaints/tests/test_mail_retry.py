@@ -2,6 +2,7 @@
 it is back, once (issue 12, "Faults during the burst")."""
 
 from unittest.mock import MagicMock, patch
+
 from odoo.tests import TransactionCase, tagged
 
 
@@ -48,8 +49,6 @@ class TestMailRetry(TransactionCase):
 
     def test_other_failures_are_not_retried(self):
         mail = self._mail()
-        mail.write(
-            {"state": "exception", "failure_type": "mail_email_invalid"}
-        )
+        mail.write({"state": "exception", "failure_type": "mail_email_invalid"})
         self.env["mail.mail"].process_email_queue(ids=mail.ids)
         self.assertEqual(mail.state, "exception")
