@@ -1464,14 +1464,16 @@ def fault_figures(injector, clients, t0):
     """What the fault did, and the clients' view: refusals around it, and
     whether requests succeed again afterwards."""
     at = injector.at
-    started = [
-        (start - t0, op, cause)
+    # by the time each operation ended (a request in flight when the
+    # fault hit started before it)
+    ended = [
+        (start + seconds - t0, op, cause)
         for c in clients
-        for (op, _d, cause), start in zip(c.samples, c.starts, strict=True)
+        for (op, seconds, cause), start in zip(c.samples, c.starts, strict=True)
     ]
-    before = [x for x in started if x[0] < at - 0.5]
-    around = [x for x in started if at - 0.5 <= x[0] < at + 10]
-    after = [x for x in started if x[0] >= at + 10]
+    before = [x for x in ended if x[0] < at]
+    around = [x for x in ended if at <= x[0] < at + 10]
+    after = [x for x in ended if x[0] >= at + 10]
 
     def causes(items):
         out = {}
@@ -1485,7 +1487,7 @@ def fault_figures(injector, clients, t0):
         **injector.report,
         "events (s, what)": injector.events,
         "error": injector.error,
-        "operations before / within 10 s / after": [
+        "operations ended before / within 10 s / after": [
             len(before),
             len(around),
             len(after),
