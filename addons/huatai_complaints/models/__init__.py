@@ -29,3 +29,4 @@ from . import huatai_complaint_guard
 from . import huatai_complaint_demo
 from . import ir_sequence
 from . import mail_mail
+from . import huatai_complaint_idempotency
