@@ -37,7 +37,8 @@ acknowledged submission stored exactly once (by the unique name it carries),
 no refused one stored, no duplicate reference, no orphan contact.
 
 ``--addons DIR`` serves another checkout's addons (e.g. ``/work/main/addons``
-to measure main): the copy is updated to them first.
+to measure main). The copy is updated to the served addons first (the
+source database may predate their fields; ``--no-update`` skips it).
 """
 
 import argparse
@@ -178,7 +179,9 @@ def prepare_db(server, conf, source, name, addons, args):
     if (filestore / source).is_dir():
         shutil.copytree(filestore / source, filestore / name)
     say(f"{name}: copied from {source} in {time.monotonic() - t0:.0f} s")
-    if addons:
+    if not args.no_update:
+        # the source may predate this checkout's fields: update the copy
+        addons = addons or str(common.ROOT / "addons")
         say(f"{name}: updating the modules to {addons}")
         res = subprocess.run(
             [
@@ -543,14 +546,16 @@ class Client(threading.Thread):
     def marker(self, kind):
         return f"压测{kind}{uuid.uuid4().hex[:12]}"
 
-    def op_hotline(self):
+    def op_hotline(self, retry=False):
         marker = self.marker("电话")
+        extra = {"external_reference": f"call-{marker}"} if retry else {}
         try:
             complaint_id = self.staff.call(
                 "huatai.complaint",
                 "create",
                 [
                     {
+                        **extra,
                         "channel": "phone",
                         "category_id": self.random.choice(self.categories),
                         "complainant_name": marker,
@@ -565,6 +570,14 @@ class Client(threading.Thread):
             self.refused_markers.append(marker)
             raise
         self.acknowledged.append(("hotline", marker, complaint_id))
+        if retry:
+            # the telephony system did not get the answer: same call id
+            again = self.staff.call(
+                "huatai.complaint",
+                "create",
+                [{**extra, "channel": "phone", "complainant_name": marker}],
+            )
+            self.retries.append(("hotline", marker, again == complaint_id))
         self.staff.call(
             "ir.attachment",
             "create",
@@ -1275,7 +1288,7 @@ def verify(server, db, info, clients):
         "refused_but_stored": len(refused_stored),
         "duplicate_references": duplicates,
         "orphan_contacts": orphans,
-        "client retries (same form token / Message-Id)": retried,
+        "client retries (same form token / Message-Id / call id)": retried,
     }
 
 
@@ -1324,12 +1337,14 @@ def operation_figures(clients, t0, first_wave):
 
 def client_retries(client):
     """A client's retries after the burst: a web form posted twice with its
-    form token, a mail delivered twice with its Message-Id (``verify``
-    checks that each is stored once)."""
+    form token, a mail delivered twice with its Message-Id, a hotline
+    creation sent twice with its call id (``external_reference``); ``verify``
+    checks that each is stored once."""
     for _i in range(3):
         for op in (
             lambda: client.op_webform(resubmit=True),
             lambda: client.op_email(redeliver=True),
+            lambda: client.op_hotline(retry=True),
         ):
             try:
                 op()
@@ -1572,6 +1587,12 @@ def main(argv=None):
         "--fault-for",
         type=float,
         help="smtp-down: seconds the mail server stays unreachable (default 30%%)",
+    )
+    parser.add_argument(
+        "--no-update",
+        action="store_true",
+        help="serve the copy as it is (by default it is updated to the served "
+        "addons first: the source may predate their fields)",
     )
     parser.add_argument("--prefix", default="bench")
     parser.add_argument("--keep", action="store_true", help="keep the load database")
