@@ -17,7 +17,7 @@ from odoo import api, fields, models
 
 
 class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     external_reference = fields.Char(
         copy=False,
