@@ -37,7 +37,8 @@ acknowledged submission stored exactly once (by the unique name it carries),
 no refused one stored, no duplicate reference, no orphan contact.
 
 ``--addons DIR`` serves another checkout's addons (e.g. ``/work/main/addons``
-to measure main): the copy is updated to them first.
+to measure main). The copy is updated to the served addons first (the
+source database may predate their fields; ``--no-update`` skips it).
 """
 
 import argparse
@@ -98,6 +99,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
     def handle(self):
         self.wfile.write(b"220 sink ESMTP\r\n")
         data = False
+        rcpts, message_id = [], None
         while True:
             line = self.rfile.readline()
             if not line:
@@ -105,8 +107,11 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
             if data:
                 if line in (b".\r\n", b".\n"):
                     data = False
-                    self.server.received += 1
+                    self.server.record(message_id, rcpts)
+                    rcpts, message_id = [], None
                     self.wfile.write(b"250 OK\r\n")
+                elif message_id is None and line[:11].lower() == b"message-id:":
+                    message_id = line[11:].strip().decode(errors="replace")
                 continue
             verb = line[:4].upper()
             if verb in (b"EHLO", b"HELO"):
@@ -114,6 +119,9 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
             elif verb == b"DATA":
                 data = True
                 self.wfile.write(b"354 go on\r\n")
+            elif verb == b"RCPT":
+                rcpts.append(line[8:].strip().decode(errors="replace").lower())
+                self.wfile.write(b"250 OK\r\n")
             elif verb == b"QUIT":
                 self.wfile.write(b"221 bye\r\n")
                 return
@@ -122,14 +130,30 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
 
 
 class SmtpSink(socketserver.ThreadingTCPServer):
+    """Counts the messages it receives, and each (Message-Id, recipient)
+    pair: a pair received twice is a mail sent twice."""
+
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _SmtpHandler)
         self.received = 0
+        self.pairs = {}
+        self.lock = threading.Lock()
         self.port = self.server_address[1]
         threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def record(self, message_id, rcpts):
+        with self.lock:
+            self.received += 1
+            for rcpt in rcpts or ["?"]:
+                key = (message_id, rcpt)
+                self.pairs[key] = self.pairs.get(key, 0) + 1
+
+    def duplicates(self):
+        with self.lock:
+            return sum(n - 1 for n in self.pairs.values() if n > 1)
 
 
 def free_port():
@@ -155,7 +179,9 @@ def prepare_db(server, conf, source, name, addons, args):
     if (filestore / source).is_dir():
         shutil.copytree(filestore / source, filestore / name)
     say(f"{name}: copied from {source} in {time.monotonic() - t0:.0f} s")
-    if addons:
+    if not args.no_update:
+        # the source may predate this checkout's fields: update the copy
+        addons = addons or str(common.ROOT / "addons")
         say(f"{name}: updating the modules to {addons}")
         res = subprocess.run(
             [
@@ -238,6 +264,17 @@ def prepare_db(server, conf, source, name, addons, args):
             max_complaint = cr.fetchone()[0] or 0
             cr.execute("SELECT MAX(id) FROM res_partner")
             max_partner = cr.fetchone()[0] or 0
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM mail_mail")
+            max_mail = cr.fetchone()[0]
+            if args.fault == "kill-cron":
+                # small batches: the job runs several before it is killed
+                cr.execute(
+                    "UPDATE ir_act_server SET code = %s WHERE id = (SELECT "
+                    "ir_actions_server_id FROM ir_cron WHERE id = (SELECT res_id "
+                    "FROM ir_model_data WHERE model = 'ir.cron' AND name = "
+                    "'ir_cron_complaint_acknowledgements'))",
+                    [f"model._cron_send_acknowledgements(batch_size={ACK_BATCH})"],
+                )
         conn.commit()
     finally:
         conn.close()
@@ -246,6 +283,7 @@ def prepare_db(server, conf, source, name, addons, args):
         "depts": depts,
         "max_complaint": max_complaint,
         "max_partner": max_partner,
+        "max_mail": max_mail,
     }
 
 
@@ -489,6 +527,7 @@ class Client(threading.Thread):
         self.acknowledged = []  # (kind, marker, reference)
         self.refused_markers = []
         self.pipeline = []  # [complaint id, next step]
+        self.retries = []  # (kind, marker, what the second send got)
 
     # -- setup ---------------------------------------------------------
     def setup(self):
@@ -507,14 +546,16 @@ class Client(threading.Thread):
     def marker(self, kind):
         return f"压测{kind}{uuid.uuid4().hex[:12]}"
 
-    def op_hotline(self):
+    def op_hotline(self, retry=False):
         marker = self.marker("电话")
+        extra = {"external_reference": f"call-{marker}"} if retry else {}
         try:
             complaint_id = self.staff.call(
                 "huatai.complaint",
                 "create",
                 [
                     {
+                        **extra,
                         "channel": "phone",
                         "category_id": self.random.choice(self.categories),
                         "complainant_name": marker,
@@ -529,6 +570,14 @@ class Client(threading.Thread):
             self.refused_markers.append(marker)
             raise
         self.acknowledged.append(("hotline", marker, complaint_id))
+        if retry:
+            # the telephony system did not get the answer: same call id
+            again = self.staff.call(
+                "huatai.complaint",
+                "create",
+                [{**extra, "channel": "phone", "complainant_name": marker}],
+            )
+            self.retries.append(("hotline", marker, again == complaint_id))
         self.staff.call(
             "ir.attachment",
             "create",
@@ -544,7 +593,7 @@ class Client(threading.Thread):
         )
         self.pipeline.append([complaint_id, "accept"])
 
-    def op_webform(self):
+    def op_webform(self, resubmit=False):
         import requests
 
         marker = self.marker("网站")
@@ -577,6 +626,15 @@ class Client(threading.Thread):
                 ],
                 timeout=300,
             )
+            if resubmit:
+                # the client did not get the answer and sends it again
+                again = session.post(
+                    res.request.url,
+                    data=res.request.body,
+                    headers={"Content-Type": res.request.headers["Content-Type"]},
+                    timeout=300,
+                )
+                self.retries.append(("webform", marker, again.status_code))
         except requests.RequestException as exc:
             self.refused_markers.append(marker)
             raise Refused(f"connection: {type(exc).__name__}") from exc
@@ -592,7 +650,7 @@ class Client(threading.Thread):
             )
         self.acknowledged.append(("webform", marker, reference.group(1).strip()))
 
-    def op_email(self):
+    def op_email(self, redeliver=False):
         marker = self.marker("邮件")
         sender = f"{marker[-12:]}@client.example.cn"
         message_id = f"<{uuid.uuid4().hex}@client.example.cn>"
@@ -615,6 +673,10 @@ class Client(threading.Thread):
             complaint_id = self.admin.call(
                 "mail.thread", "message_process", [False, raw]
             )
+            if redeliver:
+                # the mail server delivers it again (same Message-Id)
+                again = self.admin.call("mail.thread", "message_process", [False, raw])
+                self.retries.append(("email", marker, again))
         except Refused:
             self.refused_markers.append(marker)
             raise
@@ -807,6 +869,13 @@ class ActivitySampler(threading.Thread):
         self.lock_waits = {}
 
     def run(self):
+        while not self.stop.is_set():
+            try:
+                self.sample()
+            except Exception:  # noqa: BLE001 — the server restarted (--fault)
+                self.stop.wait(1)
+
+    def sample(self):
         conn = self.server.connect("postgres")
         conn.autocommit = True
         try:
@@ -844,6 +913,308 @@ class ActivitySampler(threading.Thread):
                 sorted(self.lock_waits.items(), key=lambda kv: -kv[1])[:5]
             ),
         }
+
+
+# ---------------------------------------------------------------------------
+# Faults injected during the burst (--fault)
+# ---------------------------------------------------------------------------
+
+FAULTS = ("kill-worker", "restart-db", "smtp-down", "kill-cron")
+ACK_BATCH = 8  # the acknowledgement job's batch during --fault kill-cron
+
+
+def server_children(server_pgid):
+    """The prefork server's processes: HTTP workers, the cron worker (niced)
+    and the long-polling process, as {pid: (kind, state)}. The server runs
+    in its own process group; its master is the parent of most of it (the
+    ``odoo`` on PATH may be a wrapper, e.g. a pyenv shim, above it)."""
+    group = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as fh:
+                stat = fh.read()
+            with open(f"/proc/{entry.name}/cmdline", "rb") as fh:
+                cmdline = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[2]) != server_pgid:
+            continue
+        group[int(entry.name)] = (int(fields[1]), fields[0], int(fields[16]), cmdline)
+    parents = {}
+    for ppid, *_rest in group.values():
+        parents[ppid] = parents.get(ppid, 0) + 1
+    if not parents:
+        return {}
+    master = max(parents, key=parents.get)
+    found = {}
+    for pid, (ppid, state, nice, cmdline) in group.items():
+        if ppid != master:
+            continue
+        if b"\0gevent\0" in cmdline:
+            kind = "gevent"
+        elif nice > 0:
+            kind = "cron"
+        else:
+            kind = "http"
+        found[pid] = (kind, state)
+    return found
+
+
+def process_cpu(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def trigger_cron(server, db, xmlid_name):
+    """Wake the cron worker for this job now, as ``ir.cron._trigger`` does
+    (the cron worker listens on the ``postgres`` database)."""
+    query(
+        server,
+        db,
+        "INSERT INTO ir_cron_trigger (cron_id, call_at) "
+        "SELECT res_id, now() AT TIME ZONE 'UTC' FROM ir_model_data "
+        "WHERE model = 'ir.cron' AND name = %s",
+        [xmlid_name],
+    )
+    query(server, "postgres", f"NOTIFY cron_trigger, '{db}'")
+
+
+def query(server, db, sql, params=None, attempts=30):
+    """One query on its own connection, retried while the server restarts."""
+    import psycopg2
+
+    for attempt in range(attempts):
+        try:
+            conn = server.connect(db)
+        except psycopg2.OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
+            continue
+        try:
+            with conn.cursor() as cr:
+                cr.execute(sql, params or [])
+                rows = cr.fetchall() if cr.description else None
+            conn.commit()
+            return rows
+        finally:
+            conn.close()
+
+
+class FaultInjector(threading.Thread):
+    """Injects one fault ``at`` seconds into the burst and notes what it did
+    (times relative to the burst's start)."""
+
+    def __init__(self, kind, args, server, odoo_server, run_info, smtp, t0):
+        super().__init__(name=f"fault-{kind}", daemon=True)
+        self.kind = kind
+        self.at = args.fault_at if args.fault_at is not None else args.duration * 0.4
+        self.outage = (
+            args.fault_for if args.fault_for is not None else args.duration * 0.3
+        )
+        self.server = server
+        self.odoo = odoo_server
+        self.info = run_info
+        self.smtp = smtp
+        self.t0 = t0
+        self.events = []
+        self.report = {"fault": kind, "at_s": round(self.at, 1)}
+        self.error = None
+
+    def note(self, what):
+        at = round(time.monotonic() - self.t0, 2)
+        self.events.append((at, what))
+        say(f"fault at {at:.1f} s: {what}")
+
+    def run(self):
+        try:
+            time.sleep(max(0.0, self.t0 + self.at - time.monotonic()))
+            getattr(self, "do_" + self.kind.replace("-", "_"))()
+        except Exception as exc:  # noqa: BLE001 — reported
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.note(f"injector failed: {self.error}")
+
+    # -- kill -9 an HTTP worker in the middle of a request -------------
+    def do_kill_worker(self):
+        master = self.odoo.proc.pid
+        busy = None
+        deadline = time.monotonic() + 5
+        while busy is None and time.monotonic() < deadline:
+            # the worker that used CPU in the last 50 ms: serving a request
+            first = {
+                p: process_cpu(p)
+                for p, (k, _s) in server_children(master).items()
+                if k == "http"
+            }
+            time.sleep(0.05)
+            used = {p: process_cpu(p) - t for p, t in first.items()}
+            if used and max(used.values()) > 0:
+                busy = max(used, key=used.get)
+        workers = [p for p, (k, _s) in server_children(master).items() if k == "http"]
+        victim = busy or random.choice(workers)
+        os.kill(victim, signal.SIGKILL)
+        self.note(
+            f"kill -9 HTTP worker {victim} "
+            f"({'running a request' if busy else 'state unknown'}; "
+            f"{len(workers)} workers)"
+        )
+        self.report["killed_pid"] = victim
+        time.sleep(3)
+        after = [p for p, (k, _s) in server_children(master).items() if k == "http"]
+        self.report["http_workers_after_3s"] = len(after)
+        self.note(f"{len(after)} HTTP workers 3 s later (master respawns)")
+
+    # -- PostgreSQL restarted -------------------------------------------
+    def do_restart_db(self):
+        pg = self.server.pg
+        if pg is None or getattr(pg, "bindir", None) is None:
+            raise RuntimeError("not the throwaway cluster of scripts/dev.py")
+        self.note("pg_ctl restart -m fast")
+        t = time.monotonic()
+        res = pg.pg_run(
+            [pg.bindir / "pg_ctl", "-D", pg.data, "-l", pg.log, "-m", "fast"]
+            + ["-w", "-t", "60", "restart"],
+            capture_output=True,
+            text=True,
+        )
+        self.report["restart_s"] = round(time.monotonic() - t, 2)
+        self.report["pg_ctl_rc"] = res.returncode
+        self.note(f"PostgreSQL back (pg_ctl rc {res.returncode})")
+
+    # -- the outgoing mail server unreachable ---------------------------
+    def set_smtp_port(self, port):
+        admin = Rpc(
+            self.info["url"],
+            self.info["db"],
+            self.info["uids"][self.info["admin"]],
+            PASSWORD,
+        )
+        ids = admin.call("ir.mail_server", "search", [[("name", "=", "bench sink")]])
+        admin.call("ir.mail_server", "write", [ids, {"smtp_port": port}])
+
+    def do_smtp_down(self):
+        closed = free_port()  # nothing listens there: connection refused
+        self.set_smtp_port(closed)
+        self.note(f"mail server -> 127.0.0.1:{closed} (closed)")
+        trigger_cron(self.server, self.info["db"], "ir_cron_mail_scheduler_action")
+        end = time.monotonic() + self.outage
+        while time.monotonic() < end:
+            time.sleep(min(3, max(0.0, end - time.monotonic())))
+            trigger_cron(self.server, self.info["db"], "ir_cron_mail_scheduler_action")
+        self.report["exception_during_outage"] = query(
+            self.server,
+            self.info["db"],
+            "SELECT COUNT(*) FROM mail_mail WHERE id > %s AND state = 'exception'",
+            [self.info["max_mail"]],
+        )[0][0]
+        self.set_smtp_port(self.smtp.port)
+        self.note(
+            f"mail server back ({self.report['exception_during_outage']} mails "
+            "failed during the outage)"
+        )
+        trigger_cron(self.server, self.info["db"], "ir_cron_mail_scheduler_action")
+
+    # -- the cron worker killed half-way through a job's batches ---------
+    def do_kill_cron(self):
+        db = self.info["db"]
+        ids = [
+            r[0]
+            for r in query(
+                self.server,
+                db,
+                "UPDATE huatai_complaint SET acknowledgement_pending = TRUE "
+                "WHERE id <= %s AND is_closed IS NOT TRUE AND active "
+                "AND complainant_email IS NOT NULL RETURNING id",
+                [self.info["max_complaint"]],
+            )
+        ]
+        self.report["preloaded"] = ids
+        msg_mark = query(self.server, db, "SELECT MAX(id) FROM mail_message")[0][0]
+        self.report["message_mark"] = msg_mark
+        trigger_cron(self.server, db, "ir_cron_complaint_acknowledgements")
+        self.note(
+            f"{len(ids)} acknowledgements pending (batches of {ACK_BATCH}); "
+            "job triggered"
+        )
+        master = self.odoo.proc.pid
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            done = query(
+                self.server,
+                db,
+                "SELECT COUNT(*) FROM huatai_complaint "
+                "WHERE id = ANY(%s) AND NOT acknowledgement_pending",
+                [ids],
+            )[0][0]
+            if done >= ACK_BATCH:
+                break
+            time.sleep(0.05)
+        crons = [p for p, (k, _s) in server_children(master).items() if k == "cron"]
+        for pid in crons:
+            os.kill(pid, signal.SIGKILL)
+        self.report["done_when_killed"] = done
+        self.note(f"kill -9 cron worker {crons} after {done} of {len(ids)} sent")
+
+    def settle(self):
+        """After the burst: let the server finish what the fault left."""
+        db = self.info["db"]
+        if self.kind == "kill-cron" and self.report.get("preloaded"):
+            ids = self.report["preloaded"]
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                left = query(
+                    self.server,
+                    db,
+                    "SELECT COUNT(*) FROM huatai_complaint "
+                    "WHERE id = ANY(%s) AND acknowledgement_pending",
+                    [ids],
+                )[0][0]
+                if not left:
+                    break
+                trigger_cron(self.server, db, "ir_cron_complaint_acknowledgements")
+                time.sleep(2)
+            self.note(f"acknowledgement job: {left} left")
+            rows = query(
+                self.server,
+                db,
+                "SELECT c.id, COUNT(m.id) FROM huatai_complaint c "
+                "LEFT JOIN mail_message m ON m.model = 'huatai.complaint' "
+                "AND m.res_id = c.id AND m.id > %s "
+                "AND m.message_type IN ('comment', 'notification') "
+                "WHERE c.id = ANY(%s) GROUP BY c.id",
+                [self.report["message_mark"], ids],
+            )
+            per = {}
+            for _cid, n in rows:
+                per[n] = per.get(n, 0) + 1
+            self.report["acknowledgements_per_complaint"] = {
+                str(k): v for k, v in sorted(per.items())
+            }
+            self.report["preloaded"] = len(ids)
+        if self.kind in ("smtp-down", "kill-cron", "restart-db", "kill-worker"):
+            drain_mail_queue(self.server, db, self)
+
+
+def drain_mail_queue(server, db, injector):
+    """Run the mail queue until nothing is waiting to go out."""
+    deadline = time.monotonic() + 120
+    outgoing = None
+    while time.monotonic() < deadline:
+        trigger_cron(server, db, "ir_cron_mail_scheduler_action")
+        time.sleep(2)
+        outgoing = query(
+            server, db, "SELECT COUNT(*) FROM mail_mail WHERE state = 'outgoing'"
+        )[0][0]
+        if not outgoing:
+            break
+    injector.note(f"mail queue drained ({outgoing} outgoing left)")
 
 
 def percentile(values, q):
@@ -899,6 +1270,12 @@ def verify(server, db, info, clients):
             new_complaints = cr.fetchone()[0]
     finally:
         conn.close()
+    retries = [r for c in clients for r in c.retries]
+    retried = {
+        "sent twice": len(retries),
+        "second answer": sorted({f"{k}: {a}" for k, _m, a in retries}),
+        "stored": sorted({stored.get(m, 0) for _k, m, _a in retries}),
+    }
     lost = [m for _k, m, _r in acknowledged if stored.get(m, 0) == 0]
     doubled = [m for _k, m, _r in acknowledged if stored.get(m, 0) > 1]
     refused_stored = [m for m in refused if stored.get(m, 0)]
@@ -911,6 +1288,7 @@ def verify(server, db, info, clients):
         "refused_but_stored": len(refused_stored),
         "duplicate_references": duplicates,
         "orphan_contacts": orphans,
+        "client retries (same form token / Message-Id / call id)": retried,
     }
 
 
@@ -955,6 +1333,23 @@ def operation_figures(clients, t0, first_wave):
         key=lambda item: -item[2],
     )[:10]
     return per_op, timeline
+
+
+def client_retries(client):
+    """A client's retries after the burst: a web form posted twice with its
+    form token, a mail delivered twice with its Message-Id, a hotline
+    creation sent twice with its call id (``external_reference``); ``verify``
+    checks that each is stored once."""
+    for _i in range(3):
+        for op in (
+            lambda: client.op_webform(resubmit=True),
+            lambda: client.op_email(redeliver=True),
+            lambda: client.op_hotline(retry=True),
+        ):
+            try:
+                op()
+            except Refused as exc:
+                client.retries.append(("refused", str(exc), None))
 
 
 def one_run(server, conf, source, n_clients, args):
@@ -1004,8 +1399,16 @@ def one_run(server, conf, source, n_clients, args):
         stop_at = t0 + args.duration
         for client in clients:
             client.stop_at = stop_at
+        injector = None
+        if args.fault:
+            injector = FaultInjector(
+                args.fault, args, server, odoo_server, run_info, smtp, t0
+            )
+            injector.start()
         for client in clients:
             client.join()
+        if injector:
+            injector.join(120)
         elapsed = time.monotonic() - t0
         cpu_end = cpu_seconds(odoo_server.proc.pid)
         sampler.stop.set()
@@ -1015,8 +1418,19 @@ def one_run(server, conf, source, n_clients, args):
         cpu["machine_busy_share"] = round(
             cpu.pop("machine_busy") / max(cpu.pop("machine_total"), 0.1), 2
         )
+        client_retries(warm)
         # the fold and acknowledgement jobs catch up
         time.sleep(2)
+        if injector:
+            injector.settle()
+        mails = dict(
+            query(
+                server,
+                db,
+                "SELECT state, COUNT(*) FROM mail_mail WHERE id > %s GROUP BY state",
+                [info["max_mail"]],
+            )
+        )
     counts = {key: 0 for key in [*RETRY_PATTERNS, "errors"]}
     if log.exists():
         with log.open(errors="replace") as fh:
@@ -1047,11 +1461,56 @@ def one_run(server, conf, source, n_clients, args):
         "server_log": counts,
         "checks": checks,
         "mails_sent": smtp.received,
+        "mails": {
+            "received by the sink": smtp.received,
+            "(Message-Id, recipient) received twice": smtp.duplicates(),
+            "mail.mail left by state": mails,
+        },
+        "fault": fault_figures(injector, clients, t0) if injector else None,
         # CPU seconds during the burst (2 cores: at most 2 x duration)
         "cpu": cpu,
         "database": sampler.summary(),
         "slowest (start s, operation, seconds)": timeline,
         "loadavg": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def fault_figures(injector, clients, t0):
+    """What the fault did, and the clients' view: refusals around it, and
+    whether requests succeed again afterwards."""
+    at = injector.at
+    # by the time each operation ended (a request in flight when the
+    # fault hit started before it)
+    ended = [
+        (start + seconds - t0, op, cause)
+        for c in clients
+        for (op, seconds, cause), start in zip(c.samples, c.starts, strict=True)
+    ]
+    before = [x for x in ended if x[0] < at]
+    around = [x for x in ended if at <= x[0] < at + 10]
+    after = [x for x in ended if x[0] >= at + 10]
+
+    def causes(items):
+        out = {}
+        for _t, op, cause in items:
+            if cause:
+                key = f"{op}: {cause[:60]}"
+                out[key] = out.get(key, 0) + 1
+        return out
+
+    return {
+        **injector.report,
+        "events (s, what)": injector.events,
+        "error": injector.error,
+        "operations ended before / within 10 s / after": [
+            len(before),
+            len(around),
+            len(after),
+        ],
+        "refused before": causes(before),
+        "refused within 10 s of the fault": causes(around),
+        "refused after": causes(after),
+        "ok after": sum(1 for *_x, cause in after if cause is None),
     }
 
 
@@ -1080,7 +1539,9 @@ def report(results):
             )
         lines.append(f"refusals by cause: {res['refusals'] or 'none'}")
         lines.append(f"server log: {res['server_log']}")
-        lines.append(f"checks: {res['checks']}; mails sent: {res['mails_sent']}")
+        lines.append(f"checks: {res['checks']}; mails: {res.get('mails')}")
+        if res.get("fault"):
+            lines.append(f"fault: {json.dumps(res['fault'], ensure_ascii=False)}")
         lines.append(f"CPU seconds during the burst: {res.get('cpu')}")
         lines.append(f"database connections: {res.get('database')}")
         lines.append(
@@ -1112,6 +1573,27 @@ def main(argv=None):
         "of the 'after the first wave' percentiles",
     )
     parser.add_argument("--addons", help="serve these addons (another checkout)")
+    parser.add_argument(
+        "--fault",
+        choices=FAULTS,
+        help="inject a fault during the burst: kill -9 an HTTP worker, restart "
+        "PostgreSQL, make the outgoing mail server unreachable, or kill the "
+        "cron worker half-way through the acknowledgement job's batches",
+    )
+    parser.add_argument(
+        "--fault-at", type=float, help="seconds into the burst (default 40%%)"
+    )
+    parser.add_argument(
+        "--fault-for",
+        type=float,
+        help="smtp-down: seconds the mail server stays unreachable (default 30%%)",
+    )
+    parser.add_argument(
+        "--no-update",
+        action="store_true",
+        help="serve the copy as it is (by default it is updated to the served "
+        "addons first: the source may predate their fields)",
+    )
     parser.add_argument("--prefix", default="bench")
     parser.add_argument("--keep", action="store_true", help="keep the load database")
     parser.add_argument("--json", help="also write the results to this file")

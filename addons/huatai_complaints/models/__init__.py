@@ -28,3 +28,5 @@ from . import mail_guard
 from . import huatai_complaint_guard
 from . import huatai_complaint_demo
 from . import ir_sequence
+from . import mail_mail
+from . import huatai_complaint_idempotency

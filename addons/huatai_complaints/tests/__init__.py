@@ -27,3 +27,5 @@ from . import test_complainant_contact
 from . import test_choke_points
 from . import test_rpc_surface
 from . import test_references
+from . import test_mail_retry
+from . import test_external_reference
