@@ -19,6 +19,15 @@ SMTP_RETRY_DAYS = 3
 class MailMail(models.Model):
     _inherit = "mail.mail"
 
+    # Odoo's own failure_type of the mail stays as Odoo sets it (empty for a
+    # failed connection): the outage is marked here
+    huatai_server_unreached = fields.Boolean(
+        string="Mail Server Unreached",
+        readonly=True,
+        copy=False,
+        help="The outgoing mail server could not be reached: the mail is queued again.",
+    )
+
     def _postprocess_sent_message(
         self, success_pids, failure_reason=False, failure_type=None
     ):
@@ -27,7 +36,7 @@ class MailMail(models.Model):
         if failure_type == "mail_smtp" and not success_pids:
             unreached = self.filtered(lambda m: m.state == "exception")
             if unreached:
-                unreached.write({"failure_type": "mail_smtp"})
+                unreached.write({"huatai_server_unreached": True})
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
@@ -46,14 +55,19 @@ class MailMail(models.Model):
         mails = self.sudo().search(
             [
                 ("state", "=", "exception"),
-                ("failure_type", "=", "mail_smtp"),
+                ("huatai_server_unreached", "=", True),
                 ("create_date", ">=", since),
             ]
         )
         if not mails:
             return mails
         mails.write(
-            {"state": "outgoing", "failure_type": False, "failure_reason": False}
+            {
+                "state": "outgoing",
+                "failure_type": False,
+                "failure_reason": False,
+                "huatai_server_unreached": False,
+            }
         )
         self.env["mail.notification"].sudo().search(
             [
