@@ -47,6 +47,10 @@ class HuataiComplaint(models.Model):
             .with_context(active_test=False)
             .search([("external_reference", "in", list(refs))])
         }
+        if stored:
+            # the caller gets back only a complaint they may read (a retry of
+            # their own submission): no id of anyone else's, nor of a report
+            self.browse(stored.values()).check_access("read")
         todo = [v for v in vals_list if v.get("external_reference") not in stored]
         created = iter(super().create(todo).ids if todo else [])
         return self.browse(

@@ -3,6 +3,7 @@ stored once (issue 12, "Bad input": the hotline's call id)."""
 
 from psycopg2 import IntegrityError
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -52,3 +53,23 @@ class TestExternalReference(ComplaintCase):
                     "WHERE id = %s",
                     [other.id],
                 )
+
+    def test_a_reference_of_another_unit_gives_nothing_away(self):
+        """Retrying someone else's reference (or a whistleblowing report's)
+        does not hand its id over: refused, nothing created."""
+        self.Complaint.create(
+            self._complaint_vals(
+                self.hangzhou,
+                channel="phone",
+                external_reference="CALL-HZ-1",
+                category_id=self.category_whistleblowing.id,
+            )
+        )
+        before = self.Complaint.search_count([])
+        with self.assertRaises(AccessError):
+            self.Complaint.with_user(self.staff_nanjing).create(
+                self._complaint_vals(
+                    self.nanjing, channel="phone", external_reference="CALL-HZ-1"
+                )
+            )
+        self.assertEqual(self.Complaint.search_count([]), before)
