@@ -36,7 +36,7 @@ queries in the server log, and a check of the database afterwards: every
 acknowledged submission stored exactly once (by the unique name it carries),
 no refused one stored, no duplicate reference, no orphan contact.
 
-``--addons DIR`` serves another checkout's addons (e.g. ``/work/main/addons``
+``--addons DIR`` serves another checkout's addons (e.g. ``../main-checkout/addons``
 to measure main). The copy is updated to the served addons first (the
 source database may predate their fields; ``--no-update`` skips it).
 """
