@@ -128,6 +128,9 @@ class HuataiComplaintWebForm(http.Controller):
                 ),
                 429,
             )
+        if error == "replay" and submission.complaint_id:
+            # sent again by its client: stored once, answered as the first time
+            return self._render_thanks(submission.complaint_id, env.user)
         if error:
             return self._render_refusal(
                 env._(
@@ -163,6 +166,12 @@ class HuataiComplaintWebForm(http.Controller):
             _logger.info("Web complaint form from %s refused: %s", remote_addr, exc)
             return self._render_form(form, {"form": str(exc)}, status=400)
         submission.complaint_id = complaint
+        return self._render_thanks(complaint, user)
+
+    def _render_thanks(self, complaint, user):
+        """The page that gives the complainant their reference and a link to
+        follow the complaint."""
+        partner = user.partner_id if not user._is_public() else None
         if partner and complaint.partner_id == partner:
             follow_url = complaint.access_url
         else:

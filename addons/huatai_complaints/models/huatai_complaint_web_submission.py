@@ -94,15 +94,18 @@ class HuataiComplaintWebSubmission(models.Model):
         """Accept one post of the form.
 
         :return: (submission, error) with error one of False, 'token',
-            'replay', 'rate_limit'
+            'replay' (with the earlier submission), 'rate_limit'
         """
         nonce = self._check_form_token(token)
         if not nonce:
             _logger.warning("Web complaint form from %s: invalid token", remote_addr)
             return self.browse(), "token"
-        if self.sudo().search_count([("nonce", "=", nonce)]):
+        replayed = self.sudo().search([("nonce", "=", nonce)], limit=1)
+        if replayed:
+            # the client sent it again (e.g. it lost the answer): the
+            # submission it already made, if it was stored
             _logger.warning("Web complaint form from %s: replayed post", remote_addr)
-            return self.browse(), "replay"
+            return replayed, "replay"
         if self._rate_limited(remote_addr):
             _logger.warning(
                 "Web complaint form from %s: rate limit reached", remote_addr
