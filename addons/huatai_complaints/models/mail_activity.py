@@ -107,6 +107,9 @@ class MailActivity(models.Model):
         return model, res_id, user_id
 
     def _huatai_refuse_outsider(self, complaint_id, user_id):
+        # a caller who may not work the report learns nothing of it (not even
+        # that it is one): the access error of any complaint out of reach
+        self.env[COMPLAINT].browse(complaint_id).check_access("write")
         complaint = self.env[COMPLAINT].sudo().browse(complaint_id)
         user = self.env["res.users"].sudo().browse(user_id)
         raise AccessError(

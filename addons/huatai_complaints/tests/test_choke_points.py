@@ -185,3 +185,18 @@ class TestChokePoints(ComplaintCase):
                 ["complaint_id"],
                 {"complaint_id": {}, "complainant_name": {}, "complainant_phone": {}},
             )
+
+    def test_outsiders_learn_nothing_of_a_report_from_a_refusal(self):
+        """An activity aimed at a report by someone who cannot work it is
+        refused like any complaint out of reach: no reference, no hint."""
+        with self.assertRaises(AccessError) as caught:
+            self.env["mail.activity"].with_user(self.staff_nanjing).create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self.report._name),
+                    "res_id": self.report.id,
+                    "summary": "探查",
+                    "user_id": self.staff_nanjing.id,
+                }
+            )
+        self.assertNotIn(self.report.name, str(caught.exception))
+        self.assertNotIn("whistleblowing", str(caught.exception).lower())
