@@ -23,6 +23,7 @@ README.md).
 
 import argparse
 import configparser
+import contextlib
 import hashlib
 import os
 import re
@@ -994,11 +995,24 @@ def cmd_clean(args):
     return 0
 
 
-def cmd_backup(args):
+@contextlib.contextmanager
+def backup_server():
+    """The database server of a backup or a restore, started for it when it
+    was stopped (and stopped again); a backup error is one line."""
     check_odoo()
     pg = pg_server()
     started = pg.ensure()
     try:
+        yield pg
+    except backup.BackupError as exc:
+        raise Fail(str(exc)) from None
+    finally:
+        if started:
+            pg.stop()
+
+
+def cmd_backup(args):
+    with backup_server() as pg:
         db = args.db
         if not db_exists(pg, db):
             raise Fail(f"database {db} does not exist on the {pg.describe()}")
@@ -1013,19 +1027,11 @@ def cmd_backup(args):
             bindir=pg.bindir if pg.local else None,
         )
         say(f"backup of {db} written to {target}")
-    except backup.BackupError as exc:
-        raise Fail(str(exc)) from None
-    finally:
-        if started:
-            pg.stop()
     return 0
 
 
 def cmd_restore(args):
-    check_odoo()
-    pg = pg_server()
-    started = pg.ensure()
-    try:
+    with backup_server() as pg:
         backup.restore(
             args.file,
             args.db,
@@ -1034,11 +1040,6 @@ def cmd_restore(args):
             LOCAL / "data" / "filestore",
             bindir=pg.bindir if pg.local else None,
         )
-    except backup.BackupError as exc:
-        raise Fail(str(exc)) from None
-    finally:
-        if started:
-            pg.stop()
     return 0
 
 
