@@ -163,6 +163,9 @@ def write_config(odoo_dir, pg, db_name):
     opts["db_name"] = db_name
     for key in ("db_host", "db_port", "db_user", "db_password"):
         opts[key] = str(pg.params.get(key.removeprefix("db_")) or "False")
+    if os.environ.get("ODOO_HTTP_PORT"):
+        # several checkouts testing at once on one machine: one HTTP port each
+        opts["http_port"] = os.environ["ODOO_HTTP_PORT"]
     LOCAL.mkdir(parents=True, exist_ok=True)
     path = LOCAL / "odoo.conf"
     with open(path, "w", encoding="utf-8") as fh:
