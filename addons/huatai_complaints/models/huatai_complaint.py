@@ -2,7 +2,7 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
-from odoo.tools.sql import index_exists
+from odoo.tools.sql import create_index, index_exists
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -375,6 +375,22 @@ class HuataiComplaint(models.Model):
                         open_only,
                     )
                 )
+        # "To Acknowledge": the few complaints never acknowledged
+        create_index(
+            cr,
+            "huatai_complaint_acknowledgement_due_index",
+            self._table,
+            ["acknowledgement_deadline"],
+            where="acknowledged_date IS NULL",
+        )
+        # the acknowledgement job's queue
+        create_index(
+            cr,
+            "huatai_complaint_acknowledgement_pending_index",
+            self._table,
+            ["id"],
+            where="acknowledgement_pending",
+        )
         return res
 
     # ------------------------------------------------------------------
@@ -610,39 +626,126 @@ class HuataiComplaint(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        """Register complaints. The steps, in this order:
+
+        1. a submission retried by its client gets the complaint stored the
+           first time, and nothing below runs again for it (idempotency);
+        2. the caller may set these values: workflow fields, the compliance
+           opinion (guard, compliance);
+        3. the values are completed: reference, handling unit, recording
+           consent, the complainant's contact (partner);
+        4. the record is created; its stage's effects and requirements;
+        5. a whistleblowing report is sealed and handed over to Compliance;
+        6. the deadline clocks (paused or running);
+        7. routing, owner, escalation to HQ and Compliance;
+        8. the complainant follows it and is acknowledged (queued);
+        9. a report's owner is a Compliance member.
+        """
+        retried = self._find_retried_submissions(vals_list)
+        todo = [
+            vals for vals in vals_list if vals.get("external_reference") not in retried
+        ]
+        if not todo:
+            return self._with_retried_submissions(vals_list, retried, self.browse())
         # never change the caller's dicts: a request retried after a
         # serialization failure calls create again with the same ones
-        vals_list = [dict(vals) for vals in vals_list]
-        sequence = self.env["ir.sequence"]
-        for vals in vals_list:
-            self._consent_state_from_boolean(vals)
-            if not vals.get("name") or vals["name"] == self.env._("New"):
-                received = (
-                    fields.Datetime.to_datetime(vals.get("received_date"))
-                    or fields.Datetime.now()
-                )
-                vals["name"] = sequence.next_by_code(
-                    "huatai.complaint", sequence_date=received
-                ) or self.env._("New")
-            if not vals.get("handling_unit_id") and vals.get("accepting_unit_id"):
-                vals["handling_unit_id"] = vals["accepting_unit_id"]
-        vals_list = self._prepare_complainant_partners(vals_list)
-        complaints = super().create(vals_list)
-        for complaint in complaints:
-            if not complaint.handling_unit_id:
-                complaint.handling_unit_id = complaint.accepting_unit_id
+        todo = [self._without_empty_clocks(vals) for vals in todo]
+        for vals in todo:
+            self._check_workflow_fields(vals, creating=True)
+        self._check_opinion_rights(todo)
+        todo = [self._prepare_new_complaint_values(vals) for vals in todo]
+        todo = self._prepare_complainant_partners(todo)
+        complaints = super().create(todo)
+        complaints._fill_handling_unit()
         complaints._apply_stage_side_effects()
         complaints._check_stage_requirements()
-        confidential = complaints.filtered("is_confidential")
-        if confidential:
-            confidential._seal_confidential()
-            confidential._hand_over_to_compliance()
-        return complaints
+        complaints.filtered("is_confidential")._seal_new_reports()
+        complaints._update_clock_pause()
+        if not self.env.context.get("huatai_skip_routing"):
+            complaints._apply_routing()
+        complaints._assign_default_owner()
+        complaints._escalate()
+        complaints._subscribe_complainant()
+        complaints._queue_acknowledgements()
+        complaints._check_confidential_owner()
+        return self._with_retried_submissions(vals_list, retried, complaints)
 
     def write(self, vals):
-        vals = dict(vals)  # the caller's dict stays as given (retries)
+        """Change complaints. The steps, in this order:
+
+        1. the caller may change these fields: workflow fields, the compliance
+           opinion, archiving, a finished complaint (guard, compliance, lock);
+        2. before the write: the routing rule each complaint matches, its
+           confidentiality; the values completed (closing date, consent);
+        3. the write; the new stage's effects and requirements;
+        4. sealed, unsealed or handed over to Compliance (category changed);
+        5. the deadline clocks (stage or policy changed);
+        6. routed again, owner on acceptance, escalation;
+        7. the complainant follows it; callback and survey after the reply;
+        8. a report's owner is a Compliance member.
+        """
+        self._check_workflow_fields(vals)
+        self._check_opinion_rights([vals])
+        rerouting = self._rerouting_before_write(vals)
         self._check_archive_rights(vals)
         self._check_closed_lock(vals)
+        confidentiality = self._confidentiality_before_write(vals)
+        res = super().write(self._prepare_write_values(vals))
+        if "stage_id" in vals:
+            self._apply_stage_side_effects()
+            self._check_stage_requirements()
+        if confidentiality:
+            self._apply_confidentiality_change(*confidentiality)
+        if "stage_id" in vals or "deadline_policy_override_id" in vals:
+            self._update_clock_pause()
+        if rerouting:
+            self._reroute_after_change(*rerouting)
+        if "stage_id" in vals:
+            self._assign_owner_on_acceptance()
+        self._escalate_after_write(vals)
+        if vals.get("partner_id"):
+            self._subscribe_complainant()
+        self._after_write_followup(vals)
+        if "user_id" in vals:
+            self._check_confidential_owner()
+        return res
+
+    # ------------------------------------------------------------------
+    # Steps of create and write
+    # ------------------------------------------------------------------
+    @api.model
+    def _prepare_new_complaint_values(self, vals):
+        """A copy of ``vals`` completed: reference from the sequence (dated
+        by the receipt), handling unit, recording consent."""
+        vals = dict(vals)
+        self._consent_state_from_boolean(vals)
+        if not vals.get("name") or vals["name"] == self.env._("New"):
+            received = (
+                fields.Datetime.to_datetime(vals.get("received_date"))
+                or fields.Datetime.now()
+            )
+            vals["name"] = self.env["ir.sequence"].next_by_code(
+                "huatai.complaint", sequence_date=received
+            ) or self.env._("New")
+        if not vals.get("handling_unit_id") and vals.get("accepting_unit_id"):
+            vals["handling_unit_id"] = vals["accepting_unit_id"]
+        return vals
+
+    def _fill_handling_unit(self):
+        for complaint in self:
+            if not complaint.handling_unit_id:
+                complaint.handling_unit_id = complaint.accepting_unit_id
+
+    def _seal_new_reports(self):
+        """New whistleblowing reports: sealed, and handed over to Compliance."""
+        if self:
+            self._seal_confidential()
+            self._hand_over_to_compliance()
+
+    def _prepare_write_values(self, vals):
+        """A copy of ``vals`` completed: the closing date follows the stage,
+        the recording consent its boolean."""
+        vals = dict(vals)  # the caller's dict stays as given (retries)
         self._consent_state_from_boolean(vals)
         if vals.get("stage_id"):
             stage = self.env["huatai.complaint.stage"].browse(vals["stage_id"])
@@ -650,27 +753,28 @@ class HuataiComplaint(models.Model):
                 vals.setdefault("closed_date", fields.Datetime.now())
             else:
                 vals["closed_date"] = False
-        becoming_confidential = was_confidential = self.browse()
-        if "category_id" in vals:
-            becoming_confidential = self.sudo().filtered(
-                lambda c: not c.is_confidential
+        return vals
+
+    def _confidentiality_before_write(self, vals):
+        """Before a change of category: (complaints becoming confidential
+        if the new category is, complaints that were)."""
+        if "category_id" not in vals:
+            return None
+        becoming_confidential = self.sudo().filtered(lambda c: not c.is_confidential)
+        return becoming_confidential, self.sudo() - becoming_confidential
+
+    def _apply_confidentiality_change(self, becoming_confidential, was_confidential):
+        """After a change of category: reports sealed, former reports
+        unsealed, complaints that became reports handed over to Compliance
+        (whoever wrote it may not read the record any more)."""
+        confidential = self.sudo().filtered("is_confidential")
+        confidential._seal_confidential()
+        (was_confidential - confidential)._unseal()
+        handed_over = becoming_confidential & confidential
+        if handed_over:
+            handed_over.with_env(self.env)._hand_over_existing_to_compliance(
+                self.env.context.get("huatai_handover_reason")
             )
-            was_confidential = self.sudo() - becoming_confidential
-        res = super().write(vals)
-        if "stage_id" in vals:
-            self._apply_stage_side_effects()
-            self._check_stage_requirements()
-        if "category_id" in vals:
-            # whoever writes it may not read the record any more
-            confidential = self.sudo().filtered("is_confidential")
-            confidential._seal_confidential()
-            (was_confidential - confidential)._unseal()
-            handed_over = becoming_confidential & confidential
-            if handed_over:
-                handed_over.with_env(self.env)._hand_over_existing_to_compliance(
-                    self.env.context.get("huatai_handover_reason")
-                )
-        return res
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
@@ -1026,6 +1130,7 @@ class HuataiComplaint(models.Model):
                         stage=complaint.stage_id.name,
                     )
                 )
+        self._check_compliance_gate()
 
     def _evidence_by_complaint(self):
         """Attachment counts per complaint: {id: {'audio': n, 'any': n}}."""

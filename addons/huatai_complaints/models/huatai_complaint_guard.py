@@ -16,8 +16,8 @@
   administrators correct them with the correction wizard, which records the
   reason.
 
-This model is imported after the other parts of ``huatai.complaint``: its
-``create`` and ``write`` run first, before any of theirs.
+Its checks are the first and last steps of ``create`` and ``write``
+(``huatai_complaint.py``).
 """
 
 import logging
@@ -167,25 +167,6 @@ class HuataiComplaint(models.Model):
                 fields=labels,
             )
         )
-
-    # ------------------------------------------------------------------
-    # CRUD: the first steps of every create and write
-    # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        vals_list = [self._without_empty_clocks(vals) for vals in vals_list]
-        for vals in vals_list:
-            self._check_workflow_fields(vals, creating=True)
-        complaints = super().create(vals_list)
-        complaints._check_confidential_owner()
-        return complaints
-
-    def write(self, vals):
-        self._check_workflow_fields(vals)
-        res = super().write(vals)
-        if "user_id" in vals:
-            self._check_confidential_owner()
-        return res
 
     def _check_confidential_owner(self):
         """A whistleblowing report is owned by a Compliance member, or by

@@ -17,7 +17,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize, html2plaintext
 from odoo.tools.mail import email_split_tuples
 from odoo.tools.mimetypes import guess_mimetype
-from odoo.tools.sql import create_index
 
 from .mail_thread import ORIGINAL_MESSAGE_KEY
 
@@ -303,30 +302,20 @@ class HuataiComplaint(models.Model):
                 complaint.complainant_lang = preferred or lang or False
 
     # ------------------------------------------------------------------
-    # CRUD
+    # Steps of create and write (huatai_complaint.py)
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        complaints = super().create(vals_list)
-        complaints._subscribe_complainant()
+    def _queue_acknowledgements(self):
+        """New complaints with an email address: acknowledged by the job
+        (not when imported, nor when the caller acknowledges them itself)."""
         context = self.env.context
-        if not (
-            context.get("huatai_skip_acknowledgement") or context.get("import_file")
-        ):
-            to_acknowledge = complaints.filtered("complainant_email")
-            if to_acknowledge:
-                to_acknowledge.sudo().acknowledgement_pending = True
-                self.env.ref(
-                    "huatai_complaints.ir_cron_complaint_acknowledgements"
-                ).sudo()._trigger()
-        return complaints
-
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("partner_id"):
-            self._subscribe_complainant()
-        self._after_write_followup(vals)
-        return res
+        if context.get("huatai_skip_acknowledgement") or context.get("import_file"):
+            return
+        to_acknowledge = self.filtered("complainant_email")
+        if to_acknowledge:
+            to_acknowledge.sudo().acknowledgement_pending = True
+            self.env.ref(
+                "huatai_complaints.ir_cron_complaint_acknowledgements"
+            ).sudo()._trigger()
 
     # ------------------------------------------------------------------
     # Complainant follow-up
@@ -346,17 +335,6 @@ class HuataiComplaint(models.Model):
                 complaints.message_subscribe(
                     partner_ids=partner.ids, subtype_ids=comment.ids
                 )
-
-    def init(self):
-        res = super().init()
-        create_index(
-            self.env.cr,
-            "huatai_complaint_acknowledgement_pending_index",
-            self._table,
-            ["id"],
-            where="acknowledgement_pending",
-        )
-        return res
 
     @api.model
     def _cron_send_acknowledgements(self, batch_size=200):

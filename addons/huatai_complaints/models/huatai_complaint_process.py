@@ -18,7 +18,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.sql import column_exists, create_column, create_index
+from odoo.tools.sql import column_exists, create_column
 
 from .huatai_complaint import COMPLIANCE_GROUP
 from .huatai_deadline_policy import DEFAULT_DAYS
@@ -647,55 +647,35 @@ class HuataiComplaint(models.Model):
             ):
                 self.env.add_to_compute(self._fields[fname], waiting)
 
-    def init(self):
-        res = super().init()
-        # "To Acknowledge": the few complaints never acknowledged
-        create_index(
-            self.env.cr,
-            "huatai_complaint_acknowledgement_due_index",
-            self._table,
-            ["acknowledgement_deadline"],
-            where="acknowledged_date IS NULL",
-        )
-        return res
-
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
+    # ------------------------------------------------------------------
+    # Steps of create and write (huatai_complaint.py)
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_opinion_rights(self, vals_list):
+        """The compliance opinion is given by Compliance only."""
         if any(OPINION_FIELDS & set(vals) for vals in vals_list):
             self._check_compliance_user()
-        complaints = super().create(vals_list)
-        complaints._update_clock_pause()
-        if not self.env.context.get("huatai_skip_routing"):
-            complaints._apply_routing()
-        complaints._assign_default_owner()
-        complaints._escalate()
-        return complaints
 
-    def write(self, vals):
-        if OPINION_FIELDS & set(vals):
-            self._check_compliance_user()
-        # a unit chosen in the same write is a decision by hand: kept
+    def _rerouting_before_write(self, vals):
+        """Before a write of what the routing rules look at: the arguments of
+        :meth:`_reroute_after_change`, or None. A unit chosen in the same
+        write is a decision by hand: kept."""
         routing_changes = ROUTING_INPUTS & set(vals)
-        rerouting = None
         if (
-            routing_changes
-            and "handling_unit_id" not in vals
-            and not self.env.context.get("huatai_skip_routing")
+            not routing_changes
+            or "handling_unit_id" in vals
+            or self.env.context.get("huatai_skip_routing")
         ):
-            rerouting = self._prepare_rerouting()
-        res = super().write(vals)
-        if "stage_id" in vals or "deadline_policy_override_id" in vals:
-            self._update_clock_pause()
-        if rerouting:
-            self._reroute_after_change(rerouting, routing_changes)
-        if "stage_id" in vals:
-            self._assign_owner_on_acceptance()
+            return None
+        rerouting = self._prepare_rerouting()
+        return (rerouting, routing_changes) if rerouting else None
+
+    def _escalate_after_write(self, vals):
         if ESCALATION_TRIGGERS & set(vals):
             self._escalate()
-        return res
 
     # ------------------------------------------------------------------
     # Actions
@@ -1506,8 +1486,9 @@ class HuataiComplaint(models.Model):
             }
         )
 
-    def _check_stage_requirements(self):
-        res = super()._check_stage_requirements()
+    def _check_compliance_gate(self):
+        """A complaint that needs Compliance reaches the gated stages only
+        after its opinion (part of :meth:`_check_stage_requirements`)."""
         for complaint in self:
             if (
                 complaint.stage_state in GATED_STATES
@@ -1523,7 +1504,6 @@ class HuataiComplaint(models.Model):
                         reasons=", ".join(complaint._compliance_reasons()),
                     )
                 )
-        return res
 
     def _compliance_reasons(self):
         self.ensure_one()
