@@ -25,6 +25,7 @@ import logging
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import AccessError
 
+from ..tools.actions import wizard_action
 from .huatai_complaint import COMPLIANCE_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -291,11 +292,8 @@ class HuataiComplaint(models.Model):
         self.ensure_one()
         self.check_access("write")
         self.env["huatai.complaint.correction.wizard"]._check_correction_rights()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Correct Dates"),
-            "res_model": "huatai.complaint.correction.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_complaint_id": self.id},
-        }
+        return wizard_action(
+            self.env._("Correct Dates"),
+            "huatai.complaint.correction.wizard",
+            {"default_complaint_id": self.id},
+        )
