@@ -32,3 +32,4 @@ from . import test_external_reference
 from . import test_model_shape
 from . import test_workdays
 from . import test_migrations
+from . import test_mail_encodings
