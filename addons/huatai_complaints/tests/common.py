@@ -45,7 +45,7 @@ class ComplaintCase(BaseCommon):
     @classmethod
     def setup_main_company(cls, currency_code="CNY"):
         """The firm works in yuan (BaseCommon would switch it to dollars)."""
-        super().setup_main_company(currency_code=currency_code)
+        return super().setup_main_company(currency_code=currency_code)
 
     @classmethod
     def setUpClass(cls):
