@@ -9,15 +9,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .huatai_complaint_report import (
-    HQ_GROUP,
-    REPORT_TZ,
-    STAT_MEASURES,
-    rate,
-)
+from .complaint_facts import REPORT_TZ, fact_columns, fact_joins
+from .report_statistics import COMPLIANCE_GROUP, HQ_GROUP, STAT_MEASURES, rate
 from .xlsx_stream import LABEL, NUMBER, TEXT, SheetWriter, html_to_text
 
-COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
 EXPORT_MODEL = "huatai.complaint.xlsx"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REGISTER_CHUNK = 5000
@@ -346,10 +341,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
             return SQL("(%s - DATE '1899-12-30')", SQL(column))
 
         # the analysis' own definitions of the reply figures, on the complaint
-        figures = {
-            name: SQL(expr)
-            for name, _type, expr in self.env["huatai.complaint.report"]._fact_columns()
-        }
+        figures = {name: SQL(expr) for name, _type, expr in fact_columns()}
         expressions = {
             "name": SQL("c.name"),
             "received": stamp("c.received_date"),
@@ -423,7 +415,7 @@ class HuataiComplaintXlsx(models.AbstractModel):
         """Yield the register rows of ``ids`` (in that order), by chunks."""
         select = self._register_sql(keys, tz)
         # what the figures taken from the analysis read (working days...)
-        joins = SQL(self.env["huatai.complaint.report"]._fact_joins())
+        joins = SQL(fact_joins())
         html = keys.index("reply") if "reply" in keys else None
         cr = self.env.cr
         for start in range(0, len(ids), REGISTER_CHUNK):

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.huatai_reports.report.huatai_complaint_report import hundredths
+from odoo.addons.huatai_reports.report.report_statistics import hundredths
 
 from .common import ReportCase, utc
 
@@ -198,11 +198,15 @@ class TestAnalysis(ReportCase):
         row = self.report(complaint)
         self.assertEqual(row.received_day, date(2025, 1, 11))
         self.assertEqual(row.days_to_reply, 0)
-        self.env.cr.execute(
-            "SELECT huatai_workdays_between('2025-01-10', '2025-01-13'), "
-            "huatai_workdays_elapsed('2025-01-11', '2025-01-14')"
+        # replied Tuesday 2025-01-14: one working day after the first one
+        tuesday = self._make(
+            self.a1,
+            date(2025, 1, 11),
+            "replied",
+            accepted_date=utc(date(2025, 1, 13), 9),
+            replied_date=utc(date(2025, 1, 14), 17),
         )
-        self.assertEqual(self.env.cr.fetchone(), (1, 1))
+        self.assertEqual(self.report(tuesday).days_to_reply, 1)
 
     def test_access_mirrors_complaint_rules(self):
         for user in (self.head_a, self.head_b, self.hq_user, self.compliance_user):

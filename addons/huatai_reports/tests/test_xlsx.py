@@ -179,14 +179,12 @@ class TestXlsxExports(ReportCase):
 
     def test_register_streams_rows_in_chunks(self):
         """More rows than a chunk: order and count hold across chunks."""
-        from ..report import huatai_complaint_xlsx
+        from unittest.mock import patch
 
-        chunk = huatai_complaint_xlsx.REGISTER_CHUNK
-        huatai_complaint_xlsx.REGISTER_CHUNK = 3
-        try:
+        from ..report import huatai_complaint_xlsx as xlsx_register
+
+        with patch.object(xlsx_register, "REGISTER_CHUNK", 3):
             _b, _h, rows, count = self.register(self.compliance_user)
-        finally:
-            huatai_complaint_xlsx.REGISTER_CHUNK = chunk
         expected = self.Complaint.with_user(self.compliance_user).search(
             [], order="received_date, id"
         )
@@ -225,7 +223,7 @@ class TestXlsxExports(ReportCase):
                 "write_statistics",
                 "write_regulator_summary",
             ),
-            self.Report: ("get_statistics", "load_dashboard", "period_bounds"),
+            self.Report: ("get_statistics", "dashboard_filter_domain", "period_bounds"),
         }
         for model, names in helpers.items():
             for name in names:
