@@ -181,7 +181,7 @@ class TestXlsxExports(ReportCase):
         """More rows than a chunk: order and count hold across chunks."""
         from unittest.mock import patch
 
-        from ..report import huatai_complaint_xlsx as xlsx_register
+        from ..report import xlsx_register
 
         with patch.object(xlsx_register, "REGISTER_CHUNK", 3):
             _b, _h, rows, count = self.register(self.compliance_user)
