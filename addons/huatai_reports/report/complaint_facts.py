@@ -9,11 +9,19 @@ export reads some of them straight from the complaints.
 Days are China's: the calendar of the firm and of its regulator. Working days
 are read from the deadline engine's own table ``huatai_workday`` (its
 ``workday_index``: the working days in ``(d1, d2]`` are
-``index(d2) - index(d1)``); for a date outside that table, the engine counts
-its weekly pattern, Monday to Friday, and so does :func:`monfri_index` here.
+``index(d2) - index(d1)``). For a date outside that table (none of the
+official holiday schedules reaches there), the engine's calendar falls back to
+its weekdays, ``FALLBACK_WEEKDAYS``: so do :func:`off_table_index` and
+:func:`off_table_is_working`, made from that same constant.
 """
 
-from odoo.addons.huatai_complaints.models.huatai_workday import CN_OFFSET, CN_TZ
+from itertools import accumulate
+
+from odoo.addons.huatai_complaints.models.huatai_workday import (
+    CN_OFFSET,
+    CN_TZ,
+    FALLBACK_WEEKDAYS,
+)
 
 # China Standard Time, UTC+8 all year: the deadline engine's constants
 REPORT_TZ = CN_TZ.zone
@@ -110,10 +118,30 @@ def china_today():
     )
 
 
-def monfri_index(day):
-    """SQL of the Monday-Friday days from 1900-01-01 (a Monday) up to and
-    including ``day``: the working-day index outside ``huatai_workday``."""
-    return f"huatai_monfri_index({day})"
+def off_table_index_function():
+    """SQL creating ``huatai_off_table_index(d)``: the working days from
+    1900-01-01 (a Monday) up to and including ``d`` on the weekdays of
+    ``FALLBACK_WEEKDAYS``: the working-day index outside ``huatai_workday``."""
+    # working days from Monday up to each day of the week, included
+    running = list(accumulate(int(day in FALLBACK_WEEKDAYS) for day in range(7)))
+    return f"""
+        CREATE OR REPLACE FUNCTION huatai_off_table_index(d date)
+        RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT ((d - DATE '1900-01-01') / 7) * {running[-1]}
+                + (ARRAY{running})[(d - DATE '1900-01-01') % 7 + 1]
+        $$
+    """
+
+
+def off_table_index(day):
+    """SQL of the working-day index of ``day`` outside ``huatai_workday``."""
+    return f"huatai_off_table_index({day})"
+
+
+def off_table_is_working(day):
+    """SQL of whether ``day`` is a working day outside ``huatai_workday``."""
+    iso_weekdays = ", ".join(str(weekday + 1) for weekday in sorted(FALLBACK_WEEKDAYS))
+    return f"EXTRACT(ISODOW FROM {day}) IN ({iso_weekdays})"
 
 
 def fact_joins():
@@ -164,9 +192,9 @@ def _elapsed(alias, day, received):
     return (
         f"CASE WHEN {day} IS NOT NULL THEN GREATEST(COALESCE("
         f"{alias}.workday_index - w_rec.workday_index, "
-        f"{monfri_index(day)} - {monfri_index(received)}) - "
+        f"{off_table_index(day)} - {off_table_index(received)}) - "
         f"CASE WHEN COALESCE(w_rec.is_working, "
-        f"EXTRACT(ISODOW FROM {received}) < 6) THEN 0 ELSE 1 END, 0) END"
+        f"{off_table_is_working(received)}) THEN 0 ELSE 1 END, 0) END"
     )
 
 

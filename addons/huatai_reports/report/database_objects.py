@@ -39,6 +39,7 @@ from .complaint_facts import (
     REPORT_UTC_OFFSET_HOURS,
     fact_columns,
     fact_joins,
+    off_table_index_function,
 )
 
 FACT_TABLE = "huatai_complaint_report_fact"
@@ -161,15 +162,8 @@ def _workday_snapshot_table(_columns):
 # ----------------------------------------------------------------------
 # Functions
 # ----------------------------------------------------------------------
-def _monfri_index(_columns):
-    # a plain string: SQL() would take its modulo for a placeholder
-    return """
-        CREATE OR REPLACE FUNCTION huatai_monfri_index(d date)
-        RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-            SELECT ((d - DATE '1900-01-01') / 7) * 5
-                + LEAST((d - DATE '1900-01-01') % 7 + 1, 5)
-        $$
-    """
+def _off_table_index(_columns):
+    return off_table_index_function()
 
 
 def _trigger_function(name, body):
@@ -410,7 +404,7 @@ OBJECTS = (
     _table(MONTH_TABLE, _month_table),
     _table(MONTH_DELTA_TABLE, _month_delta_table),
     _table(WORKDAY_SNAPSHOT_TABLE, _workday_snapshot_table),
-    _function("huatai_monfri_index(date)", _monfri_index),
+    _function("huatai_off_table_index(date)", _off_table_index),
     _function(f"{FACT_UPSERT}()", _fact_upsert),
     _function(f"{FACT_DELETE}()", _fact_delete),
     _function(
@@ -459,6 +453,7 @@ OBJECTS = (
 )
 # made by earlier versions, dropped at install and uninstall
 OBSOLETE = (
+    _function("huatai_monfri_index(date)"),
     _function("huatai_workdays_elapsed(date, date)"),
     _function("huatai_workdays_between(date, date)"),
     _function("huatai_is_workday(date)"),
