@@ -67,6 +67,12 @@ class HuataiComplaintXlsx(models.AbstractModel):
         return stream.getvalue(), self._filename(report_type, **kwargs), count
 
     @api.model
+    def _download(self, report_type, **kwargs):
+        """Build a report and return the action downloading it."""
+        content, filename, _count = self._build(report_type, **kwargs)
+        return self._download_action(self._store_download(content, filename))
+
+    @api.model
     def _filename(self, report_type, **kwargs):
         _ = self.env._
         title = {
