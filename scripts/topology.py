@@ -124,23 +124,7 @@ class Cluster(LocalCluster):
             self.clone_from(primary)
         if self.is_running():
             return False
-        res = self.pg_run(
-            [
-                self.bindir / "pg_ctl",
-                "-D",
-                self.data,
-                "-l",
-                self.log,
-                "-w",
-                "-t",
-                "120",
-                "start",
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if res.returncode:
-            raise Fail(f"the standby did not start; log: {self.log}")
+        self.start(timeout=120, what="the standby")
         return True
 
 

@@ -261,29 +261,7 @@ class LocalCluster:
             self.init()
         started = False
         if not self.is_running():
-            res = self.pg_run(
-                [
-                    self.bindir / "pg_ctl",
-                    "-D",
-                    self.data,
-                    "-l",
-                    self.log,
-                    "-w",
-                    "-t",
-                    "60",
-                    "start",
-                ],
-                capture_output=True,
-                text=True,
-            )
-            if res.returncode:
-                tail = ""
-                if self.log.is_file():
-                    lines = self.log.read_text(errors="replace").strip().splitlines()
-                    tail = lines[-1] if lines else ""
-                raise Fail(
-                    f"PostgreSQL did not start ({tail.strip()}); log: {self.log}"
-                )
+            self.start()
             started = True
         try:
             self.ensure_role()
@@ -292,6 +270,30 @@ class LocalCluster:
                 self.stop()
             raise
         return started
+
+    def start(self, timeout=60, what="PostgreSQL"):
+        """Start the cluster with pg_ctl, or fail with the last line of its log."""
+        res = self.pg_run(
+            [
+                self.bindir / "pg_ctl",
+                "-D",
+                self.data,
+                "-l",
+                self.log,
+                "-w",
+                "-t",
+                str(timeout),
+                "start",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if res.returncode:
+            tail = ""
+            if self.log.is_file():
+                lines = self.log.read_text(errors="replace").strip().splitlines()
+                tail = lines[-1] if lines else ""
+            raise Fail(f"{what} did not start ({tail.strip()}); log: {self.log}")
 
     def ensure_role(self):
         params = dict(self.params, user="postgres")
