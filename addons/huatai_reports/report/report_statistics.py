@@ -401,47 +401,79 @@ def statistics_from_months(report, date_from, date_to, period, groupby):
     date_from, date_to = report._check_period(date_from, date_to)
     report.browse().check_access("read")
     report.env["huatai.complaint"].flush_model()
-    filters = []
-    if date_from:
-        filters.append(SQL("x.received_month >= %s", date_from))
-    if date_to:
-        filters.append(
-            SQL("x.received_month <= %s", report._period_bounds("month", date_to)[0])
-        )
-    if report.env.context.get("active_test", True):
-        filters.append(SQL("x.active"))
-    sees_confidential = (
-        report.env.su or report.env.user.has_group(COMPLIANCE_GROUP)
-    ) and not report._confidential_domain()
-    if not sees_confidential:
-        filters.append(SQL("NOT x.is_confidential"))
-    where = SQL(" AND ").join(filters) if filters else SQL("TRUE")
-    sums = [name for name, _t, _e in MONTH_SUMS]
-    running = [f"{key}_run" for key in CLOCKS]
-    today = SQL(china_today())
-    running_sql = SQL(", ").join(
-        SQL(
-            "CASE WHEN x.%s < %s THEN 1 ELSE 0 END AS %s",
-            SQL.identifier(f"{key}_due"),
-            today,
-            SQL.identifier(f"{key}_run"),
-        )
-        for key in CLOCKS
-    )
+    return MonthlyTotals(report, date_from, date_to, period, groupby).statistics()
 
-    def running_rows_of(where):
-        return SQL(
+
+class MonthlyTotals:
+    """The statistics of a period read from the monthly totals, the deltas
+    not folded yet and the clocks still running."""
+
+    def __init__(self, report, date_from, date_to, period, groupby):
+        self.report = report
+        self.period = period
+        self.groupby = groupby
+        env = report.env
+        filters = []
+        if date_from:
+            filters.append(SQL("x.received_month >= %s", date_from))
+        if date_to:
+            filters.append(
+                SQL(
+                    "x.received_month <= %s",
+                    report._period_bounds("month", date_to)[0],
+                )
+            )
+        self.active_only = env.context.get("active_test", True)
+        if self.active_only:
+            filters.append(SQL("x.active"))
+        self.sees_confidential = (
+            env.su or env.user.has_group(COMPLIANCE_GROUP)
+        ) and not report._confidential_domain()
+        if not self.sees_confidential:
+            filters.append(SQL("NOT x.is_confidential"))
+        self.where = SQL(" AND ").join(filters) if filters else SQL("TRUE")
+        self.sums = [name for name, _t, _e in MONTH_SUMS]
+        self.running = [f"{key}_run" for key in CLOCKS]
+        today = SQL(china_today())
+        # a clock still running counts as missed once past due today
+        self.running_sql = SQL(", ").join(
+            SQL(
+                "CASE WHEN x.%s < %s THEN 1 ELSE 0 END AS %s",
+                SQL.identifier(f"{key}_due"),
+                today,
+                SQL.identifier(f"{key}_run"),
+            )
+            for key in CLOCKS
+        )
+        self.running_rows = SQL(
             "FROM %s x WHERE (x.accept_due IS NOT NULL "
             "OR x.reply_due IS NOT NULL OR x.regulator_due IS NOT NULL "
             "OR x.callback_due IS NOT NULL) AND %s",
             SQL.identifier(FACT_TABLE),
-            where,
+            self.where,
         )
+        self.deltas = month_deltas_pending(report)
 
-    def generic(where):
+    def statistics(self):
+        if (
+            self.period == "month"
+            and set(self.groupby) == {"accepting_unit_id", "category_id"}
+            and not self.sees_confidential
+            and self.active_only
+        ):
+            # the totals' own grain: one row of totals per row of statistics
+            rows = fetch_statistics(self.report, self.own_grain())
+            if self.deltas:
+                rows = merge_month_deltas(
+                    self.report, rows, self.groupby, self.regrouped, self.where
+                )
+            return rows
+        return fetch_statistics(self.report, self.regrouped(self.where))
+
+    def regrouped(self, where):
         """The statistics regrouped from the totals (and the deltas)."""
         month = SQL.identifier(MONTH_TABLE)
-        if deltas:
+        if self.deltas:
             # the changes not folded yet into the totals (same columns)
             columns = SQL(", ").join(
                 SQL.identifier(name) for name, _t, _e in MONTH_KEYS + MONTH_SUMS
@@ -456,37 +488,39 @@ def statistics_from_months(report, date_from, date_to, period, groupby):
         totals = SQL(
             "SELECT x.received_month, x.accepting_unit_id, x.category_id, "
             "%s, %s FROM %s x WHERE %s",
-            SQL(", ").join(SQL("x.%s", SQL.identifier(name)) for name in sums),
-            SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in running),
+            SQL(", ").join(SQL("x.%s", SQL.identifier(name)) for name in self.sums),
+            SQL(", ").join(
+                SQL("0 AS %s", SQL.identifier(name)) for name in self.running
+            ),
             month,
             where,
         )
         still_running = SQL(
             "SELECT x.received_month, x.accepting_unit_id, x.category_id, %s, %s %s",
-            SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in sums),
-            running_sql,
-            running_rows,
+            SQL(", ").join(SQL("0 AS %s", SQL.identifier(name)) for name in self.sums),
+            self.running_sql,
+            self.running_rows,
         )
         measures = month_measures(lambda column: f"SUM({column})")
         group_sql = []
         select_sql = []
-        if period == "month":
+        if self.period == "month":
             group_sql.append(SQL("u.received_month"))
-        elif period:
+        elif self.period:
             group_sql.append(
-                SQL("date_trunc(%s, u.received_month::timestamp)::date", period)
+                SQL("date_trunc(%s, u.received_month::timestamp)::date", self.period)
             )
-        if period:
+        if self.period:
             select_sql.append(SQL("%s AS period_start", group_sql[0]))
         else:
             select_sql.append(SQL("NULL::date AS period_start"))
-        for name in groupby:
+        for name in self.groupby:
             expression = SQL(MONTH_DIMENSIONS[name])
             group_sql.append(expression)
             select_sql.append(SQL("%s AS %s", expression, SQL.identifier(name)))
         for name in STAT_MEASURES | STAT_RATES:
             select_sql.append(SQL(f"{measures[name]} AS %s", SQL.identifier(name)))
-        query = SQL(
+        return SQL(
             """
             SELECT %(select)s
               FROM (%(totals)s UNION ALL %(running)s) u
@@ -511,25 +545,16 @@ def statistics_from_months(report, date_from, date_to, period, groupby):
                 else SQL()
             ),
         )
-        return query
 
-    running_rows = running_rows_of(where)
-    deltas = month_deltas_pending(
-        report,
-    )
-    if (
-        period == "month"
-        and set(groupby) == {"accepting_unit_id", "category_id"}
-        and not sees_confidential
-        and report.env.context.get("active_test", True)
-    ):
-        # the totals' own grain: one row of totals per row of statistics
+    def own_grain(self):
+        """The statistics per month, accepting unit and type: one row of the
+        totals each, with its clocks still running."""
         measures = month_measures(
             lambda column: (
                 f"COALESCE(r.{column}, 0)" if column.endswith("_run") else f"x.{column}"
             )
         )
-        query = SQL(
+        return SQL(
             """
             WITH running AS (
                 SELECT received_month, accepting_unit_id, category_id, %(sums)s
@@ -546,26 +571,23 @@ def statistics_from_months(report, date_from, date_to, period, groupby):
             """,
             sums=SQL(", ").join(
                 SQL("SUM(%s) AS %s", SQL.identifier(name), SQL.identifier(name))
-                for name in running
+                for name in self.running
             ),
-            running=running_sql,
-            rows=running_rows,
+            running=self.running_sql,
+            rows=self.running_rows,
             dims=SQL(", ").join(
                 SQL("x.%s AS %s", SQL.identifier(name), SQL.identifier(name))
-                for name in groupby
+                for name in self.groupby
             ),
             measures=SQL(", ").join(
                 SQL(f"{measures[name]} AS %s", SQL.identifier(name))
                 for name in STAT_MEASURES | STAT_RATES
             ),
             month=SQL.identifier(MONTH_TABLE),
-            where=where,
+            where=self.where,
             # the totals' key is NOT NULL: their unique index gives this
             # order, merged with the running clocks' index without a sort
-            order=SQL(", ").join(SQL("x.%s", SQL.identifier(name)) for name in groupby),
+            order=SQL(", ").join(
+                SQL("x.%s", SQL.identifier(name)) for name in self.groupby
+            ),
         )
-        rows = fetch_statistics(report, query)
-        if deltas:
-            rows = merge_month_deltas(report, rows, groupby, generic, where)
-        return rows
-    return fetch_statistics(report, generic(where))
