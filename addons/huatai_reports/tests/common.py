@@ -3,15 +3,12 @@ from datetime import date, datetime, time, timedelta
 
 import openpyxl
 
-from odoo.tests import new_test_user
-
-from odoo.addons.base.tests.common import BaseCommon
 from odoo.addons.huatai_complaints.models.huatai_workday import (
     CN_OFFSET,
     CN_TZ,
     china_date,
 )
-from odoo.addons.huatai_complaints.tests.common import GROUPS, build_org_tree
+from odoo.addons.huatai_complaints.tests.common import ComplaintCase
 
 
 def utc(day, hour=10, minute=0):
@@ -19,9 +16,9 @@ def utc(day, hour=10, minute=0):
     return datetime.combine(day, time(hour, minute)) - CN_OFFSET
 
 
-class ReportCase(BaseCommon):
-    """A known dataset: the complaint tests' org tree, a user per role,
-    complaints of 2025.
+class ReportCase(ComplaintCase):
+    """The complaint tests' org tree and users (ComplaintCase), and a known
+    dataset: complaints of 2025.
 
     HQ ─┬─ Retail Client Service HQ, Compliance, ... (shipped)
         ├─ Jiangsu branch ─┬─ Nanjing Gulou sales department
@@ -61,31 +58,18 @@ class ReportCase(BaseCommon):
     def setUpClass(cls):
         super().setUpClass()
         ref = cls.env.ref
-        Unit = cls.env["huatai.org.unit"]
-        cls.Complaint = cls.env["huatai.complaint"]
         cls.Report = cls.env["huatai.complaint.report"]
         cls.Xlsx = cls.env["huatai.complaint.xlsx"]
-        cls.hq = ref("huatai_complaints.unit_company")
-        cls.retail_hq = ref("huatai_complaints.unit_retail_service_hq")
-        cls.compliance_unit = ref("huatai_complaints.unit_compliance")
-        build_org_tree(cls, Unit, cls.hq, "R")
         # a sales department without complaints
-        cls.wenzhou = Unit.create(
+        cls.wenzhou = cls.Unit.create(
             {
                 "name": "温州营业部",
-                "code": "R-ZJ-WZ",
+                "code": "T-ZJ-WZ",
                 "kind": "sales_department",
                 "parent_id": cls.zhejiang.id,
             }
         )
-        cls.staff_nanjing = cls._user("r_staff_nj", "user", cls.nanjing)
-        cls.head_jiangsu = cls._user("r_head_js", "manager", cls.jiangsu)
-        cls.head_zhejiang = cls._user("r_head_zj", "manager", cls.zhejiang)
-        cls.hq_user = cls._user("r_hq", "hq", cls.retail_hq)
-        cls.compliance_user = cls._user(
-            "r_compliance", "compliance", cls.compliance_unit
-        )
-        cls.jiangsu.manager_id = cls.head_jiangsu
+        cls.head_zhejiang = cls._user("t_head_zj", "manager", cls.zhejiang)
         cls.zhejiang.manager_id = cls.head_zhejiang
         cls.retail_hq.write(
             {"manager_id": cls.hq_user.id, "email": "retail@example.com"}
@@ -101,24 +85,13 @@ class ReportCase(BaseCommon):
                 "other",
             )
         }
-        cls.stage = {
-            stage.state: stage
-            for stage in cls.env["huatai.complaint.stage"].search(
-                [], order="sequence desc"
-            )
-        }
         cls._make_dataset()
 
     @classmethod
     def _user(cls, login, role, unit):
-        user = new_test_user(
-            cls.env,
-            login=login,
-            groups=f"base.group_user,{GROUPS % role}",
-            name=login,
-            tz=CN_TZ.zone,
-        )
-        user.huatai_unit_ids = unit
+        # the workbooks show times in the user's time zone
+        user = super()._user(login, role, unit)
+        user.tz = CN_TZ.zone
         return user
 
     @classmethod

@@ -391,7 +391,7 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(count, len(self.visible(self.hq_user)))
         self.assertNotIn("Whistleblowing", header)
         by_code = {row["Unit Code"]: row for row in rows[:-1]}
-        nanjing = by_code["R-JS-NJ"]
+        nanjing = by_code["T-JS-NJ"]
         self.assertEqual(nanjing["Complaints"], 5)
         self.assertEqual(
             (nanjing["Service"], nanjing["System"], nanjing["Marketing"]), (3, 1, 1)
@@ -403,14 +403,14 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(
             (nanjing["Replied in Time"], nanjing["Reply Deadline Missed"]), (1, 2)
         )
-        hangzhou = by_code["R-ZJ-HZ"]
+        hangzhou = by_code["T-ZJ-HZ"]
         self.assertEqual(
             (hangzhou["Complaints"], hangzhou["Forwarded by Regulator"]), (2, 1)
         )
         self.assertEqual(hangzhou["Compensation Claimed"], 5000)
         self.assertEqual(hangzhou["Reply Compliance Rate"], 1)
         # a sales department without complaints is listed with zeros
-        self.assertEqual(by_code["R-ZJ-WZ"]["Complaints"], 0)
+        self.assertEqual(by_code["T-ZJ-WZ"]["Complaints"], 0)
         # HQ units that accepted complaints are listed too
         self.assertEqual(by_code["HQ-RETAIL"]["Complaints"], 1)
         total = rows[-1]
@@ -425,7 +425,7 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(rows[-1]["Whistleblowing"], 1)
         _book, header, rows, count = self.summary(self.head_jiangsu)
         codes = [row["Unit Code"] for row in rows[:-1]]
-        self.assertEqual(sorted(codes), ["R-JS-NJ", "R-JS-SZ"])
+        self.assertEqual(sorted(codes), ["T-JS-NJ", "T-JS-SZ"])
         self.assertEqual(rows[-1]["Branch Company"], "Total")
         self.assertEqual(rows[-1]["Complaints"], count)
         self.assertEqual(count, 6)
