@@ -17,7 +17,7 @@ its weekdays, ``FALLBACK_WEEKDAYS``: so do :func:`off_table_index` and
 
 from itertools import accumulate
 
-from odoo.addons.huatai_complaints.models.huatai_workday import (
+from odoo.addons.huatai_complaints.tools.workdays import (
     CN_OFFSET,
     CN_TZ,
     FALLBACK_WEEKDAYS,

@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 
 import openpyxl
 
-from odoo.addons.huatai_complaints.models.huatai_workday import (
+from odoo.addons.huatai_complaints.tools.workdays import (
     CN_OFFSET,
     CN_TZ,
     china_date,
