@@ -357,8 +357,10 @@ def gevent_env():
 
 
 class OdooServer:
-    def __init__(self, conf, db, addons, workers, log):
-        self.port = free_port()
+    def __init__(self, conf, db, addons, workers, log, port=None):
+        # ``port``: HTTP on it and the gevent (longpolling) server on the
+        # next one; else two free ports
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         addons_path = ",".join(
             ([addons] if addons else [str(common.ROOT / "addons")])
@@ -376,7 +378,7 @@ class OdooServer:
             "--max-cron-threads=1",
             "--http-interface=127.0.0.1",
             f"--http-port={self.port}",
-            f"--gevent-port={free_port()}",
+            f"--gevent-port={port + 1 if port else free_port()}",
             "--limit-time-real=600",
             "--limit-time-cpu=600",
             "--limit-memory-soft=4294967296",
@@ -1357,7 +1359,9 @@ def one_run(server, conf, source, n_clients, args):
     info = prepare_db(server, conf, source, db, args.addons, args)
     log = common.BENCH_DIR / f"{db}-{n_clients}-server.log"
     smtp = SmtpSink()
-    with OdooServer(conf, db, args.addons, args.workers, log) as odoo_server:
+    with OdooServer(
+        conf, db, args.addons, args.workers, log, port=args.port
+    ) as odoo_server:
         url = odoo_server.url
         uids = {}
         logins = {login for _d, _b, ls in info["depts"] for login in ls}
@@ -1556,6 +1560,12 @@ def main(argv=None):
     parser.add_argument("--clients", default="1,10,50", help="client counts")
     parser.add_argument("--duration", type=float, default=60, help="seconds per run")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--port",
+        type=int,
+        help="HTTP port of the server (the next one for its gevent server); "
+        "default: free ports",
+    )
     parser.add_argument(
         "--departments",
         type=int,
