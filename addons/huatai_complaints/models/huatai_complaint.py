@@ -1313,7 +1313,13 @@ class HuataiComplaint(models.Model):
             else:
                 waiting.append((vals, new_by_email[email]))
         if new_contacts:
-            partners = Partner.create(new_contacts)
+            # a complainant's contact is a by-product of the complaint, whose
+            # chatter records the intake: no "contact created" message on the
+            # contact, nobody subscribed to it (the intake's own queries)
+            partners = Partner.with_context(tracking_disable=True).create(new_contacts)
+            # their stored computed fields in one UPDATE, not one per field
+            # as later queries need them
+            partners.flush_recordset()
             for vals, position in waiting:
                 vals["partner_id"] = partners[position].id
         return vals_list
