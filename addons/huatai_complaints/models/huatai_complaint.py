@@ -1261,10 +1261,20 @@ class HuataiComplaint(models.Model):
         """
         vals_list = [dict(vals) for vals in vals_list]
         Partner = self.env["res.partner"].sudo()
+        # the active confidential categories among those given (read from
+        # the cache after the first intake, where a search is a query each)
         confidential_categories = set(
             self.env["huatai.complaint.category"]
             .sudo()
-            .search([("is_confidential", "=", True)])
+            .browse(
+                {vals["category_id"] for vals in vals_list if vals.get("category_id")}
+            )
+            .filtered(
+                lambda c: (
+                    c.is_confidential
+                    and (c.active or not self.env.context.get("active_test", True))
+                )
+            )
             .ids
         )
         emails = {
