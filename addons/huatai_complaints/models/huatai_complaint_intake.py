@@ -340,16 +340,21 @@ class HuataiComplaint(models.Model):
         (replies, portal messages), never internal notes."""
         comment = self.env.ref("mail.mt_comment")
         todo = self.sudo().filtered(
-            lambda c: c.partner_id.email and not c.is_confidential
-        )
-        for partner, complaints in todo.grouped("partner_id").items():
-            complaints = complaints.filtered(
-                lambda c, p=partner: p not in c.message_partner_ids
+            lambda c: (
+                c.partner_id.email and c.partner_id.active and not c.is_confidential
             )
-            if complaints:
-                complaints.message_subscribe(
-                    partner_ids=partner.ids, subtype_ids=comment.ids
-                )
+        )
+        followers = self.env["mail.followers"]
+        for partner, complaints in todo.grouped("partner_id").items():
+            # one who already follows (with whatever subtypes) is left as is
+            followers._insert_followers(
+                complaints._name,
+                complaints.ids,
+                partner.ids,
+                subtypes={partner.id: comment.ids},
+                check_existing=True,
+                existing_policy="skip",
+            )
 
     def init(self):
         res = super().init()
