@@ -977,6 +977,7 @@ class ActivitySampler(threading.Thread):
 
 FAULTS = ("kill-worker", "restart-db", "smtp-down", "kill-cron")
 ACK_BATCH = 8  # the acknowledgement job's batch during --fault kill-cron
+ACK_PRELOAD = 200  # complaints marked "acknowledgement pending" for it
 
 
 def server_children(server_pgid):
@@ -1186,9 +1187,13 @@ class FaultInjector(threading.Thread):
                 self.server,
                 db,
                 "UPDATE huatai_complaint SET acknowledgement_pending = TRUE "
+                "WHERE id IN (SELECT id FROM huatai_complaint "
                 "WHERE id <= %s AND is_closed IS NOT TRUE AND active "
-                "AND complainant_email IS NOT NULL RETURNING id",
-                [self.info["max_complaint"]],
+                "AND complainant_email IS NOT NULL ORDER BY id DESC LIMIT %s) "
+                "RETURNING id",
+                # at most ACK_PRELOAD: at 1M every open complaint with an
+                # email is ~29,000 acknowledgements, an hour of the job
+                [self.info["max_complaint"], ACK_PRELOAD],
             )
         ]
         self.report["preloaded"] = ids
