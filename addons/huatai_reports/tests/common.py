@@ -3,12 +3,12 @@ from datetime import date, datetime, time, timedelta
 
 import openpyxl
 
+from odoo.addons.huatai_complaints.tests.common import ComplaintCase
 from odoo.addons.huatai_complaints.tools.workdays import (
     CN_OFFSET,
     CN_TZ,
     china_date,
 )
-from odoo.addons.huatai_complaints.tests.common import ComplaintCase
 
 
 def utc(day, hour=10, minute=0):
