@@ -235,7 +235,7 @@ def test_nginx_shows_the_web_form_unavailable_not_missing_while_the_db_is_down()
     paths, and Odoo unreachable, into a 503 asking to try again."""
     text = (ROOT / "deploy" / "nginx" / "odoo.conf").read_text()
     controllers = (
-        ROOT / "addons" / "huatai_complaints" / "controllers" / "main.py"
+        ROOT / "addons" / "huatai_complaints" / "controllers" / "web_form.py"
     ).read_text()
     for path in ("/complaints/new", "/complaints/submit"):
         assert f'"{path}"' in controllers
