@@ -29,3 +29,7 @@ from . import test_rpc_surface
 from . import test_references
 from . import test_mail_retry
 from . import test_external_reference
+from . import test_legal_hold
+from . import test_channels_per_level
+from . import test_documents
+from . import test_recordings
