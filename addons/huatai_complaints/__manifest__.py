@@ -55,7 +55,10 @@
         "views/huatai_complaint_recording_views.xml",
     ],
     "external_dependencies": {"python": ["chinese_calendar"]},
-    "demo": ["demo/huatai_complaint_demo.xml"],
+    "demo": [
+        "demo/huatai_complaint_demo.xml",
+        "demo/huatai_complaint_demo_closing.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "huatai_complaints/static/tests/tours/*.js",

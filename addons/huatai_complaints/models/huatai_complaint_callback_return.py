@@ -15,6 +15,7 @@ class HuataiComplaint(models.Model):
         string="Dissatisfied Callbacks",
         compute="_compute_dissatisfied_callback_count",
         store=True,
+        groups="base.group_user",
         help="Callbacks in which the client was reached and said they were "
         "not satisfied: each sent the complaint back to handling.",
     )
@@ -23,6 +24,7 @@ class HuataiComplaint(models.Model):
         compute="_compute_dissatisfied_callback_count",
         store=True,
         index=True,
+        groups="base.group_user",
         help="A callback found the client dissatisfied and sent the complaint "
         "back to handling.",
     )

@@ -22,6 +22,7 @@ class HuataiComplaint(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        groups="base.group_user",
         help="While the hold is on, the retention job neither erases nor "
         "anonymises the complaint, whatever its age. Set and lifted by "
         "Compliance, with a reason.",
@@ -45,6 +46,7 @@ class HuataiComplaint(models.Model):
     )
     legal_hold_suggested = fields.Boolean(
         compute="_compute_legal_hold_suggested",
+        groups="base.group_user",
         help="Judicial and regulator-forwarded complaints usually need a legal "
         "hold while the proceedings are open.",
     )
