@@ -9,7 +9,7 @@ class HuataiComplaint(models.Model):
     """A callback that finds the client dissatisfied sends the complaint back
     to handling and informs the head of the handling unit (Art. 5, 7)."""
 
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     dissatisfied_callback_count = fields.Integer(
         string="Dissatisfied Callbacks",
@@ -52,16 +52,26 @@ class HuataiComplaint(models.Model):
         to In Progress and the head of the handling unit gets an activity
         (the caller already checked that the user may work the complaint)."""
         self.ensure_one()
-        if self.stage_state != "in_progress":
-            self._move_to_state("in_progress")
+        if self.is_closed:
+            # finished: reopening is the unit head's decision, with a reason
+            body = self.env._(
+                "The client is not satisfied with the reply (callback %(n)s); "
+                "the complaint is finished: the head of the handling unit "
+                "decides whether to reopen it. Remarks: %(remarks)s",
+                n=callback.attempt,
+                remarks=callback.remarks or "-",
+            )
+        else:
+            if self.stage_state != "in_progress":
+                self._move_to_state("in_progress")
+            body = self.env._(
+                "The client is not satisfied with the reply (callback %(n)s): the "
+                "complaint is back in handling. Remarks: %(remarks)s",
+                n=callback.attempt,
+                remarks=callback.remarks or "-",
+            )
         unit = self.handling_unit_id or self.accepting_unit_id
         head = self._unit_contact(unit) if unit else self.env["res.users"]
-        body = self.env._(
-            "The client is not satisfied with the reply (callback %(n)s): the "
-            "complaint is back in handling. Remarks: %(remarks)s",
-            n=callback.attempt,
-            remarks=callback.remarks or "-",
-        )
         self.message_post(body=Markup("<p>%s</p>") % body, subtype_xmlid="mail.mt_note")
         if head:
             self._schedule_unit_activity(

@@ -30,25 +30,24 @@ class HuataiComplaintDemo(models.AbstractModel):
             env["huatai.complaint.legal.hold.wizard"].with_user(compliance).create(
                 {"complaint_id": held.id, "reason": HOLD_REASON}
             ).action_apply()
-        replied = Complaint.search(
-            [
-                ("stage_state", "=", "replied"),
-                ("accepting_unit_id.kind", "=", "sales_department"),
-                ("user_id", "!=", False),
-            ],
+        waiting = Complaint.search(
+            [("stage_state", "in", ("replied", "callback")), ("user_id", "!=", False)],
             order="replied_date, id",
         )
-        # keep one complaint waiting for its callback in the demo
-        if len(replied) > 1:
-            complaint = replied[0]
-            env["huatai.complaint.callback.wizard"].with_user(
-                complaint.user_id
-            ).create(
-                {
-                    "complaint_id": complaint.id,
-                    "reached": "reached",
-                    "satisfaction": "dissatisfied",
-                    "remarks": DISSATISFIED_REMARKS,
-                }
-            ).action_record()
+        # keep a complaint in each of these stages in the demo
+        for state in ("replied", "callback"):
+            candidates = waiting.filtered(lambda c, s=state: c.stage_state == s)
+            if len(candidates) > 1:
+                complaint = candidates[0]
+                env["huatai.complaint.callback.wizard"].with_user(
+                    complaint.user_id
+                ).create(
+                    {
+                        "complaint_id": complaint.id,
+                        "reached": "reached",
+                        "satisfaction": "dissatisfied",
+                        "remarks": DISSATISFIED_REMARKS,
+                    }
+                ).action_record()
+                break
         return held

@@ -15,7 +15,7 @@ class HuataiComplaint(models.Model):
     """Legal hold (诉讼保全/证据保全): while a judicial or regulatory matter
     is open, the retention job keeps the complaint's files and personal data."""
 
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     legal_hold = fields.Boolean(
         readonly=True,
@@ -28,7 +28,6 @@ class HuataiComplaint(models.Model):
         "Compliance, with a reason.",
     )
     legal_hold_reason = fields.Text(
-        string="Legal Hold Reason",
         readonly=True,
         copy=False,
         tracking=True,

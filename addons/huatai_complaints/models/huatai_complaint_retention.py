@@ -46,7 +46,7 @@ ERASED_TRACKING = (
 
 
 class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     retention_end_date = fields.Date(
         string="Kept Until",

@@ -39,12 +39,8 @@ class HuataiComplaintRecording(models.Model):
     complaint_id = fields.Many2one("huatai.complaint", readonly=True)
     reference = fields.Char(string="Complaint Reference", readonly=True)
     received_date = fields.Datetime(string="Received On", readonly=True)
-    accepting_unit_id = fields.Many2one(
-        "huatai.org.unit", string="Accepting Unit", readonly=True
-    )
-    handling_unit_id = fields.Many2one(
-        "huatai.org.unit", string="Handling Unit", readonly=True
-    )
+    accepting_unit_id = fields.Many2one("huatai.org.unit", readonly=True)
+    handling_unit_id = fields.Many2one("huatai.org.unit", readonly=True)
     csc_unit_id = fields.Many2one(
         "huatai.org.unit", string="Archived At", readonly=True
     )
