@@ -42,12 +42,12 @@ class TestChannelsPerLevel(ComplaintCase):
 
 @tagged("post_install", "-at_install")
 class TestChannelsMigration(ComplaintCase):
-    """Upgrading to 18.0.1.1.0 keeps open the channels a database's branches
+    """Upgrading to 18.0.1.2.0 keeps open the channels a database's branches
     already used, and only those."""
 
     @staticmethod
     def _migration():
-        path = Path(__file__).parent.parent / "migrations/18.0.1.1.0/post-migrate.py"
+        path = Path(__file__).parent.parent / "migrations/18.0.1.2.0/post-migrate.py"
         spec = importlib.util.spec_from_file_location("huatai_channels_migration", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)

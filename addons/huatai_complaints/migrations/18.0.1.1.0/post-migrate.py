@@ -1,54 +1,40 @@
-"""Channels per level (Art. 11, issue 15): branches and sales departments now
-take on-site, phone, fax and email complaints only; letters and regulator
-forwardings go to company HQ unless an administrator opens them there
-(Settings > Complaints).
+"""After ``pre-migrate.py``: the ORM computes what SQL could not — the
+acknowledgement deadline of complaints received outside the working-day
+table, and the next deadline and state of the complaints whose
+acknowledgement clock runs. Idempotent: on a database migrated before, it
+computes the same values again for these few rows."""
 
-A database whose branches or sales departments already registered letters or
-regulator forwardings keeps that channel open at upgrade, so that their work
-is not refused overnight: the administrator narrows it in the settings when
-the practice follows the rules.
-"""
+from odoo import SUPERUSER_ID, api
 
-import logging
-
-_logger = logging.getLogger(__name__)
-
-PARAMS = {
-    "letter": "huatai_complaints.local_accepts_letter",
-    "regulator": "huatai_complaints.local_accepts_regulator",
-}
+CLOCK_FIELDS = (
+    "deadline_fallback_years",
+    "next_deadline",
+    "deadline_clock",
+    "deadline_state",
+)
 
 
 def migrate(cr, version):
-    if not version:
-        return
-    for channel, param in PARAMS.items():
-        cr.execute(
-            """
-            SELECT count(*)
-              FROM huatai_complaint c
-              JOIN huatai_org_unit u ON u.id = c.accepting_unit_id
-             WHERE c.channel = %s AND u.kind IN ('branch', 'sales_department')
-            """,
-            [channel],
-        )
-        (count,) = cr.fetchone()
-        if not count:
-            continue
-        cr.execute(
-            """
-            INSERT INTO ir_config_parameter (key, value, create_uid, write_uid,
-                                             create_date, write_date)
-            VALUES (%s, 'True', 1, 1, now() at time zone 'UTC',
-                    now() at time zone 'UTC')
-            ON CONFLICT (key) DO NOTHING
-            """,
-            [param],
-        )
-        _logger.info(
-            "Channels per level: %s complaints of channel %s were registered at "
-            "branches or sales departments; the channel stays open there (%s)",
-            count,
-            channel,
-            param,
-        )
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    mark_for_computation(env)
+    env.flush_all()
+
+
+def mark_for_computation(env):
+    """Mark the few complaints whose clock fields the ORM must compute."""
+    cr = env.cr
+    Complaint = env["huatai.complaint"].with_context(active_test=False)
+    cr.execute(
+        "SELECT id FROM huatai_complaint WHERE acknowledgement_deadline IS NULL "
+        "AND received_date IS NOT NULL"
+    )
+    missing = Complaint.browse(row[0] for row in cr.fetchall())
+    if missing:
+        env.add_to_compute(Complaint._fields["acknowledgement_deadline"], missing)
+    cr.execute(
+        "SELECT id FROM huatai_complaint WHERE acknowledged_date IS NULL "
+        "AND is_closed IS NOT TRUE AND replied_date IS NULL"
+    )
+    waiting = Complaint.browse(row[0] for row in cr.fetchall())
+    for fname in CLOCK_FIELDS if waiting else ():
+        env.add_to_compute(Complaint._fields[fname], waiting)
