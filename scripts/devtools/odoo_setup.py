@@ -5,6 +5,7 @@ import configparser
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -109,9 +110,20 @@ def wait_port(host, port, proc, timeout=180):
     return False
 
 
+def has_cjk_font():
+    """Whether a font with Chinese glyphs is installed (PDF reports in zh_CN)."""
+    if not shutil.which("fc-list"):
+        return False
+    res = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+    )
+    return bool(res.stdout.strip())
+
+
 def system_packages(pg, browser=False):
     """The Debian packages `run`/`test` need: installed as root on Debian, else
-    named in one line with the apt-get command (Chromium only warned about)."""
+    named in one line with the apt-get command (Chromium, the PDF engine and
+    the Chinese fonts only warned about)."""
     missing = []
     if pg.local:
         try:
@@ -119,19 +131,27 @@ def system_packages(pg, browser=False):
         except Fail as exc:
             if "not found" in str(exc):  # not: a cluster of another version
                 missing.append("postgresql")
+    optional = []  # without them: tours skipped, no PDF, PDFs without Chinese
     chrome = ("google-chrome", "chromium", "chromium-browser")
     if browser and not any(shutil.which(c) for c in chrome):
-        missing.append("chromium")
-    if not missing:
+        optional.append("chromium")
+    if not shutil.which("wkhtmltopdf"):
+        optional.append("wkhtmltopdf")
+    if not has_cjk_font():
+        optional.append("fonts-noto-cjk")
+    if not missing and not optional:
         return
     apt = shutil.which("apt-get") and not os.environ.get("HUATAI_NO_APT")
-    if missing == ["chromium"] and not (os.geteuid() == 0 and apt):
+    if not missing and not (os.geteuid() == 0 and apt):
         say(
-            "no Chromium: the browser tests (tours) will be skipped -- install it: "
-            f"sudo {bootstrap.apt_command(['chromium'])}"
+            f"missing {' '.join(optional)}: browser tests (tours) are skipped and "
+            "PDF reports (registration form, reply letter) cannot be printed in "
+            f"Chinese -- install them: sudo {bootstrap.apt_command(optional)}"
         )
         return
     try:
-        bootstrap.ensure_packages(missing, "the database server and browser tests")
+        bootstrap.ensure_packages(
+            missing + optional, "the database server, PDF reports and browser tests"
+        )
     except bootstrap.BootstrapError as exc:
         raise Fail(str(exc)) from None

@@ -43,3 +43,6 @@ from . import huatai_complaint_demo
 from . import ir_sequence
 from . import mail_mail
 from . import huatai_complaint_idempotency
+from . import huatai_complaint_legal_hold
+from . import huatai_complaint_callback_return
+from . import huatai_complaint_demo_closing

@@ -66,6 +66,11 @@ WORKFLOW_FIELDS = frozenset(
         "callback_unit_id",
         "routing_rule_id",
         "records_erased_date",
+        # set and lifted by Compliance (huatai.complaint.legal.hold.wizard)
+        "legal_hold",
+        "legal_hold_reason",
+        "legal_hold_user_id",
+        "legal_hold_date",
         "is_confidential",
         "stage_state",
         "is_closed",

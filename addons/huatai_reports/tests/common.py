@@ -222,6 +222,10 @@ class ReportCase(ComplaintCase):
                 "reason": "涉及总部系统，转零售客户服务总部处理",
             }
         ).action_dispatch()
+        # the firm opened regulator forwardings at its branches (Settings)
+        cls.env["ir.config_parameter"].set_param(
+            "huatai_complaints.local_accepts_regulator", "True"
+        )
         cls.hangzhou_regulator = cls._make(
             cls.hangzhou,
             d(2025, 1, 20),
