@@ -20,6 +20,7 @@ from . import huatai_complaint_intake
 from . import huatai_complaint_web_submission
 from . import huatai_complaint_callback
 from . import huatai_callback_spot_check
+from . import huatai_complaint_improvement
 from . import survey_survey
 from . import survey_user_input
 from . import huatai_complaint_retention
