@@ -41,6 +41,7 @@ from odoo.addons.huatai_complaints.models.huatai_complaint_process import (
 )
 
 from ..report.huatai_complaint_report import REPORT_TZ
+from . import xlsx_reader
 
 _logger = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ USERS = {
     "replied_by": "replied_by_id",
 }
 REQUIRED = ("name", "received", "channel", "category", "accepting_unit", "complainant")
+# (zone, local day, hour) -> UTC offset: pytz's localize is slow per row
+UTC_OFFSETS = {}
 NAME_PATTERN = re.compile(r"^TS(\d{4})-(\d+)$")
 
 
@@ -132,7 +135,11 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
         except RegisterError as error:
             result["errors"].append((error.row, error.column, error.message))
             return result
-        records, errors, preview = self._convert_rows(headers, columns, rows)
+        try:
+            records, errors, preview = self._convert_rows(headers, columns, rows)
+        except RegisterError as error:
+            result["errors"].append((error.row, error.column, error.message))
+            return result
         result.update(rows=len(records) + len({e[0] for e in errors}))
         result["errors"] = errors
         result["preview"] = preview
@@ -188,27 +195,26 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
 
     @api.model
     def _xlsx_rows(self, content):
-        import openpyxl  # noqa: PLC0415 - only the import reads workbooks
-
+        """The register's sheet (the first: the About sheet follows it)."""
+        message = self.env._("The file is not a readable xlsx workbook.")
         try:
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True
-            )
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            rows = xlsx_reader.iter_rows(io.BytesIO(content))
+            first = next(rows, None)
+        except (xlsx_reader.XlsxError, zipfile.BadZipFile, ValueError) as error:
             _logger.info("Unreadable register: %s", error)
-            raise RegisterError(
-                0, "", self.env._("The file is not a readable xlsx workbook.")
-            ) from None
-        # the register's sheet comes first (the About sheet follows it)
-        sheet = workbook.worksheets[0]
+            raise RegisterError(0, "", message) from None
 
-        def rows():
+        def all_rows():
+            if first is None:
+                return
+            yield first
             try:
-                yield from sheet.iter_rows(values_only=True)
-            finally:
-                workbook.close()
+                yield from rows
+            except (xlsx_reader.XlsxError, ValueError, IndexError) as error:
+                _logger.info("Unreadable register: %s", error)
+                raise RegisterError(0, "", message) from None
 
-        return rows()
+        return all_rows()
 
     @api.model
     def _csv_rows(self, content):
@@ -363,6 +369,7 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
         records, errors, preview = [], [], []
         seen = {}
         count = 0
+        titles = {key: headers[i] for i, key in columns.items()}
         for number, cells in enumerate(rows, start=2):
             if not any(c not in (None, "") for c in cells):
                 continue
@@ -379,25 +386,28 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
                     )
                 )
                 break
-            raw = {
-                columns[i]: (headers[i], value)
-                for i, value in enumerate(cells)
-                if i in columns
-            }
+            raw = {}
+            for i, value in enumerate(cells):
+                key = columns.get(i)
+                if key is None:
+                    continue
+                if value.__class__ is str:
+                    value = value.strip() or None
+                raw[key] = value
             if len(preview) < PREVIEW_ROWS:
                 preview.append(
                     {
-                        header: "" if value is None else str(value)
-                        for header, value in raw.values()
+                        titles[key]: "" if value is None else str(value)
+                        for key, value in raw.items()
                     }
                 )
             row_errors = []
-            vals = self._convert_row(raw, lookups, tz, now, row_errors)
+            vals = self._convert_row(raw, titles, lookups, tz, now, row_errors)
             name = vals.get("name")
             if name and name in seen:
                 row_errors.append(
                     (
-                        raw["name"][0],
+                        titles["name"],
                         _(
                             "Reference %(name)s is already on row %(row)s.",
                             name=name,
@@ -420,28 +430,23 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
         return name if name in pytz.all_timezones_set else REPORT_TZ
 
     @api.model
-    def _convert_row(self, raw, lookups, tz, now, errors):
+    def _convert_row(self, raw, titles, lookups, tz, now, errors):
         _ = self.env._
         vals = {}
-
-        def cell(key):
-            header, value = raw.get(key, ("", None))
-            if isinstance(value, str):
-                value = value.strip()
-            return header, (None if value in ("", None) else value)
+        cell = raw.get
 
         def fail(key, message):
-            errors.append((raw.get(key, ("", None))[0], message))
+            errors.append((titles.get(key, ""), message))
 
         for key, field in TEXTS.items():
-            _header, value = cell(key)
+            value = cell(key)
             if value is not None:
                 vals[field] = str(value)
         for key in REQUIRED:
-            if cell(key)[1] is None:
+            if cell(key) is None:
                 fail(key, _("This column must be filled in."))
         for key in MOMENTS:
-            header, value = cell(key)
+            value = cell(key)
             if value is None:
                 continue
             moment = self._to_moment(value, tz)
@@ -459,7 +464,7 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
             else:
                 vals[key] = moment
         for key in DAYS:
-            header, value = cell(key)
+            value = cell(key)
             if value is None:
                 continue
             day = self._to_day(value)
@@ -487,7 +492,7 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
             ("callback_attempts", "callback_attempt_count", int),
             ("satisfaction_score", "satisfaction_score", float),
         ):
-            header, value = cell(key)
+            value = cell(key)
             if value is None:
                 continue
             try:
@@ -498,7 +503,7 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
             if number < 0:
                 fail(key, _("A negative number is not allowed here."))
             vals[field] = number
-        header, reply = cell("reply")
+        reply = cell("reply")
         if reply is not None:
             vals["reply_text"] = plaintext2html(str(reply))
         self._finish_row(vals, lookups, fail)
@@ -530,8 +535,7 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
             vals["is_compensation"] = bool(vals.get("compensation_amount"))
 
     @api.model
-    def _lookup(self, header_value, index, field, vals, fail, key=None):
-        header, value = header_value
+    def _lookup(self, value, index, field, vals, fail, key=None):
         if value is None:
             return
         text = str(value).strip().lower()
@@ -562,7 +566,18 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
         if not isinstance(value, datetime):
             return None
         value = (value + timedelta(microseconds=500_000)).replace(microsecond=0)
-        return tz.localize(value).astimezone(pytz.utc).replace(tzinfo=None)
+        return value - self._utc_offset(tz, value)
+
+    @api.model
+    def _utc_offset(self, tz, moment):
+        """The zone's offset at a local moment, looked up once per hour."""
+        key = (tz.zone, moment.date(), moment.hour)
+        offset = UTC_OFFSETS.get(key)
+        if offset is None:
+            if len(UTC_OFFSETS) > 200_000:
+                UTC_OFFSETS.clear()
+            offset = UTC_OFFSETS[key] = tz.utcoffset(moment, is_dst=False)
+        return offset
 
     @api.model
     def _to_day(self, value):

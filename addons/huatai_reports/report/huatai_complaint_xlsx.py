@@ -820,6 +820,8 @@ class HuataiComplaintXlsx(models.AbstractModel):
         per_type.write_rows(type_rows)
         per_type.finish()
 
+        # hook (issue 16): the improvement actions of the period
+        self._write_improvement_sheet(workbook, formats, date_from, date_to, units)
         total = sum(row["count"] for row in by_unit)
         periods_label = self._selection_labels("huatai.report.export.wizard", "period")
         self._write_about_sheet(
