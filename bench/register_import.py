@@ -16,6 +16,7 @@ import's check (``dry_run``) and the import itself, as the wizard and
 import argparse
 import csv
 import io
+import os
 import random
 import time
 from datetime import datetime, timedelta
@@ -87,7 +88,8 @@ def build_rows(env, rows, seed=7):
             "complainant": f"客户{i}",
             "phone": f"138{i:08d}",
             "client_account": f"{100000000000 + i}",
-            "description": f"第{i}号投诉：交易系统登录异常，委托未能及时成交，客户要求说明原因。",
+            "description": f"第{i}号投诉：交易系统登录异常，委托未能及时成交，"
+            "客户要求说明原因。",
             "demand": "要求说明原因并赔偿损失",
             "compensation_amount": 500.0 if i % 10 == 0 else None,
             "is_major": yes if i % 50 == 0 else no,
@@ -172,25 +174,29 @@ def main(argv=None):
         t0 = time.monotonic()
         header, rows = build_rows(env, args.rows)
         content = write_file(header, rows, args.format)
+        load = f"{os.getloadavg()[0]:.1f}"
         print(
-            f"register: {args.rows} rows, {len(content) / 1e6:.1f} MB "
+            f"load average {load}; register: {args.rows} rows, "
+            f"{len(content) / 1e6:.1f} MB "
             f"{args.format} ({time.monotonic() - t0:.1f} s to build)"
         )
         Import = env["huatai.complaint.register.import"]
         name = f"register.{args.format}"
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), time.process_time()
         result = Import._import_register(content, name, dry_run=True)
         print(
-            f"check: {time.monotonic() - t0:.1f} s, rows {result['rows']}, "
+            f"check: {time.monotonic() - t0:.1f} s "
+            f"(python cpu {time.process_time() - c0:.1f} s), rows {result['rows']}, "
             f"new {result['new']}, errors {len(result['errors'])}"
         )
         for error in result["errors"][:5]:
             print("  ", error)
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), time.process_time()
         result = Import._import_register(content, name)
         env.flush_all()
         print(
-            f"check + import: {time.monotonic() - t0:.1f} s, "
+            f"check + import: {time.monotonic() - t0:.1f} s "
+            f"(python cpu {time.process_time() - c0:.1f} s), "
             f"imported {result['imported']}"
         )
         t0 = time.monotonic()

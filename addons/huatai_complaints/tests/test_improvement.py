@@ -110,9 +110,9 @@ class TestImprovementActions(ImprovementCase):
     def test_late_action_is_followed_up_once(self):
         action = self._propose(self.head_jiangsu)
         action.action_open()
-        action.sudo().with_context(
-            huatai_improvement_transition=True
-        ).due_date = china_today() - timedelta(days=2)
+        action.sudo().with_context(huatai_improvement_transition=True).due_date = (
+            china_today() - timedelta(days=2)
+        )
         self.assertTrue(action.is_late)
         self.assertIn(action, self.Improvement.search([("is_late", "=", True)]))
         self.assertEqual(self.Improvement._cron_follow_up_late(), 1)

@@ -33,7 +33,7 @@ from datetime import date, datetime, time, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, plaintext2html
 
 from odoo.addons.huatai_complaints.models.huatai_complaint_process import (
@@ -90,6 +90,12 @@ USERS = {
     "owner": "user_id",
     "replied_by": "replied_by_id",
 }
+NUMBERS = (
+    ("compensation_amount", "compensation_amount", float),
+    ("complainant_count", "complainant_count", int),
+    ("callback_attempts", "callback_attempt_count", int),
+    ("satisfaction_score", "satisfaction_score", float),
+)
 REQUIRED = ("name", "received", "channel", "category", "accepting_unit", "complainant")
 # (zone, local day, hour) -> UTC offset: pytz's localize is slow per row
 UTC_OFFSETS = {}
@@ -172,8 +178,7 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
                 0,
                 "",
                 _(
-                    "The file is larger than %(size)s MB: split the register "
-                    "by year.",
+                    "The file is larger than %(size)s MB: split the register by year.",
                     size=MAX_BYTES // (1024 * 1024),
                 ),
             )
@@ -183,9 +188,7 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
         elif name.endswith((".csv", ".txt")) or not name:
             rows = self._csv_rows(content)
         else:
-            raise RegisterError(
-                0, "", _("Give the register as an xlsx or a csv file.")
-            )
+            raise RegisterError(0, "", _("Give the register as an xlsx or a csv file."))
         try:
             header_row = next(rows)
         except StopIteration:
@@ -445,6 +448,27 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
         for key in REQUIRED:
             if cell(key) is None:
                 fail(key, _("This column must be filled in."))
+        self._convert_dates(cell, tz, now, vals, fail)
+        for key, field in UNITS.items():
+            self._lookup(cell(key), lookups["unit"], field, vals, fail, key)
+        for key, field in USERS.items():
+            self._lookup(cell(key), lookups["user"], field, vals, fail, key)
+        self._lookup(cell("category"), lookups["category"], "category_id", vals, fail)
+        self._lookup(cell("stage"), lookups["stage"], "stage_id", vals, fail)
+        for key, field in SELECTIONS.items():
+            self._lookup(cell(key), lookups["selection"][key], field, vals, fail, key)
+        for key in (*FLAGS, "is_compensation"):
+            self._lookup(cell(key), lookups["yes_no"], key, vals, fail)
+        self._convert_numbers(cell, vals, fail)
+        reply = cell("reply")
+        if reply is not None:
+            vals["reply_text"] = plaintext2html(str(reply))
+        self._finish_row(vals, lookups, fail)
+        return vals
+
+    @api.model
+    def _convert_dates(self, cell, tz, now, vals, fail):
+        _ = self.env._
         for key in MOMENTS:
             value = cell(key)
             if value is None:
@@ -463,12 +487,13 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
                 )
             else:
                 vals[key] = moment
+        last_day = date(now.year + 2, 12, 31)
         for key in DAYS:
             value = cell(key)
             if value is None:
                 continue
             day = self._to_day(value)
-            if day is None or not (EARLIEST <= day <= date(now.year + 2, 12, 31)):
+            if day is None or not (EARLIEST <= day <= last_day):
                 fail(key, _("%(value)s is not a date in range.", value=value))
             else:
                 vals[key] = day
@@ -476,38 +501,21 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
         for key in ("accepted", "replied", "closed"):
             if received and vals.get(key) and vals[key] < received:
                 fail(key, _("This date is earlier than the receipt."))
-        for key, field in UNITS.items():
-            self._lookup(cell(key), lookups["unit"], field, vals, fail, key)
-        for key, field in USERS.items():
-            self._lookup(cell(key), lookups["user"], field, vals, fail, key)
-        self._lookup(cell("category"), lookups["category"], "category_id", vals, fail)
-        self._lookup(cell("stage"), lookups["stage"], "stage_id", vals, fail)
-        for key, field in SELECTIONS.items():
-            self._lookup(cell(key), lookups["selection"][key], field, vals, fail, key)
-        for key in (*FLAGS, "is_compensation"):
-            self._lookup(cell(key), lookups["yes_no"], key, vals, fail)
-        for key, field, kind in (
-            ("compensation_amount", "compensation_amount", float),
-            ("complainant_count", "complainant_count", int),
-            ("callback_attempts", "callback_attempt_count", int),
-            ("satisfaction_score", "satisfaction_score", float),
-        ):
+
+    @api.model
+    def _convert_numbers(self, cell, vals, fail):
+        for key, field, kind in NUMBERS:
             value = cell(key)
             if value is None:
                 continue
             try:
                 number = kind(float(value))
             except (TypeError, ValueError):
-                fail(key, _("%(value)s is not a number.", value=value))
+                fail(key, self.env._("%(value)s is not a number.", value=value))
                 continue
             if number < 0:
-                fail(key, _("A negative number is not allowed here."))
+                fail(key, self.env._("A negative number is not allowed here."))
             vals[field] = number
-        reply = cell("reply")
-        if reply is not None:
-            vals["reply_text"] = plaintext2html(str(reply))
-        self._finish_row(vals, lookups, fail)
-        return vals
 
     @api.model
     def _finish_row(self, vals, lookups, fail):

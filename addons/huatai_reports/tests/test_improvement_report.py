@@ -64,7 +64,9 @@ class TestImprovementReport(ReportCase):
         self.assertEqual(titles, {"优化营销话术", "举报线索整改"})
 
     def test_dashboard_counts_by_status(self):
-        action = self.env.ref("huatai_reports.huatai_complaint_improvement_action_analysis")
+        action = self.env.ref(
+            "huatai_reports.huatai_complaint_improvement_action_analysis"
+        )
         Improvement = self.env[action.res_model].with_user(self.hq_user)
         groups = Improvement.read_group([], ["state"], ["state"])
         counts = {g["state"]: g["state_count"] for g in groups}

@@ -134,7 +134,9 @@ class TestRegisterImport(ReportCase):
         self.assertEqual((first["new"], first["existing"]), (1, 3))
         self.assertEqual(first["imported"], 1)
         again = self._import(content)
-        self.assertEqual((again["new"], again["existing"], again["imported"]), (0, 4, 0))
+        self.assertEqual(
+            (again["new"], again["existing"], again["imported"]), (0, 4, 0)
+        )
         self.assertEqual(
             self.Complaint.search_count([("name", "=", self.n_a1_closed)]), 1
         )
@@ -146,9 +148,7 @@ class TestRegisterImport(ReportCase):
         self.assertEqual((result["rows"], result["new"], result["imported"]), (4, 4, 0))
         self.assertEqual(len(result["preview"]), 4)
         self.assertEqual(result["preview"][0]["投诉编号"], self.n_a1_closed)
-        self.assertFalse(
-            self.Complaint.search([("name", "=", self.n_a1_closed)])
-        )
+        self.assertFalse(self.Complaint.search([("name", "=", self.n_a1_closed)]))
 
     def test_csv_with_english_headers(self):
         header, rows = self._register_csv(self.finished, lang="en_US")
