@@ -20,13 +20,14 @@ from . import huatai_complaint_intake
 from . import huatai_complaint_web_submission
 from . import huatai_complaint_callback
 from . import huatai_callback_spot_check
-from . import huatai_complaint_improvement
 from . import survey_survey
 from . import survey_user_input
 from . import huatai_complaint_retention
 from . import res_config_settings
 from . import mail_guard
 from . import huatai_complaint_guard
+# after the guard: extends its _seal_confidential
+from . import huatai_complaint_improvement
 from . import huatai_complaint_demo
 from . import ir_sequence
 from . import mail_mail

@@ -174,8 +174,14 @@ class HuataiComplaintImprovement(models.Model):
                 raise UserError(
                     self.env._("An improvement action starts as a draft or open.")
                 )
-        actions = super().create(vals_list)
+        # the owner hears of it through the activity: no assignment mail,
+        # which would stay readable by them if the action became confidential
+        actions = super(
+            HuataiComplaintImprovement,
+            self.with_context(mail_auto_subscribe_no_notify=True),
+        ).create(vals_list)
         actions._check_complaints_readable()
+        actions.filtered("is_confidential")._seal_for_compliance()
         actions.filtered(lambda a: a.state == "open")._schedule_owner_activity()
         return actions
 
@@ -190,9 +196,13 @@ class HuataiComplaintImprovement(models.Model):
                 )
             if set(vals) - TARGET_FIELDS:
                 self._check_proposer()
-        res = super().write(vals)
+        res = super(
+            HuataiComplaintImprovement,
+            self.with_context(mail_auto_subscribe_no_notify=True),
+        ).write(vals)
         if "complaint_ids" in vals:
             self._check_complaints_readable()
+            self.filtered("is_confidential")._seal_for_compliance()
         if {"user_id", "due_date"} & set(vals):
             opened = self.filtered(lambda a: a.state == "open")
             if "due_date" in vals:
@@ -322,6 +332,27 @@ class HuataiComplaintImprovement(models.Model):
             return False
         return not self.is_confidential or user.has_group(COMPLIANCE_GROUP)
 
+    def _seal_for_compliance(self):
+        """These actions name a whistleblowing report: nobody outside
+        Compliance keeps a way to them (followers, activities, messages:
+        the messages' flag is read by the record rules of mail.message)."""
+        actions = self.sudo()
+        if not actions:
+            return
+        insiders = self.env["huatai.complaint"]._huatai_insider_users()
+        outsiders = actions.message_partner_ids - insiders.partner_id
+        if outsiders:
+            actions.message_unsubscribe(partner_ids=outsiders.ids)
+        actions.activity_ids.filtered(lambda a: a.user_id not in insiders).unlink()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_message SET huatai_confidential = TRUE "
+            "WHERE model = %s AND res_id = ANY(%s) "
+            "AND huatai_confidential IS NOT TRUE",
+            [self._name, actions.ids],
+        )
+        self.env["mail.message"].invalidate_model(["huatai_confidential"])
+
     def _close_activities(self):
         self.sudo().activity_unlink([ACTIVITY_TYPE, LATE_ACTIVITY_TYPE])
 
@@ -353,3 +384,17 @@ class HuataiComplaintImprovement(models.Model):
                 )
             action._transition({"late_notified": True})
         return len(late)
+
+
+class HuataiComplaint(models.Model):
+    _inherit = "huatai.complaint"
+
+    def _seal_confidential(self):
+        """A complaint becoming a whistleblowing report seals the
+        improvement actions that name it."""
+        res = super()._seal_confidential()
+        if self:
+            self.env["huatai.complaint.improvement"].sudo().search(
+                [("complaint_ids", "in", self.ids)]
+            )._seal_for_compliance()
+        return res
