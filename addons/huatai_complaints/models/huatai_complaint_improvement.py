@@ -387,7 +387,7 @@ class HuataiComplaintImprovement(models.Model):
 
 
 class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     def _seal_confidential(self):
         """A complaint becoming a whistleblowing report seals the
