@@ -4,10 +4,12 @@ import base64
 import csv
 import io
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..models import huatai_register_import as register_import
 from .common import ReportCase, utc
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
@@ -84,6 +86,8 @@ class TestRegisterImport(ReportCase):
         fields += ["closed_date", "stage_id", "accept_deadline", "reply_deadline"]
         fields += ["regulator_deadline", "compensation_amount", "callback_result"]
         fields += ["accepting_unit_id", "handling_unit_id", "category_id", "is_major"]
+        fields += ["user_id", "accepting_user_id", "replied_by_id", "channel"]
+        fields += ["regulator_authority", "regulator_reference", "is_confidential"]
         original = {c["name"]: c for c in self.finished.read(fields)}
         self._delete(self.finished)
         self.assertNotEqual(self._statistics(), before)
@@ -150,15 +154,46 @@ class TestRegisterImport(ReportCase):
         self.assertEqual(result["preview"][0]["投诉编号"], self.n_a1_closed)
         self.assertFalse(self.Complaint.search([("name", "=", self.n_a1_closed)]))
 
-    def test_csv_with_english_headers(self):
+    def test_csv_with_english_headers_and_codes(self):
         header, rows = self._register_csv(self.finished, lang="en_US")
         self._delete(self.finished)
+        col = {h: i for i, h in enumerate(header)}
+        # units by code, staff by login, types by code
+        rows[0][col["Accepting Unit"]] = "R-A1"
+        rows[0][col["Owner"]] = "r_staff_a1"
+        rows[0][col["Complaint Type"]] = "service"
         result = self._import(self._csv([header, *rows]), "register.csv")
         self.assertEqual(result["errors"], [])
         self.assertEqual(result["imported"], 4)
         complaint = self.Complaint.search([("name", "=", self.n_a1_closed)])
         self.assertEqual(complaint.received_date, utc(date(2025, 1, 6)))
         self.assertEqual(complaint.closed_date, utc(date(2025, 1, 15), 9))
+        self.assertEqual(complaint.accepting_unit_id, self.a1)
+        self.assertEqual(complaint.user_id, self.staff_a1)
+        self.assertEqual(complaint.category_id, self.cat["service"])
+
+    def test_oversized_files_are_refused(self):
+        with patch.object(register_import, "MAX_BYTES", 1000):
+            result = self._import(self._export(self.finished))
+        self.assertEqual(result["imported"], 0)
+        self.assertEqual(len(result["errors"]), 1)
+        self.assertEqual(result["errors"][0][:2], (0, ""))
+        self.assertIn("MB", result["errors"][0][2])
+
+    def test_names_shared_by_two_units_ask_for_the_code(self):
+        header, rows = self._register_csv(self.a1_closed)
+        self._delete(self.a1_closed)
+        self.env["huatai.org.unit"].create(
+            {
+                "name": "Sales Department A1",
+                "code": "R-X1",
+                "kind": "department",
+                "parent_id": self.hq.id,
+            }
+        )
+        result = self._import(self._csv([header, *rows]), "register.csv")
+        self.assertEqual(result["imported"], 0)
+        self.assertIn(("受理机构", 2), {(e[1], e[0]) for e in result["errors"]})
 
     def test_bad_rows_are_reported_and_nothing_imported(self):
         header, rows = self._register_csv(self.finished)
