@@ -400,7 +400,7 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
             if len(preview) < PREVIEW_ROWS:
                 preview.append(
                     {
-                        titles[key]: "" if value is None else str(value)
+                        titles[key]: self._preview_text(key, value)
                         for key, value in raw.items()
                     }
                 )
@@ -425,6 +425,21 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
             else:
                 records.append(vals)
         return records, errors, preview
+
+    @api.model
+    def _preview_text(self, key, value):
+        """A cell as the user reads it (xlsx dates are Excel serials)."""
+        if value is None:
+            return ""
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if is_number and key in MOMENTS:
+            moment = datetime(1899, 12, 30) + timedelta(
+                days=value, microseconds=500_000
+            )
+            return moment.strftime("%Y-%m-%d %H:%M:%S")
+        if is_number and key in DAYS:
+            return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat()
+        return str(value)
 
     @api.model
     def _file_tz(self):
