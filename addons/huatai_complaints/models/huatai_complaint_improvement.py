@@ -21,8 +21,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.workdays import china_today
 from .huatai_complaint import COMPLIANCE_GROUP
-from .huatai_workday import china_today
 
 HQ_GROUP = "huatai_complaints.group_complaint_hq"
 MANAGER_GROUP = "huatai_complaints.group_complaint_manager"

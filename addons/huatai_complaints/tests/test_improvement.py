@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..models.huatai_workday import china_today
+from ..tools.workdays import china_today
 from .common import ComplaintCase
 
 

@@ -36,11 +36,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, plaintext2html
 
-from odoo.addons.huatai_complaints.models.huatai_complaint_process import (
-    SEVERITY_FLAGS,
-)
+from odoo.addons.huatai_complaints.models.huatai_complaint import SEVERITY_FLAGS
 
-from ..report.huatai_complaint_report import REPORT_TZ
+from ..report.complaint_facts import REPORT_TZ
+from ..report.xlsx_register import RegisterReport
 from . import xlsx_reader
 
 _logger = logging.getLogger(__name__)
@@ -246,9 +245,10 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _register_spec(self, lang):
-        Xlsx = self.env["huatai.complaint.xlsx"].sudo().with_context(lang=lang)
-        formats = defaultdict(lambda: None)
-        return Xlsx._register_columns(formats, personal_data=True)
+        report = RegisterReport(self.sudo().with_context(lang=lang).env, io.BytesIO())
+        # the columns only: no workbook, no formats
+        report.formats = defaultdict(lambda: None)
+        return report.columns(personal_data=True)
 
     @api.model
     def _map_headers(self, headers):

@@ -12,17 +12,16 @@ class TestImprovementReport(ReportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._make_dataset()
         Improvement = cls.env["huatai.complaint.improvement"]
         cls.action_a = Improvement.with_user(cls.hq_user).create(
             {
                 "name": "优化营销话术",
                 "proposal": "营销投诉上升，建议统一营销话术。",
                 "proposing_unit_id": cls.retail_hq.id,
-                "unit_id": cls.a1.id,
-                "user_id": cls.staff_a1.id,
+                "unit_id": cls.nanjing.id,
+                "user_id": cls.staff_nanjing.id,
                 "due_date": date(2099, 6, 30),
-                "complaint_ids": [(6, 0, cls.a1_late.ids)],
+                "complaint_ids": [(6, 0, cls.nanjing_late.ids)],
             }
         )
         cls.action_a.action_open()
@@ -31,7 +30,7 @@ class TestImprovementReport(ReportCase):
                 "name": "举报线索整改",
                 "proposal": "CANARY-IMPROVEMENT 举报所涉问题整改",
                 "proposing_unit_id": cls.compliance_unit.id,
-                "unit_id": cls.a1.id,
+                "unit_id": cls.nanjing.id,
                 "complaint_ids": [(6, 0, cls.hq_whistle.ids)],
             }
         )
@@ -50,12 +49,12 @@ class TestImprovementReport(ReportCase):
         return self.as_dicts(header, rows)
 
     def test_statistics_list_the_actions_of_the_units(self):
-        rows = self._sheet(self.head_a, self.branch_a.ids)
+        rows = self._sheet(self.head_jiangsu, self.jiangsu.ids)
         self.assertEqual([r["Title"] for r in rows], ["优化营销话术"])
         self.assertEqual(rows[0]["Status"], "In Progress")
-        self.assertEqual(rows[0]["Business Department"], "Sales Department A1")
+        self.assertEqual(rows[0]["Business Department"], "南京鼓楼营业部")
         self.assertEqual(rows[0]["Complaints"], 1)
-        self.assertEqual(self._sheet(self.head_b, self.branch_b.ids), [])
+        self.assertEqual(self._sheet(self.head_zhejiang, self.zhejiang.ids), [])
 
     def test_whistleblowing_actions_only_in_compliance_statistics(self):
         titles = [r["Title"] for r in self._sheet(self.hq_user)]

@@ -20,15 +20,16 @@ class TestRegisterImport(ReportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._make_dataset()
         cls.Import = cls.env["huatai.complaint.register.import"]
         cls.finished = (
-            cls.a1_closed | cls.a1_rejected | cls.b1_regulator | cls.b1_compensation
+            cls.nanjing_closed
+            | cls.nanjing_rejected
+            | cls.hangzhou_regulator
+            | cls.hangzhou_compensation
         )
         cls.finished_names = cls.finished.mapped("name")
-        cls.n_a1_closed = cls.a1_closed.name
-        cls.n_b1_regulator = cls.b1_regulator.name
-        cls.admin_user = cls._user("r_cadmin", "admin", cls.hq)
+        cls.n_nanjing_closed = cls.nanjing_closed.name
+        cls.n_hangzhou_regulator = cls.hangzhou_regulator.name
         cls.env["res.lang"]._activate_lang("zh_CN")
         cls.env["ir.module.module"]._load_module_terms(
             ["huatai_complaints", "huatai_reports"], ["zh_CN"]
@@ -112,13 +113,13 @@ class TestRegisterImport(ReportCase):
                     self.assertEqual(row_after[key], value, key)
 
     def test_imported_complaints_run_no_clock(self):
-        content = self._export(self.a1_closed | self.b1_regulator)
-        self._delete(self.a1_closed | self.b1_regulator)
+        content = self._export(self.nanjing_closed | self.hangzhou_regulator)
+        self._delete(self.nanjing_closed | self.hangzhou_regulator)
         mails = self.env["mail.mail"].search_count([])
         messages = self.env["mail.message"].search_count([])
         self._import(content)
         imported = self.Complaint.search(
-            [("name", "in", [self.n_a1_closed, self.n_b1_regulator])]
+            [("name", "in", [self.n_nanjing_closed, self.n_hangzhou_regulator])]
         )
         self.assertEqual(len(imported), 2)
         for complaint in imported:
@@ -133,7 +134,7 @@ class TestRegisterImport(ReportCase):
 
     def test_reimport_is_idempotent(self):
         content = self._export(self.finished)
-        self._delete(self.a1_closed)
+        self._delete(self.nanjing_closed)
         first = self._import(content)
         self.assertEqual((first["new"], first["existing"]), (1, 3))
         self.assertEqual(first["imported"], 1)
@@ -142,7 +143,7 @@ class TestRegisterImport(ReportCase):
             (again["new"], again["existing"], again["imported"]), (0, 4, 0)
         )
         self.assertEqual(
-            self.Complaint.search_count([("name", "=", self.n_a1_closed)]), 1
+            self.Complaint.search_count([("name", "=", self.n_nanjing_closed)]), 1
         )
 
     def test_preview_imports_nothing(self):
@@ -151,25 +152,25 @@ class TestRegisterImport(ReportCase):
         result = self._import(content, dry_run=True)
         self.assertEqual((result["rows"], result["new"], result["imported"]), (4, 4, 0))
         self.assertEqual(len(result["preview"]), 4)
-        self.assertEqual(result["preview"][0]["投诉编号"], self.n_a1_closed)
-        self.assertFalse(self.Complaint.search([("name", "=", self.n_a1_closed)]))
+        self.assertEqual(result["preview"][0]["投诉编号"], self.n_nanjing_closed)
+        self.assertFalse(self.Complaint.search([("name", "=", self.n_nanjing_closed)]))
 
     def test_csv_with_english_headers_and_codes(self):
         header, rows = self._register_csv(self.finished, lang="en_US")
         self._delete(self.finished)
         col = {h: i for i, h in enumerate(header)}
         # units by code, staff by login, types by code
-        rows[0][col["Accepting Unit"]] = "R-A1"
-        rows[0][col["Owner"]] = "r_staff_a1"
+        rows[0][col["Accepting Unit"]] = "T-JS-NJ"
+        rows[0][col["Owner"]] = "t_staff_nj"
         rows[0][col["Complaint Type"]] = "service"
         result = self._import(self._csv([header, *rows]), "register.csv")
         self.assertEqual(result["errors"], [])
         self.assertEqual(result["imported"], 4)
-        complaint = self.Complaint.search([("name", "=", self.n_a1_closed)])
+        complaint = self.Complaint.search([("name", "=", self.n_nanjing_closed)])
         self.assertEqual(complaint.received_date, utc(date(2025, 1, 6)))
         self.assertEqual(complaint.closed_date, utc(date(2025, 1, 15), 9))
-        self.assertEqual(complaint.accepting_unit_id, self.a1)
-        self.assertEqual(complaint.user_id, self.staff_a1)
+        self.assertEqual(complaint.accepting_unit_id, self.nanjing)
+        self.assertEqual(complaint.user_id, self.staff_nanjing)
         self.assertEqual(complaint.category_id, self.cat["service"])
 
     def test_oversized_files_are_refused(self):
@@ -181,11 +182,11 @@ class TestRegisterImport(ReportCase):
         self.assertIn("MB", result["errors"][0][2])
 
     def test_names_shared_by_two_units_ask_for_the_code(self):
-        header, rows = self._register_csv(self.a1_closed)
-        self._delete(self.a1_closed)
+        header, rows = self._register_csv(self.nanjing_closed)
+        self._delete(self.nanjing_closed)
         self.env["huatai.org.unit"].create(
             {
-                "name": "Sales Department A1",
+                "name": "南京鼓楼营业部",
                 "code": "R-X1",
                 "kind": "department",
                 "parent_id": self.hq.id,
@@ -213,8 +214,8 @@ class TestRegisterImport(ReportCase):
         self.assertIn("不存在的营业部", report)
 
     def test_open_complaints_are_refused(self):
-        header, rows = self._register_csv(self.a1_overdue)
-        self._delete(self.a1_overdue)
+        header, rows = self._register_csv(self.nanjing_overdue)
+        self._delete(self.nanjing_overdue)
         result = self._import(self._csv([header, *rows]), "register.csv")
         self.assertEqual(result["imported"], 0)
         self.assertEqual(
@@ -235,7 +236,7 @@ class TestRegisterImport(ReportCase):
 
     def test_only_complaint_administrators_import(self):
         content = self._export(self.finished)
-        for user in (self.staff_a1, self.head_a, self.hq_user):
+        for user in (self.staff_nanjing, self.head_jiangsu, self.hq_user):
             with self.assertRaises(AccessError):
                 self._import(content, user=user)
 
@@ -250,7 +251,7 @@ class TestRegisterImport(ReportCase):
         self.assertEqual(
             (wizard.state, wizard.row_count, wizard.new_count), ("preview", 4, 4)
         )
-        self.assertIn(self.n_a1_closed, wizard.preview_html)
+        self.assertIn(self.n_nanjing_closed, wizard.preview_html)
         wizard.with_context(tz="Asia/Shanghai").action_import()
         self.assertEqual((wizard.state, wizard.imported_count), ("done", 4))
 
