@@ -40,7 +40,6 @@ from . import res_config_settings
 from . import mail_guard
 from . import huatai_complaint_guard
 
-# after the guard: extends its _seal_confidential
 from . import huatai_complaint_improvement
 from . import huatai_complaint_demo
 from . import ir_sequence

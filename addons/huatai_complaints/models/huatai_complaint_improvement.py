@@ -353,6 +353,15 @@ class HuataiComplaintImprovement(models.Model):
         )
         self.env["mail.message"].invalidate_model(["huatai_confidential"])
 
+    @api.model
+    def _seal_for_complaints(self, complaints):
+        """``complaints`` became whistleblowing reports (called by the
+        complaint's ``_seal_confidential``): seal the actions naming them."""
+        if complaints:
+            self.sudo().search(
+                [("complaint_ids", "in", complaints.ids)]
+            )._seal_for_compliance()
+
     def _close_activities(self):
         self.sudo().activity_unlink([ACTIVITY_TYPE, LATE_ACTIVITY_TYPE])
 
@@ -384,17 +393,3 @@ class HuataiComplaintImprovement(models.Model):
                 )
             action._transition({"late_notified": True})
         return len(late)
-
-
-class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
-
-    def _seal_confidential(self):
-        """A complaint becoming a whistleblowing report seals the
-        improvement actions that name it."""
-        res = super()._seal_confidential()
-        if self:
-            self.env["huatai.complaint.improvement"].sudo().search(
-                [("complaint_ids", "in", self.ids)]
-            )._seal_for_compliance()
-        return res
