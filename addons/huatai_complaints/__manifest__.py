@@ -13,6 +13,7 @@
         "security/huatai_complaint_security.xml",
         "security/huatai_complaint_followup_security.xml",
         "security/huatai_complaint_closing_security.xml",
+        "security/huatai_complaint_improvement_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/huatai_complaint_stage_data.xml",
@@ -32,6 +33,7 @@
         "data/mail_activity_type_closing_data.xml",
         "report/huatai_complaint_reports.xml",
         "report/huatai_complaint_report_templates.xml",
+        "data/huatai_complaint_improvement_data.xml",
         "views/huatai_complaint_views.xml",
         "views/huatai_org_unit_views.xml",
         "views/huatai_complaint_config_views.xml",
@@ -57,11 +59,13 @@
         "views/huatai_complaint_followup_menus.xml",
         "views/huatai_complaint_closing_views.xml",
         "views/huatai_complaint_recording_views.xml",
+        "views/huatai_complaint_improvement_views.xml",
     ],
     "external_dependencies": {"python": ["chinese_calendar"]},
     "demo": [
         "demo/huatai_complaint_demo.xml",
         "demo/huatai_complaint_demo_closing.xml",
+        "demo/huatai_complaint_improvement_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

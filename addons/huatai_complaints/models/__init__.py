@@ -39,6 +39,8 @@ from . import huatai_complaint_retention
 from . import res_config_settings
 from . import mail_guard
 from . import huatai_complaint_guard
+
+from . import huatai_complaint_improvement
 from . import huatai_complaint_demo
 from . import ir_sequence
 from . import mail_mail

@@ -217,6 +217,8 @@ class HuataiComplaint(models.Model):
         if not reports:
             return
         reports._restrict_confidential_followers()
+        # hook (issue 16): the improvement actions naming them are sealed too
+        self.env["huatai.complaint.improvement"]._seal_for_complaints(reports)
         reports.with_user(SUPERUSER_ID).write({"access_token": False})
         self.env.flush_all()
         cr = self.env.cr

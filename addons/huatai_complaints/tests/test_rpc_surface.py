@@ -240,6 +240,17 @@ AUDITED_ENDPOINTS = {
         "write",
     },
     "huatai.callback.spot.check.wizard": {"action_sample"},
+    # record rules + _check_proposer (open, cancel, draft, proposal fields);
+    # action_done: the record's write access (the business department)
+    "huatai.complaint.improvement": {
+        "action_cancel",
+        "action_done",
+        "action_draft",
+        "action_open",
+        "action_view_complaints",
+        "create",
+        "write",
+    },
     "huatai.complaint.routing.rule": {"action_view_complaints", "create", "write"},
     "huatai.deadline.policy": {"create", "unlink", "write"},
     "huatai.holiday": {"create", "unlink", "write"},

@@ -4,6 +4,7 @@ channel, per period × unit, and the recurring complaint types."""
 from collections import defaultdict
 from datetime import date
 
+from .xlsx_improvements import write_improvement_sheet
 from .xlsx_workbook import XlsxReport, as_cell, total_measures
 
 NO_UNIT = {"name": "", "code": "", "branch": "", "sort": ""}
@@ -60,6 +61,8 @@ class StatisticsReport(XlsxReport):
         total = sum(row["count"] for row in by_unit)
         periods = self.selection_labels("huatai.report.export.wizard", "period")
         units = self.env["huatai.org.unit"].browse(unit_ids or []).exists()
+        # hook (issue 16): the improvement actions of the period
+        write_improvement_sheet(self, date_from, date_to, units)
         self.write_about_sheet(
             _("Complaint Statistics"),
             [

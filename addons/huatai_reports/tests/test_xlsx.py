@@ -263,6 +263,9 @@ class TestXlsxExports(ReportCase):
                 "huatai.complaint": {"action_export_register_xlsx"},
                 "huatai.report.export.wizard": {"action_export"},
                 "huatai.report.schedule": {"action_send_now"},
+                # complaint administrators only (ACL; _check_importer again
+                # in the import itself)
+                "huatai.register.import.wizard": {"action_check", "action_import"},
             },
         )
 
@@ -295,7 +298,14 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(count, len(self.visible(self.head_zhejiang)))
         book = self.open_xlsx(content)
         self.assertEqual(
-            book.sheetnames, ["Statistics", "By Unit", "By Complaint Type", "About"]
+            book.sheetnames,
+            [
+                "Statistics",
+                "By Unit",
+                "By Complaint Type",
+                "Improvement Actions",
+                "About",
+            ],
         )
         header, rows = self.sheet_rows(book["Statistics"])
         self.assertEqual(book["Statistics"].freeze_panes, "A2")
