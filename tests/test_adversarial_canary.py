@@ -177,6 +177,7 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "mail.activity",
             "huatai.complaint.dispatch",
             "huatai.complaint.callback",
+            "huatai.complaint.opinion",
         ):
             self.assertIn(model, found, f"the scan finds nothing on {model}")
         for what in (
@@ -185,6 +186,9 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "WDESCNEW",
             "WCOMMENT",
             "WCALLBACK",
+            "WOPINION",
+            "WPLAN",
+            "CORDER",
             "CPORTALMSG",
         ):
             self.assertIn(self.M(what), everything)

@@ -165,10 +165,8 @@ class HuataiComplaintOpinion(models.Model):
                 )
         self.sudo().write({"done_date": china_today(), "done_user_id": self.env.uid})
         for order in self.sudo():
-            order.activity_feedback(
-                [ORDER_ACTIVITY_XMLID],
-                feedback=self.env._("Done"),
-            )
+            # removed, not completed: no message of it on the order
+            order.activity_unlink([ORDER_ACTIVITY_XMLID])
             order.complaint_id.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(
@@ -223,7 +221,7 @@ class HuataiComplaintOpinion(models.Model):
             users = complaint._allowed_recipients(users)[:1]
             if users:
                 env = complaint._env_in_lang(users)
-                order.activity_schedule(
+                order.with_context(mail_activity_quick_update=True).activity_schedule(
                     ORDER_ACTIVITY_XMLID,
                     date_deadline=china_today(),
                     summary=env._(

@@ -623,7 +623,8 @@ class HuataiComplaint(models.Model):
         contact = complaint._allowed_recipients(contact)[:1]
         if contact:
             env = complaint._env_in_lang(contact)
-            order.activity_schedule(
+            # no notification message: the order's text stays on the order
+            order.with_context(mail_activity_quick_update=True).activity_schedule(
                 ORDER_ACTIVITY_XMLID,
                 date_deadline=due_date,
                 summary=env._(
@@ -631,7 +632,6 @@ class HuataiComplaint(models.Model):
                     ref=complaint.name,
                     date=due_date,
                 ),
-                note=text,
                 user_id=contact.id,
             )
         complaint.message_post(
@@ -648,6 +648,36 @@ class HuataiComplaint(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return order
+
+    def _hand_over_existing_to_compliance(self, reason=False):
+        res = super()._hand_over_existing_to_compliance(reason=reason)
+        self._withdraw_opinions_from_outsiders()
+        return res
+
+    def _withdraw_opinions_from_outsiders(self):
+        """A complaint became a whistleblowing report: its reviews and orders
+        are Compliance's (record rules); the activities and followers that
+        would still lead others to them are taken back."""
+        opinions = self.env["huatai.complaint.opinion"].sudo().search(
+            [("complaint_id", "in", self.ids)]
+        )
+        if not opinions:
+            return
+        insiders = self._huatai_insider_users()
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", opinions._name),
+                ("res_id", "in", opinions.ids),
+                ("user_id", "not in", insiders.ids),
+            ]
+        ).unlink()
+        self.env["mail.followers"].sudo().search(
+            [
+                ("res_model", "=", opinions._name),
+                ("res_id", "in", opinions.ids),
+                ("partner_id", "not in", insiders.partner_id.ids),
+            ]
+        ).unlink()
 
     # ------------------------------------------------------------------
     # Integrity

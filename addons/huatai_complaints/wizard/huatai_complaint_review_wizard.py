@@ -38,6 +38,7 @@ class HuataiComplaintReviewWizard(models.TransientModel):
         res = super().default_get(fields_list)
         complaint = self.env["huatai.complaint"].browse(res.get("complaint_id"))
         if complaint and "kind" in fields_list and not res.get("kind"):
+            complaint.check_access("read")
             user = self.env.user
             mine = [
                 kind
