@@ -46,12 +46,14 @@ PLAN_STATES = [
 class HuataiComplaint(models.Model):
     _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
+    # Odoo tracks no html field: each version submitted is kept in the
+    # chatter by action_submit_plan, the plan's state is tracked
     handling_plan = fields.Html(
-        tracking=True,
         copy=False,
         groups="base.group_user",
         help="How the handling unit proposes to settle the complaint (处理方案): "
-        "submitted to the reviews the rules require.",
+        "submitted to the reviews the rules require; each submitted version is "
+        "kept in the history.",
     )
     is_law_related = fields.Boolean(
         string="Law- or Regulation-related",
@@ -178,6 +180,14 @@ class HuataiComplaint(models.Model):
         for complaint in self.sudo():
             complaint.activity_feedback(
                 [REVISE_ACTIVITY_XMLID], feedback=self.env._("Plan revised")
+            )
+            complaint.with_env(self.env).message_post(
+                body=Markup("<p>%s</p>%s")
+                % (
+                    self.env._("Handling plan submitted by %(user)s:", user=self.env.user.name),
+                    complaint.handling_plan,
+                ),
+                subtype_xmlid="mail.mt_note",
             )
             complaint.with_env(self.env)._request_next_review()
             complaint.with_env(self.env)._update_plan_state()
@@ -345,12 +355,14 @@ class HuataiComplaint(models.Model):
             for kind in missing:
                 unit = complaint._review_unit(kind)
                 contact = unit.manager_id or unit.member_ids[:1]
+                unit_name = unit.display_name or "-"
+                if contact:
+                    unit_name = "%s (%s)" % (unit_name, contact.name)
                 whom.append(
                     self.env._(
-                        "%(review)s from %(unit)s%(contact)s",
+                        "%(review)s from %(unit)s",
                         review=complaint._review_label(kind),
-                        unit=unit.display_name or "-",
-                        contact=f" ({contact.name})" if contact else "",
+                        unit=unit_name,
                     )
                 )
             raise UserError(
