@@ -23,11 +23,11 @@ portal user whose email is the whistleblower's, and the public user.
 """
 
 import base64
-from datetime import timedelta
 import io
 import json
 import uuid
 import zipfile
+from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import Form, new_test_user
@@ -392,11 +392,8 @@ class AdversarialWorld:
         # its handling plan, and an order to act given by Compliance to the
         # other sales department (which sees the order, not the complaint)
         C.write({"handling_plan": f"<p>{M('CPLAN')}</p>"})
-        cls.C_order = (
-            C.with_user(cls.compliance)
-            ._give_order(
-                cls.hangzhou, fields.Date.today() + timedelta(days=7), M("CORDER")
-            )
+        cls.C_order = C.with_user(cls.compliance)._give_order(
+            cls.hangzhou, fields.Date.today() + timedelta(days=7), M("CORDER")
         )
         cls._flush_tracking()
         old_token = C.sudo()._portal_ensure_token()

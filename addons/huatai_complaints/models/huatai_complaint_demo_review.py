@@ -5,7 +5,10 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-PLAN = "<p>核实交易记录与录音后，向客户说明情况；属实部分按实际损失予以补偿，并对相关员工进行培训。</p>"
+PLAN = (
+    "<p>核实交易记录与录音后，向客户说明情况；"
+    "属实部分按实际损失予以补偿，并对相关员工进行培训。</p>"
+)
 REVIEW_TEXTS = {
     "branch_review": "分公司审核：同意营业部处理方案。",
     "hq_advice": "零售客户服务总部：同意，注意做好客户安抚。",

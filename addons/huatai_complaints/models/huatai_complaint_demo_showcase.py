@@ -127,7 +127,9 @@ class HuataiComplaintDemo(models.AbstractModel):
         wizard = as_user(staff)["huatai.complaint.reply.wizard"].create(
             {
                 "complaint_id": third.id,
-                "reply_text": Markup("<p>经核实，对您的损失予以补偿，相关员工已严肃处理。</p>"),
+                "reply_text": Markup(
+                    "<p>经核实，对您的损失予以补偿，相关员工已严肃处理。</p>"
+                ),
                 "reply_method": "onsite",
                 "replied_date": fields.Datetime.now(),
             }
@@ -157,6 +159,8 @@ class HuataiComplaintDemo(models.AbstractModel):
             regulator_deadline=china_today() + timedelta(days=20),
         )
         regulator.with_env(as_user(staff))._record_regulator_reply(
-            china_today(), "华泰南京〔2026〕12号", "已核实并为客户办理销户，客户表示满意。"
+            china_today(),
+            "华泰南京〔2026〕12号",
+            "已核实并为客户办理销户，客户表示满意。",
         )
         return first | second | third | regulator

@@ -45,9 +45,7 @@ class HuataiComplaintOpinion(models.Model):
         index=True,
         help="The unit that gives the review, or that gives the order.",
     )
-    user_id = fields.Many2one(
-        "res.users", string="Given By", readonly=True, index=True
-    )
+    user_id = fields.Many2one("res.users", string="Given By", readonly=True, index=True)
     date = fields.Datetime(string="Given On", readonly=True)
     text = fields.Text(readonly=True)
     decision = fields.Selection(
@@ -122,7 +120,9 @@ class HuataiComplaintOpinion(models.Model):
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for opinion in self:
-            opinion.display_name = f"{opinion.complaint_name or ''} {kinds.get(opinion.kind, '')}".strip()
+            opinion.display_name = (
+                f"{opinion.complaint_name or ''} {kinds.get(opinion.kind, '')}".strip()
+            )
 
     @api.depends_context("uid")
     def _compute_in_my_units(self):
@@ -196,10 +196,13 @@ class HuataiComplaintOpinion(models.Model):
         if self.env.su:
             return True
         target = self.target_unit_id.sudo()
-        return any(
-            (target.parent_path or "").startswith(unit.parent_path or "-")
-            for unit in user.sudo().huatai_unit_ids
-        ) or target.manager_id == user
+        return (
+            any(
+                (target.parent_path or "").startswith(unit.parent_path or "-")
+                for unit in user.sudo().huatai_unit_ids
+            )
+            or target.manager_id == user
+        )
 
     @api.model
     def _cron_follow_up_orders(self):
@@ -234,8 +237,7 @@ class HuataiComplaintOpinion(models.Model):
             complaint.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(
-                    "Late: the order to %(unit)s was due on %(date)s and is "
-                    "not done.",
+                    "Late: the order to %(unit)s was due on %(date)s and is not done.",
                     unit=order.target_unit_id.display_name,
                     date=order.due_date,
                 ),

@@ -13,7 +13,10 @@ from .huatai_workday import china_date, china_today
 
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
 LIMIT_PARAMS = {
-    "sales_department": ("huatai_complaints.compensation_limit_sales_department", 10000.0),
+    "sales_department": (
+        "huatai_complaints.compensation_limit_sales_department",
+        10000.0,
+    ),
     "branch": ("huatai_complaints.compensation_limit_branch", 100000.0),
 }
 APPROVAL_LEVELS = [
@@ -52,9 +55,7 @@ class HuataiComplaint(models.Model):
         groups="base.group_user",
         help="Whether the complaint was found justified (成立 / 部分成立 / 不成立).",
     )
-    responsibility = fields.Text(
-        string="Responsibility", tracking=True, copy=False, groups="base.group_user"
-    )
+    responsibility = fields.Text(tracking=True, copy=False, groups="base.group_user")
     root_cause = fields.Text(tracking=True, copy=False, groups="base.group_user")
     mediation = fields.Text(
         tracking=True,
@@ -63,9 +64,7 @@ class HuataiComplaint(models.Model):
         help="Who mediated (the firm, the Securities Association, a court...) "
         "and with what result.",
     )
-    corrective_action = fields.Text(
-        tracking=True, copy=False, groups="base.group_user"
-    )
+    corrective_action = fields.Text(tracking=True, copy=False, groups="base.group_user")
     compensation_paid = fields.Monetary(
         currency_field="currency_id",
         tracking=True,
@@ -82,7 +81,6 @@ class HuataiComplaint(models.Model):
     )
     compensation_approved_by_id = fields.Many2one(
         "res.users",
-        string="Compensation Approved By",
         tracking=True,
         copy=False,
         readonly=True,
@@ -126,7 +124,10 @@ class HuataiComplaint(models.Model):
         groups="base.group_user",
     )
     regulator_reply_text = fields.Text(
-        string="Report to Regulator", copy=False, readonly=True, groups="base.group_user"
+        string="Report to Regulator",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
     )
     regulator_reply_attachment_id = fields.Many2one(
         "ir.attachment",
@@ -187,7 +188,9 @@ class HuataiComplaint(models.Model):
 
     def _search_regulator_reply_state(self, operator, value):
         if operator not in ("=", "in"):
-            raise UserError(self.env._("Unsupported search on the report to regulator."))
+            raise UserError(
+                self.env._("Unsupported search on the report to regulator.")
+            )
         values = [value] if operator == "=" else list(value)
         today = china_today()
         domains = {
@@ -347,7 +350,9 @@ class HuataiComplaint(models.Model):
             raise UserError(self.env._("A report cannot be dated in the future."))
         if reported_on < china_date(self.received_date):
             raise UserError(
-                self.env._("A report cannot be dated before the complaint was received.")
+                self.env._(
+                    "A report cannot be dated before the complaint was received."
+                )
             )
         if not (text or "").strip():
             raise UserError(self.env._("Write what was reported to the regulator."))
@@ -367,4 +372,3 @@ class HuataiComplaint(models.Model):
     @api.model
     def _review_workflow_fields(self):
         return super()._review_workflow_fields() | OUTCOME_WORKFLOW_FIELDS
-

@@ -97,9 +97,7 @@ class HuataiComplaint(models.Model):
     reviews_missing = fields.Boolean(
         compute="_compute_review_summary", groups="base.group_user"
     )
-    can_review = fields.Boolean(
-        compute="_compute_can_review", groups="base.group_user"
-    )
+    can_review = fields.Boolean(compute="_compute_can_review", groups="base.group_user")
     can_order = fields.Boolean(compute="_compute_can_review", groups="base.group_user")
 
     # ------------------------------------------------------------------
@@ -129,9 +127,7 @@ class HuataiComplaint(models.Model):
                 status = (
                     self.env._("to give") if kind in missing else self.env._("approved")
                 )
-                lines.append(
-                    f"{kinds[kind]} ({unit.display_name or '-'}): {status}"
-                )
+                lines.append(f"{kinds[kind]} ({unit.display_name or '-'}): {status}")
             complaint.review_summary = "\n".join(lines) or self.env._(
                 "No review required."
             )
@@ -165,9 +161,7 @@ class HuataiComplaint(models.Model):
         self.check_access("write")
         for complaint in self:
             if complaint.is_closed:
-                raise UserError(
-                    self.env._("%(ref)s is closed.", ref=complaint.name)
-                )
+                raise UserError(self.env._("%(ref)s is closed.", ref=complaint.name))
             if not html2plaintext(complaint.handling_plan or "").strip():
                 raise UserError(
                     self.env._(
@@ -176,7 +170,9 @@ class HuataiComplaint(models.Model):
                     )
                 )
         flow = self._as_workflow()
-        flow.write({"plan_state": "in_review", "plan_submitted_date": fields.Datetime.now()})
+        flow.write(
+            {"plan_state": "in_review", "plan_submitted_date": fields.Datetime.now()}
+        )
         for complaint in self.sudo():
             complaint.activity_feedback(
                 [REVISE_ACTIVITY_XMLID], feedback=self.env._("Plan revised")
@@ -184,7 +180,9 @@ class HuataiComplaint(models.Model):
             complaint.with_env(self.env).message_post(
                 body=Markup("<p>%s</p>%s")
                 % (
-                    self.env._("Handling plan submitted by %(user)s:", user=self.env.user.name),
+                    self.env._(
+                        "Handling plan submitted by %(user)s:", user=self.env.user.name
+                    ),
                     complaint.handling_plan,
                 ),
                 subtype_xmlid="mail.mt_note",
@@ -198,9 +196,7 @@ class HuataiComplaint(models.Model):
         self.check_access("read")
         if not self.can_review:
             raise AccessError(
-                self.env._(
-                    "%(ref)s needs no review that you may give.", ref=self.name
-                )
+                self.env._("%(ref)s needs no review that you may give.", ref=self.name)
             )
         return {
             "type": "ir.actions.act_window",
@@ -257,8 +253,10 @@ class HuataiComplaint(models.Model):
         """{kind: the last review given of that kind}"""
         self.ensure_one()
         latest = {}
-        given = self.sudo().opinion_ids.filtered("decision").sorted(
-            lambda o: (o.date, o.id)
+        given = (
+            self.sudo()
+            .opinion_ids.filtered("decision")
+            .sorted(lambda o: (o.date, o.id))
         )
         for opinion in given:
             latest[opinion.kind] = opinion
@@ -417,7 +415,9 @@ class HuataiComplaint(models.Model):
         reviewer = unit and complaint._unit_contact(unit)
         if not reviewer:
             return
-        xmlid = COMPLIANCE_ACTIVITY_XMLID if kind == "compliance" else REVIEW_ACTIVITY_XMLID
+        xmlid = (
+            COMPLIANCE_ACTIVITY_XMLID if kind == "compliance" else REVIEW_ACTIVITY_XMLID
+        )
         activity_type = self.env.ref(xmlid, raise_if_not_found=False)
         if kind == "compliance" and complaint.activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type and a.user_id == reviewer
@@ -472,9 +472,7 @@ class HuataiComplaint(models.Model):
             and not html2plaintext(self.sudo().handling_plan or "").strip()
         ):
             raise UserError(
-                self.env._(
-                    "%(ref)s has no handling plan to review yet.", ref=self.name
-                )
+                self.env._("%(ref)s has no handling plan to review yet.", ref=self.name)
             )
         complaint = self.sudo()
         Opinion = self.env["huatai.complaint.opinion"].sudo()
@@ -497,7 +495,9 @@ class HuataiComplaint(models.Model):
             waiting.write(values)
         else:
             Opinion.create({"complaint_id": complaint.id, "kind": kind, **values})
-        xmlid = COMPLIANCE_ACTIVITY_XMLID if kind == "compliance" else REVIEW_ACTIVITY_XMLID
+        xmlid = (
+            COMPLIANCE_ACTIVITY_XMLID if kind == "compliance" else REVIEW_ACTIVITY_XMLID
+        )
         complaint.activity_feedback([xmlid], feedback=text)
         if kind == "compliance":
             # the complaint's own fields hold Compliance's approving opinion
@@ -515,9 +515,7 @@ class HuataiComplaint(models.Model):
                 }
             )
             self._as_workflow().write(mirror)
-        decisions = dict(
-            Opinion._fields["decision"]._description_selection(self.env)
-        )
+        decisions = dict(Opinion._fields["decision"]._description_selection(self.env))
         complaint.message_post(
             body=Markup("<p>%s</p><p>%s</p>")
             % (
@@ -589,7 +587,9 @@ class HuataiComplaint(models.Model):
         self.check_access("read")
         if not target_unit:
             raise UserError(
-                self.env._("Choose the unit ordered to act (the unit complained about).")
+                self.env._(
+                    "Choose the unit ordered to act (the unit complained about)."
+                )
             )
         if not due_date:
             raise UserError(self.env._("Give the date by which the unit must act."))
@@ -670,8 +670,10 @@ class HuataiComplaint(models.Model):
         """A complaint became a whistleblowing report: its reviews and orders
         are Compliance's (record rules); the activities and followers that
         would still lead others to them are taken back."""
-        opinions = self.env["huatai.complaint.opinion"].sudo().search(
-            [("complaint_id", "in", self.ids)]
+        opinions = (
+            self.env["huatai.complaint.opinion"]
+            .sudo()
+            .search([("complaint_id", "in", self.ids)])
         )
         if not opinions:
             return

@@ -71,7 +71,9 @@ class HuataiComplaintReviewRule(models.Model):
             ]
             parts = []
             if rule.unit_kind:
-                levels = dict(self._fields["unit_kind"]._description_selection(self.env))
+                levels = dict(
+                    self._fields["unit_kind"]._description_selection(self.env)
+                )
                 parts.append(
                     self.env._("handled at: %(level)s", level=levels[rule.unit_kind])
                 )

@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     huatai_compensation_limit_sales_department = fields.Float(
         string="Compensation Approved by a Sales Department Head up to",

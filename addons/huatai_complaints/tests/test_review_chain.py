@@ -156,7 +156,12 @@ class TestReviewChain(ReviewCase):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self._order(complaint, user, self.suzhou, china_today())
         with self.assertRaises(UserError):
-            self._order(complaint, self.compliance_user, self.env["huatai.org.unit"], china_today())
+            self._order(
+                complaint,
+                self.compliance_user,
+                self.env["huatai.org.unit"],
+                china_today(),
+            )
         with self.assertRaises(UserError):
             self._order(complaint, self.compliance_user, self.suzhou, False)
         self.assertFalse(complaint.order_ids, "nothing saved")
@@ -170,7 +175,9 @@ class TestReviewChain(ReviewCase):
         # not the complaint
         as_suzhou = self.Opinion.with_user(self.staff_suzhou)
         self.assertEqual(as_suzhou.search([("kind", "=", "order")]), order)
-        self.assertEqual(order.with_user(self.staff_suzhou).complaint_name, complaint.name)
+        self.assertEqual(
+            order.with_user(self.staff_suzhou).complaint_name, complaint.name
+        )
         self.assertEqual(order.with_user(self.staff_suzhou).respondent_name, "李四")
         with self.assertRaises(AccessError):
             complaint.with_user(self.staff_suzhou).read(["description"])
@@ -240,8 +247,13 @@ class TestReviewChain(ReviewCase):
         self.env.ref("huatai_complaints.review_rule_branch_all").active = True
         self.assertEqual(ordinary._required_review_kinds(), ["branch_review"])
         # handled at HQ: no branch above to review
-        at_hq = self._make(self.retail_hq, channel="regulator", regulator_authority="csrc",
-                           regulator_reference="证监会-1", regulator_deadline=fields.Date.today() + timedelta(days=40))
+        at_hq = self._make(
+            self.retail_hq,
+            channel="regulator",
+            regulator_authority="csrc",
+            regulator_reference="证监会-1",
+            regulator_deadline=fields.Date.today() + timedelta(days=40),
+        )
         self.assertNotIn("branch_review", at_hq._required_review_kinds())
 
     def test_law_related_and_media_complaints(self):
@@ -261,17 +273,25 @@ class TestReviewChain(ReviewCase):
         media.with_user(self.institutional_user)._give_review(
             "institutional", "同意媒体答复口径", "approve"
         )
-        self.assertEqual(self._reviews(media, "institutional").unit_id, self.institutional_unit)
+        self.assertEqual(
+            self._reviews(media, "institutional").unit_id, self.institutional_unit
+        )
         # a review not required is refused
         with self.assertRaises(UserError):
             media.with_user(self.hq_user)._give_review("hq_advice", "同意", "approve")
 
     def test_compliance_asks_to_revise(self):
-        complaint = self._make(self.hangzhou, is_compensation=True, compensation_amount=800)
+        complaint = self._make(
+            self.hangzhou, is_compensation=True, compensation_amount=800
+        )
         self.env.ref("huatai_complaints.review_rule_branch_serious").active = False
         self._plan(complaint, self.staff_hangzhou)
-        self.assertEqual(self._reviews(complaint, "compliance").unit_id, self.compliance_unit)
-        complaint.with_user(self.compliance_user)._give_review("compliance", "同意", "approve")
+        self.assertEqual(
+            self._reviews(complaint, "compliance").unit_id, self.compliance_unit
+        )
+        complaint.with_user(self.compliance_user)._give_review(
+            "compliance", "同意", "approve"
+        )
         self.assertTrue(complaint.compliance_opinion_date)
         complaint.with_user(self.compliance_user)._give_review(
             "compliance", "赔偿依据不足，请修改", "revise"

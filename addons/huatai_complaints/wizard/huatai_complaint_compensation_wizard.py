@@ -11,7 +11,7 @@ class HuataiComplaintCompensationWizard(models.TransientModel):
         related="complaint_id.compensation_amount", string="Claimed"
     )
     amount = fields.Monetary(string="Compensation Paid", currency_field="currency_id")
-    paid_on = fields.Date(string="Paid On", default=fields.Date.context_today)
+    paid_on = fields.Date(default=fields.Date.context_today)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -7,7 +7,7 @@ class HuataiComplaintRegulatorReplyWizard(models.TransientModel):
     _description = "Report Back to the Regulator on a Complaint"
 
     complaint_id = fields.Many2one("huatai.complaint", required=True, readonly=True)
-    reported_on = fields.Date(string="Reported On", default=fields.Date.context_today)
+    reported_on = fields.Date(default=fields.Date.context_today)
     reference = fields.Char(string="Report Reference")
     text = fields.Text(string="Report")
     attachment = fields.Binary(string="Report File")

@@ -7,9 +7,7 @@ class HuataiComplaintReviewWizard(models.TransientModel):
     _description = "Review the Handling Plan of a Complaint"
 
     complaint_id = fields.Many2one("huatai.complaint", required=True, readonly=True)
-    kind = fields.Selection(
-        selection="_selection_kind", string="Review", required=True
-    )
+    kind = fields.Selection(selection="_selection_kind", string="Review", required=True)
     handling_plan = fields.Html(compute="_compute_handling_plan")
     decision = fields.Selection(
         [("approve", "Approve"), ("revise", "Revise the Plan")],

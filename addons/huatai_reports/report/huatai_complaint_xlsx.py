@@ -283,7 +283,10 @@ class HuataiComplaintXlsx(models.AbstractModel):
                 "compensation_paid",
                 c(_("Compensation Paid"), NUMBER, formats["money"], 14),
             ),
-            ("compensation_date", c(_("Compensation Paid On"), NUMBER, formats["date"], 12)),
+            (
+                "compensation_date",
+                c(_("Compensation Paid On"), NUMBER, formats["date"], 12),
+            ),
             ("root_cause", c(_("Root Cause"), width=30)),
             ("corrective_action", c(_("Corrective Action"), width=30)),
             (
