@@ -145,7 +145,8 @@ class HuataiComplaintDemo(models.AbstractModel):
                 "corrective_action": "开展代客操作专项排查与合规培训。",
             }
         )
-        third.with_env(as_user(head))._approve_compensation(60000, china_today())
+        # approved by the branch head in person: the level follows the user
+        third.with_user(ref(head))._approve_compensation(60000, china_today())
         # 4. a regulator-forwarded complaint reported back to the authority
         regulator = make(
             complainant_name="吴昊",
