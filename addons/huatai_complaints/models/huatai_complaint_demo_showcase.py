@@ -9,8 +9,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.workdays import china_today
 from .huatai_complaint_demo_review import PLAN, REVIEW_TEXTS
-from .huatai_workday import china_today
 
 MODULE = "huatai_complaints"
 

@@ -16,8 +16,8 @@
   administrators correct them with the correction wizard, which records the
   reason.
 
-This model is imported after the other parts of ``huatai.complaint``: its
-``create`` and ``write`` run first, before any of theirs.
+Its checks are the first and last steps of ``create`` and ``write``
+(``huatai_complaint.py``).
 """
 
 import logging
@@ -25,6 +25,7 @@ import logging
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import AccessError
 
+from ..tools.actions import wizard_action
 from .huatai_complaint import COMPLIANCE_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -69,6 +70,20 @@ WORKFLOW_FIELDS = frozenset(
         "stage_state",
         "is_closed",
         "name",
+        # the review chain and the outcome (huatai_complaint_review.py,
+        # huatai_complaint_outcome.py)
+        "plan_state",
+        "plan_submitted_date",
+        "compensation_paid",
+        "compensation_date",
+        "compensation_approved_by_id",
+        "compensation_approved_date",
+        "compensation_approval_level",
+        "regulator_replied_date",
+        "regulator_reply_reference",
+        "regulator_reply_text",
+        "regulator_reply_attachment_id",
+        "regulator_reply_deadline",
     }
 )
 # what a registration may give (a hotline integration gives the time of the
@@ -167,25 +182,6 @@ class HuataiComplaint(models.Model):
                 fields=labels,
             )
         )
-
-    # ------------------------------------------------------------------
-    # CRUD: the first steps of every create and write
-    # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        vals_list = [self._without_empty_clocks(vals) for vals in vals_list]
-        for vals in vals_list:
-            self._check_workflow_fields(vals, creating=True)
-        complaints = super().create(vals_list)
-        complaints._check_confidential_owner()
-        return complaints
-
-    def write(self, vals):
-        self._check_workflow_fields(vals)
-        res = super().write(vals)
-        if "user_id" in vals:
-            self._check_confidential_owner()
-        return res
 
     def _check_confidential_owner(self):
         """A whistleblowing report is owned by a Compliance member, or by
@@ -310,11 +306,8 @@ class HuataiComplaint(models.Model):
         self.ensure_one()
         self.check_access("write")
         self.env["huatai.complaint.correction.wizard"]._check_correction_rights()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Correct Dates"),
-            "res_model": "huatai.complaint.correction.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_complaint_id": self.id},
-        }
+        return wizard_action(
+            self.env._("Correct Dates"),
+            "huatai.complaint.correction.wizard",
+            {"default_complaint_id": self.id},
+        )

@@ -3,8 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.workdays import china_today
 from .huatai_complaint_review_rule import REVIEW_KINDS
-from .huatai_workday import china_today
 
 ORDER_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_order"
 

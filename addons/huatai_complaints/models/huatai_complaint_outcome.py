@@ -8,8 +8,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import format_amount
 
+from ..tools.workdays import china_date, china_today
 from .huatai_complaint import MANAGER_GROUP
-from .huatai_workday import china_date, china_today
 
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
 LIMIT_PARAMS = {
@@ -24,20 +24,6 @@ APPROVAL_LEVELS = [
     ("branch", "Branch Company Head"),
     ("hq", "Retail Client Service HQ"),
 ]
-OUTCOME_WORKFLOW_FIELDS = frozenset(
-    {
-        "compensation_paid",
-        "compensation_date",
-        "compensation_approved_by_id",
-        "compensation_approved_date",
-        "compensation_approval_level",
-        "regulator_replied_date",
-        "regulator_reply_reference",
-        "regulator_reply_text",
-        "regulator_reply_attachment_id",
-        "regulator_reply_deadline",
-    }
-)
 
 
 class HuataiComplaint(models.Model):
@@ -365,10 +351,3 @@ class HuataiComplaint(models.Model):
             }
         )
         return True
-
-    # ------------------------------------------------------------------
-    # Integrity
-    # ------------------------------------------------------------------
-    @api.model
-    def _review_workflow_fields(self):
-        return super()._review_workflow_fields() | OUTCOME_WORKFLOW_FIELDS

@@ -16,9 +16,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 
-from .huatai_complaint import COMPLIANCE_GROUP, MANAGER_GROUP, REPLIED_STATES
+from ..tools.workdays import china_today
+from .huatai_complaint import COMPLIANCE_GROUP, MANAGER_GROUP
 from .huatai_complaint_review_rule import REVIEW_ORDER
-from .huatai_workday import china_today
 
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
 COMPLIANCE_UNIT_XMLID = "huatai_complaints.unit_compliance"
@@ -33,8 +33,6 @@ COMPLIANCE_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_compliance_opi
 REVISE_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_plan_revise"
 ORDER_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_order"
 DEFAULT_REVIEW_DAYS = 3
-# written by the review workflow only
-REVIEW_WORKFLOW_FIELDS = frozenset({"plan_state", "plan_submitted_date"})
 PLAN_STATES = [
     ("draft", "Draft"),
     ("in_review", "Under Review"),
@@ -145,14 +143,6 @@ class HuataiComplaint(models.Model):
             )
             complaint.can_order = may_order
 
-    @api.depends("is_law_related")
-    def _compute_compliance_required(self):
-        # the law-related flag asks Compliance, as the severity flags do
-        res = super()._compute_compliance_required()
-        for complaint in self.filtered("is_law_related"):
-            complaint.compliance_required = True
-        return res
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -222,11 +212,6 @@ class HuataiComplaint(models.Model):
                 "default_target_unit_id": self.respondent_unit_id.id,
             },
         }
-
-    def action_open_reply_wizard(self):
-        # say what is missing before the reply is written, not after
-        self._check_reviews_given(self._stage_for_state("replied"))
-        return super().action_open_reply_wizard()
 
     # ------------------------------------------------------------------
     # Which reviews, by whom
@@ -333,12 +318,6 @@ class HuataiComplaint(models.Model):
     # ------------------------------------------------------------------
     # The gate
     # ------------------------------------------------------------------
-    def _check_stage_requirements(self):
-        self.filtered(lambda c: c.stage_state in REPLIED_STATES)._check_reviews_given(
-            None
-        )
-        return super()._check_stage_requirements()
-
     def _check_reviews_given(self, stage):
         """Refuse the reply (the stage ``stage``, or the complaints' own)
         before the required reviews are given: say which and from whom."""
@@ -536,17 +515,6 @@ class HuataiComplaint(models.Model):
         self._update_plan_state()
         return True
 
-    def _give_compliance_opinion(self, opinion):
-        # Compliance's opinion is its review of the complaint (approving)
-        self._check_compliance_user()
-        if not (opinion or "").strip():
-            raise UserError(self.env._("Write the opinion of Compliance."))
-        self.check_access("write")
-        if "compliance" not in self._required_review_kinds():
-            # asked although no rule requires it: kept as before
-            return super()._give_compliance_opinion(opinion)
-        return self._give_review("compliance", opinion, "approve")
-
     def _send_plan_back(self, kind, text):
         """A review asks to revise: the plan goes back to the handling unit's
         owner (or head), who revises and submits it again."""
@@ -661,11 +629,6 @@ class HuataiComplaint(models.Model):
         )
         return order
 
-    def _hand_over_existing_to_compliance(self, reason=False):
-        res = super()._hand_over_existing_to_compliance(reason=reason)
-        self._withdraw_opinions_from_outsiders()
-        return res
-
     def _withdraw_opinions_from_outsiders(self):
         """A complaint became a whistleblowing report: its reviews and orders
         are Compliance's (record rules); the activities and followers that
@@ -692,27 +655,3 @@ class HuataiComplaint(models.Model):
                 ("partner_id", "not in", insiders.partner_id.ids),
             ]
         ).unlink()
-
-    # ------------------------------------------------------------------
-    # Integrity
-    # ------------------------------------------------------------------
-    @api.model
-    def _check_workflow_fields(self, fnames, creating=False):
-        super()._check_workflow_fields(fnames, creating=creating)
-        if self._is_workflow():
-            return
-        protected = set(fnames) & self._review_workflow_fields()
-        if protected:
-            labels = ", ".join(
-                sorted(self._fields[f]._description_string(self.env) for f in protected)
-            )
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of a complaint are set by the workflow only.",
-                    fields=labels,
-                )
-            )
-
-    @api.model
-    def _review_workflow_fields(self):
-        return REVIEW_WORKFLOW_FIELDS

@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from ..models.huatai_workday import china_today
+from ..tools.workdays import china_today
 from .common_deadlines import DeadlineCase
 
 REVIEW_ACTIVITY = "huatai_complaints.mail_activity_type_plan_review"
