@@ -127,7 +127,13 @@ class HuataiComplaint(models.Model):
         ids = {i for i in ids if isinstance(i, int) and i}
         if not ids:
             return set()
-        complaints = self.sudo().with_context(active_test=False).browse(ids).exists()
+        complaints = self.sudo().with_context(active_test=False).browse(ids)
+        # a complaint whose flag is in the cache (just created, or read in
+        # this transaction) exists: only the others are looked up, which
+        # spares the intake a query per message and follower it creates
+        field = self._fields["is_confidential"]
+        cached = complaints.filtered(lambda c: self.env.cache.contains(c, field))
+        complaints = cached | (complaints - cached).exists()
         return set(complaints.filtered("is_confidential").ids)
 
     @api.model
