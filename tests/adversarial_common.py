@@ -27,6 +27,7 @@ import io
 import json
 import uuid
 import zipfile
+from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import Form, new_test_user
@@ -279,6 +280,9 @@ class AdversarialWorld:
         )
         dispatch.action_dispatch()
         as_compliance.action_accept()
+        # its handling plan (tracked), reviewed by Compliance (issue 15)
+        as_compliance.write({"handling_plan": f"<p>{M('WPLAN')}</p>"})
+        cls._flush_tracking()
         opinion = (
             cls.env["huatai.complaint.compliance.wizard"]
             .with_user(cls.compliance)
@@ -403,6 +407,12 @@ class AdversarialWorld:
         answer._save_lines(text_box, M("CSURVEY"))
         answer._mark_done()
         cls.C_survey_answer = answer
+        # its handling plan, and an order to act given by Compliance to the
+        # other sales department (which sees the order, not the complaint)
+        C.write({"handling_plan": f"<p>{M('CPLAN')}</p>"})
+        cls.C_order = C.with_user(cls.compliance)._give_order(
+            cls.hangzhou, fields.Date.today() + timedelta(days=7), M("CORDER")
+        )
         cls._flush_tracking()
         # the branch head proposes an improvement from it (issue 16)
         improvement = (

@@ -178,6 +178,7 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "huatai.complaint.dispatch",
             "huatai.complaint.callback",
             "huatai.complaint.improvement",
+            "huatai.complaint.opinion",
         ):
             self.assertIn(model, found, f"the scan finds nothing on {model}")
         for what in (
@@ -186,6 +187,9 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "WDESCNEW",
             "WCOMMENT",
             "WCALLBACK",
+            "WOPINION",
+            "WPLAN",
+            "CORDER",
             "CPORTALMSG",
             "WIMPROVEMENT",
             "CIMPROVEMENT",

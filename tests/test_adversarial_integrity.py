@@ -565,6 +565,14 @@ class TestIntegrityStillWorks(IntegrityCase):
             {"complaint_id": complaint.id, "opinion": "同意处理方案"}
         ).action_give_opinion()
         self.assertTrue(complaint.compliance_opinion_date)
+        # the other reviews of its handling plan (issue 15)
+        as_staff.handling_plan = "<p>退还多收手续费</p>"
+        as_staff.action_submit_plan()
+        complaint.with_user(self.head_jiangsu)._give_review(
+            "branch_review", "同意", "approve"
+        )
+        complaint.with_user(self.hq_user)._give_review("hq_advice", "同意", "approve")
+        self.assertEqual(complaint.plan_state, "approved")
         self.env["huatai.complaint.reply.wizard"].with_user(self.staff_nanjing).create(
             {
                 "complaint_id": complaint.id,

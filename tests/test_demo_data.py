@@ -282,3 +282,33 @@ class TestDemoLooksLikeAnOrdinaryMonth(TransactionCase):
         self.assertIn('stacked="True"', graph)
         self.assertIn('interval="month"', graph)
         self.assertIn('name="category_root_id"', graph)
+
+    def test_each_step_of_the_review_chain_is_shown(self):
+        """The demo shows the review chain of handling plans (issue 15)."""
+        Opinion = self.env["huatai.complaint.opinion"]
+        plans = self.env["huatai.complaint"].search(
+            [("plan_state", "!=", "draft"), ("is_closed", "=", False)]
+        )
+        self.assertEqual(
+            set(plans.mapped("plan_state")), {"in_review", "revise", "approved"}
+        )
+        orders = Opinion.search([("kind", "=", "order")])
+        self.assertTrue(orders.filtered(lambda o: o.state == "open"))
+        approved = self.env["huatai.complaint"].search(
+            [("compensation_approval_level", "=", "branch")]
+        )
+        self.assertEqual(approved.compensation_paid, 60000)
+        self.assertEqual(
+            set(approved.opinion_ids.mapped("kind")),
+            {"branch_review", "hq_advice", "compliance"},
+        )
+        reported = self.env["huatai.complaint"].search(
+            [("regulator_reply_state", "=", "done")]
+        )
+        self.assertTrue(reported)
+        # the finished complaints carry the reviews their rules required
+        finished = self.env["huatai.complaint"].search(
+            [("is_closed", "=", True), ("replied_date", "!=", False)]
+        )
+        for complaint in finished:
+            self.assertFalse(complaint._missing_review_kinds(), complaint.name)

@@ -41,7 +41,14 @@ from . import mail_guard
 from . import huatai_complaint_guard
 
 from . import huatai_complaint_improvement
+from . import huatai_deadline_policy_review
+from . import huatai_complaint_review_rule
+from . import huatai_complaint_opinion
+from . import huatai_complaint_review
+from . import huatai_complaint_outcome
+from . import res_config_settings_review
 from . import huatai_complaint_demo
+from . import huatai_complaint_demo_showcase
 from . import ir_sequence
 from . import mail_mail
 from . import huatai_complaint_idempotency

@@ -98,11 +98,12 @@ class HuataiComplaint(models.Model):
     # ------------------------------------------------------------------
     # Compliance gate and escalation
     # ------------------------------------------------------------------
-    @api.depends("compliance_review_requested", *SEVERITY_FLAGS)
+    @api.depends("compliance_review_requested", "is_law_related", *SEVERITY_FLAGS)
     def _compute_compliance_required(self):
         for complaint in self:
             complaint.compliance_required = (
                 complaint.compliance_review_requested
+                or complaint.is_law_related  # huatai_complaint_review.py
                 or any(complaint[flag] for flag in SEVERITY_FLAGS)
             )
 
@@ -144,6 +145,10 @@ class HuataiComplaint(models.Model):
         if not (opinion or "").strip():
             raise UserError(self.env._("Write the opinion of Compliance."))
         self.check_access("write")
+        if "compliance" in self._required_review_kinds():
+            # its review of the handling plan (huatai_complaint_review.py),
+            # which fills the fields below
+            return self._give_review("compliance", opinion, "approve")
         self._as_workflow().write(
             {
                 "compliance_opinion": opinion,

@@ -22,6 +22,7 @@ from odoo.exceptions import AccessError
 from ..tools.workdays import china_today
 from . import huatai_complaint_demo_texts as texts
 from .huatai_complaint_demo_plan import MODULE, SALES_DEPARTMENTS, SEED, SamplePlan
+from .huatai_complaint_demo_review import give_demo_reviews
 
 EVIDENCE = {
     "phone": ("通话录音.mp3", "audio/mpeg"),
@@ -196,6 +197,7 @@ class _SampleMaker:
 
     def give_opinion(self, complaint, before):
         """Compliance's opinion, a day before ``before``, where required."""
+        give_demo_reviews(complaint, before)
         if not complaint.compliance_required:
             return
         compliance = self.ref("demo_user_compliance")

@@ -75,6 +75,20 @@ WORKFLOW_FIELDS = frozenset(
         "stage_state",
         "is_closed",
         "name",
+        # the review chain and the outcome (huatai_complaint_review.py,
+        # huatai_complaint_outcome.py)
+        "plan_state",
+        "plan_submitted_date",
+        "compensation_paid",
+        "compensation_date",
+        "compensation_approved_by_id",
+        "compensation_approved_date",
+        "compensation_approval_level",
+        "regulator_replied_date",
+        "regulator_reply_reference",
+        "regulator_reply_text",
+        "regulator_reply_attachment_id",
+        "regulator_reply_deadline",
     }
 )
 # what a registration may give (a hotline integration gives the time of the

@@ -203,6 +203,7 @@ class HuataiComplaint(models.Model):
                 )
             report.message_post(body=body, subtype_xmlid="mail.mt_note")
         reports._restrict_confidential_followers()
+        reports._withdraw_opinions_from_outsiders()  # huatai_complaint_review.py
 
     def _withdraw_from_outsiders(self, compliance_users):
         """Take back from everyone outside Compliance what still leads them to

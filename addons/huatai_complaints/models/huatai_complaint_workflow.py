@@ -37,6 +37,8 @@ class HuataiComplaint(models.Model):
 
     def action_open_reply_wizard(self):
         self.ensure_one()
+        # say which reviews are missing before the reply is written
+        self._check_reviews_given(self._stage_for_state("replied"))
         return wizard_action(
             self.env._("Record Reply"),
             "huatai.complaint.reply.wizard",
@@ -82,6 +84,10 @@ class HuataiComplaint(models.Model):
 
         Raised errors roll the whole write back: nothing is saved half-way.
         """
+        # the reviews of the handling plan first (huatai_complaint_review.py)
+        self.filtered(lambda c: c.stage_state in REPLIED_STATES)._check_reviews_given(
+            None
+        )
         evidence = self._evidence_by_complaint()
         stage_names = {}
         for complaint in self:

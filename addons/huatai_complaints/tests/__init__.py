@@ -37,3 +37,4 @@ from . import test_legal_hold
 from . import test_channels_per_level
 from . import test_documents
 from . import test_recordings
+from . import test_review_chain

@@ -252,6 +252,14 @@ AUDITED_ENDPOINTS = {
         "write",
     },
     "huatai.complaint.routing.rule": {"action_view_complaints", "create", "write"},
+    # issue 15: each checks the complaint's access and the caller's role
+    "huatai.complaint.compensation.wizard": {"action_approve", "create"},
+    "huatai.complaint.order.wizard": {"action_give_order", "create"},
+    "huatai.complaint.review.wizard": {
+        "action_give_review",
+        "create",
+        "default_get",
+    },
     "huatai.deadline.policy": {"create", "unlink", "write"},
     "huatai.holiday": {"create", "unlink", "write"},
     "huatai.holiday.import.wizard": {"action_import"},
@@ -277,6 +285,7 @@ COMPLAINT_ENDPOINTS = {
     "huatai.complaint.callback",
     "huatai.complaint.dispatch",
     "huatai.complaint.handover",
+    "huatai.complaint.opinion",
     "ir.attachment",
 }
 # mail.thread's own endpoints, extended by the mail intake

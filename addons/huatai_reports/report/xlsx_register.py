@@ -123,6 +123,19 @@ class RegisterReport(XlsxReport):
                 self.number(_("Callback Attempts"), "int", 8),
             ),
             ("satisfaction_score", self.number(_("Survey Score"), "days", 8)),
+            # the outcome (issue 15)
+            ("outcome", label(_("Outcome"), 10, "outcome")),
+            ("compensation_paid", self.number(_("Compensation Paid"), "money", 14)),
+            (
+                "compensation_date",
+                self.number(_("Compensation Paid On"), "date", 12),
+            ),
+            ("root_cause", c(_("Root Cause"), width=30)),
+            ("corrective_action", c(_("Corrective Action"), width=30)),
+            (
+                "regulator_replied",
+                self.number(_("Reported to Regulator On"), "date", 12),
+            ),
         ]
         complaint_fields = self.env["huatai.complaint"]._fields
         return [
@@ -247,6 +260,12 @@ class RegisterReport(XlsxReport):
                 "CASE WHEN c.survey_state = 'done' THEN c.satisfaction_score END"
             ),
             "days_to_reply": figures["days_to_reply"],
+            "outcome": SQL("c.outcome"),
+            "compensation_paid": SQL("NULLIF(c.compensation_paid, 0)::float8"),
+            "compensation_date": day("c.compensation_date"),
+            "root_cause": SQL("c.root_cause"),
+            "corrective_action": SQL("c.corrective_action"),
+            "regulator_replied": day("c.regulator_replied_date"),
             # replied by the deadline; late, or still unanswered past it
             "reply_in_time": SQL(
                 "CASE WHEN %s = 1 THEN TRUE WHEN %s = 1 OR ("

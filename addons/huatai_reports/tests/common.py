@@ -133,6 +133,9 @@ class ReportCase(ComplaintCase):
         if complaint.compliance_required:
             # major, difficult, compensation...: Compliance's opinion first
             complaint._give_compliance_opinion("同意按处理方案答复客户")
+        for kind in complaint._missing_review_kinds():
+            # and the other reviews the rules require (issue 15)
+            complaint._give_review(kind, "同意处理方案", "approve")
         if stage in ("replied", "callback", "closed"):
             complaint.write(
                 {
