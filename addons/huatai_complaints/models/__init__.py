@@ -30,3 +30,7 @@ from . import huatai_complaint_demo
 from . import ir_sequence
 from . import mail_mail
 from . import huatai_complaint_idempotency
+from . import huatai_complaint_incident
+from . import huatai_complaint_incident_link
+from . import huatai_pattern_alert
+from . import res_config_settings_analysis

@@ -69,6 +69,12 @@ WORKFLOW_FIELDS = frozenset(
         "stage_state",
         "is_closed",
         "name",
+        # cross-complaint analysis (huatai_complaint_incident_link.py)
+        "incident_id",
+        "incident_scan_pending",
+        "incident_excluded",
+        "duplicate_of_id",
+        "duplicate_candidate_id",
     }
 )
 # what a registration may give (a hotline integration gives the time of the

@@ -319,6 +319,7 @@ class HuataiComplaint(models.Model):
                 self.env.ref(
                     "huatai_complaints.ir_cron_complaint_acknowledgements"
                 ).sudo()._trigger()
+        complaints._schedule_analysis()
         return complaints
 
     def write(self, vals):

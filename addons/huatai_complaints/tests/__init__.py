@@ -29,3 +29,4 @@ from . import test_rpc_surface
 from . import test_references
 from . import test_mail_retry
 from . import test_external_reference
+from . import test_incidents

@@ -1,0 +1,111 @@
+"""Similarity of short Chinese complaint texts, for incident and duplicate
+proposals (issue 16). Pure functions, no database.
+
+What was measured (bench/README.md, "Incident proposals"): character
+unigrams and bigrams weighted by TF-IDF, with the document frequencies taken
+over the texts compared plus a reference sample of ordinary complaints,
+clustered by average linkage. Segmenting words with jieba did no better on
+paraphrased texts (a paraphrase shares characters more often than words) and
+adds a dependency; PostgreSQL's pg_trgm only builds trigrams of alphanumeric
+words, which for Chinese text are whole clauses.
+"""
+
+import itertools
+import math
+import re
+from collections import Counter
+
+# runs of Chinese characters, and ASCII words (APP, ETF, 12386)
+TOKEN = re.compile(r"[\u3400-\u9fff]+|[A-Za-z0-9]+")
+# fewer meaningful characters than this: no proposal (noise, not evidence)
+MIN_CHARS = 6
+SMOOTH = 1.0
+
+
+def meaningful_length(text):
+    return sum(len(run) for run in TOKEN.findall(text or ""))
+
+
+def grams(text):
+    """Character unigrams and bigrams of the Chinese runs, lower-cased ASCII
+    words, with their counts."""
+    out = Counter()
+    for run in TOKEN.findall(text or ""):
+        if run.isascii():
+            out[run.lower()] += 1
+            continue
+        out.update(run)
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def tfidf_vectors(texts, reference=()):
+    """Unit TF-IDF vectors of ``texts``; the document frequencies count the
+    ``reference`` texts too, so that what every complaint says (times of
+    day, demands) weighs little."""
+    counts = [grams(text) for text in texts]
+    df = Counter(g for c in counts for g in c)
+    for text in reference:
+        df.update(grams(text).keys())
+    total = len(counts) + len(reference) + 1
+    vectors = []
+    for c in counts:
+        # smoothed: a term in every text compared still counts a little
+        vec = {
+            g: (1 + math.log(n)) * (math.log(total / (df[g] + 1)) + SMOOTH)
+            for g, n in c.items()
+        }
+        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+        vectors.append({g: x / norm for g, x in vec.items()})
+    return vectors
+
+
+def cosine(a, b):
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(g, 0.0) for g, x in a.items())
+
+
+def average_linkage(vectors, comparable, threshold):
+    """Clusters (lists of indexes) of ``vectors``: repeatedly merge the two
+    clusters whose average pairwise similarity is highest, while it reaches
+    ``threshold``. ``comparable(i, j)`` says whether two items may be in one
+    cluster at all (same type, within the time window): similarity 0 if not.
+    """
+    n = len(vectors)
+    sim = [[0.0] * n for _ in range(n)]
+    for i, j in itertools.combinations(range(n), 2):
+        if comparable(i, j):
+            sim[i][j] = sim[j][i] = cosine(vectors[i], vectors[j])
+    clusters = {i: [i] for i in range(n)}
+    # sums of similarities between clusters, updated on each merge
+    link = {
+        (i, j): sim[i][j]
+        for i, j in itertools.combinations(range(n), 2)
+        if sim[i][j] > 0
+    }
+    while link:
+        best, pair = threshold, None
+        for (a, b), total in link.items():
+            score = total / (len(clusters[a]) * len(clusters[b]))
+            if score >= best:
+                best, pair = score, (a, b)
+        if pair is None:
+            break
+        a, b = pair
+        merged = {}
+        for (x, y), total in link.items():
+            if (x, y) == pair:
+                continue
+            if b in (x, y):
+                other = y if x == b else x
+                key = (min(a, other), max(a, other))
+                merged[key] = merged.get(key, 0.0) + total
+            elif a in (x, y):
+                key = (x, y)
+                merged[key] = merged.get(key, 0.0) + total
+            else:
+                merged[(x, y)] = total
+        link = merged
+        clusters[a].extend(clusters.pop(b))
+    return list(clusters.values())
