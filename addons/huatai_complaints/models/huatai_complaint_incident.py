@@ -67,6 +67,15 @@ class HuataiComplaintIncident(models.Model):
     complaint_count = fields.Integer(
         compute="_compute_figures", store=True, aggregator="sum"
     )
+    # for the record rules: a rule through complaint_ids would read that
+    # one2many as superuser into the cache every user of the request shares
+    unit_ids = fields.Many2many(
+        "huatai.org.unit",
+        string="Units Concerned",
+        compute="_compute_figures",
+        store=True,
+        groups="huatai_complaints.group_complaint_hq",
+    )
     unit_count = fields.Integer(
         string="Units", compute="_compute_figures", store=True, aggregator="sum"
     )
@@ -116,18 +125,46 @@ class HuataiComplaintIncident(models.Model):
         "complaint_ids",
         "complaint_ids.received_date",
         "complaint_ids.accepting_unit_id",
+        "complaint_ids.handling_unit_id",
         "complaint_ids.complainant_count",
     )
     def _compute_figures(self):
+        """From the complaints as superuser, without reading complaint_ids:
+        the x2many's cache is shared by every user of the transaction."""
         threshold = self.env["huatai.complaint"]._group_threshold()
+        figures = {
+            incident.id: (count, units, people, first, last, accepting, handling)
+            for incident, count, units, people, first, last, accepting, handling in self.env[
+                "huatai.complaint"
+            ]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [("incident_id", "in", self.ids)],
+                ["incident_id"],
+                [
+                    "__count",
+                    "accepting_unit_id:count_distinct",
+                    "complainant_count:sum",
+                    "received_date:min",
+                    "received_date:max",
+                    "accepting_unit_id:array_agg",
+                    "handling_unit_id:array_agg",
+                ],
+            )
+        }
         for incident in self:
-            complaints = incident.sudo().complaint_ids
-            dates = complaints.mapped("received_date")
-            incident.complaint_count = len(complaints)
-            incident.unit_count = len(complaints.accepting_unit_id)
-            incident.complainant_count = sum(complaints.mapped("complainant_count"))
-            incident.first_received = min(dates) if dates else False
-            incident.last_received = max(dates) if dates else False
+            count, units, people, first, last, accepting, handling = figures.get(
+                incident.id, (0, 0, 0, False, False, [], [])
+            )
+            incident.unit_ids = [
+                fields.Command.set({i for i in accepting + handling if i})
+            ]
+            incident.complaint_count = count
+            incident.unit_count = units
+            incident.complainant_count = people or 0
+            incident.first_received = first
+            incident.last_received = last
             incident.is_group = incident.complainant_count >= threshold
 
     @api.depends("first_received", "first_reply_date")
