@@ -30,3 +30,4 @@ from . import test_references
 from . import test_mail_retry
 from . import test_external_reference
 from . import test_incidents
+from . import test_duplicates_alerts
