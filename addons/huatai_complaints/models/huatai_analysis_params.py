@@ -13,7 +13,7 @@ ANALYSIS_PARAMS = {
     "incident_min_complaints": (3, 2),
     "incident_min_units": (2, 1),
     # similarity in percent: average linkage stops below it (bench/README.md)
-    "incident_similarity_percent": (12, 1),
+    "incident_similarity_percent": (10, 1),
     "incident_reference_size": (300, 0),
     # duplicates
     "duplicate_days": (7, 1),

@@ -508,13 +508,22 @@ class HuataiComplaintIncident(models.Model):
 
     @api.model
     def _propose_for(self, pending):
+        """Cluster the new complaints with the others of their time window.
+
+        Proposed incidents are the job's own: each run shapes them again
+        from the whole window (a burst arrives over several runs). A
+        confirmed incident keeps its complaints and takes in the new ones
+        that resemble it; two confirmed incidents are never merged.
+        """
         Complaint = self.env["huatai.complaint"].sudo()
         window = timedelta(minutes=analysis_param(self.env, "incident_window_minutes"))
+
+        def usable(c):
+            return similarity.meaningful_length(c.description) >= similarity.MIN_CHARS
+
         new = pending.filtered_domain(
             [*self._candidate_domain(), ("incident_id", "=", False)]
-        ).filtered(
-            lambda c: similarity.meaningful_length(c.description) >= similarity.MIN_CHARS
-        )
+        ).filtered(usable)
         if not new:
             return self.browse()
         start = min(new.mapped("received_date")) - window
@@ -531,28 +540,34 @@ class HuataiComplaintIncident(models.Model):
             ],
             order="received_date desc",
             limit=MAX_CANDIDATES,
-        ).filtered(
-            lambda c: similarity.meaningful_length(c.description) >= similarity.MIN_CHARS
-        )
+        ).filtered(usable)
         items = new | others
         reference = self._reference_texts(start)
-        vectors = similarity.tfidf_vectors(
-            [c.description for c in items], reference
-        )
+        vectors = similarity.tfidf_vectors([c.description for c in items], reference)
         dates = [c.received_date for c in items]
         categories = [c.category_id.id for c in items]
 
         def comparable(i, j):
             return categories[i] == categories[j] and abs(dates[i] - dates[j]) <= window
 
+        confirmed = {}
+        for k, complaint in enumerate(items):
+            if complaint.incident_id.state == "confirmed":
+                confirmed.setdefault(complaint.incident_id, []).append(k)
         threshold = analysis_param(self.env, "incident_similarity_percent") / 100
-        clusters = similarity.average_linkage(vectors, comparable, threshold)
+        clusters = similarity.average_linkage(
+            vectors, comparable, threshold, locked=confirmed.values()
+        )
         touched = self.browse()
         for cluster in clusters:
-            members = items.browse([items[k].id for k in cluster])
-            if not members & new:
-                continue
-            touched |= self._absorb(members, [vectors[k] for k in cluster])
+            members = Complaint.browse([items[k].id for k in cluster])
+            touched |= self._reconcile(members, [vectors[k] for k in cluster])
+        # proposals left without complaints were reshaped into others
+        emptied = (others.incident_id - touched).filtered(
+            lambda i: i.state == "proposed" and not i.complaint_ids
+        )
+        emptied.unlink()
+        touched = touched.exists()
         touched._alert_group()
         touched._apply_group_flag()
         return touched
@@ -576,52 +591,65 @@ class HuataiComplaintIncident(models.Model):
         return complaints.mapped("description")
 
     @api.model
-    def _absorb(self, members, vectors):
-        """One cluster: new complaints join the open incident most of the
-        cluster is in, or a proposed incident is created when the cluster is
-        large and spread enough."""
-        loose = members.filtered(lambda c: not c.incident_id)
+    def _reconcile(self, members, vectors):
+        """One cluster of this run: the confirmed incident in it takes the
+        others in; else the proposed incident most of it is in becomes the
+        cluster (its complaints elsewhere leave it); else a new proposal is
+        made when the cluster is large and spread enough."""
         incidents = members.incident_id
-        if incidents:
+        confirmed = incidents.filtered(lambda i: i.state == "confirmed")
+        if confirmed:
+            target = confirmed[0]
+        elif incidents:
             target = max(
-                incidents, key=lambda i: len(members.filtered(lambda c: c.incident_id == i))
+                incidents,
+                key=lambda i: (len(members.filtered(lambda c: c.incident_id == i)), -i.id),
             )
-            if loose:
-                loose.write({"incident_id": target.id})
-                target.message_post(
-                    body=self.env._(
-                        "%(count)s similar complaints added by the proposal job: "
-                        "%(refs)s.",
-                        count=len(loose),
-                        refs=", ".join(loose.mapped("name")),
-                    )
+        else:
+            if len(members) < analysis_param(self.env, "incident_min_complaints"):
+                return self.browse()
+            if len(members.accepting_unit_id) < analysis_param(
+                self.env, "incident_min_units"
+            ):
+                return self.browse()
+            target = self.create(
+                {
+                    "name": self._proposal_name(members, vectors),
+                    "category_id": members[0].category_id.id,
+                    "user_id": False,
+                }
+            )
+            members.write({"incident_id": target.id})
+            target.message_post(
+                body=self.env._(
+                    "Proposed by the job: %(count)s similar complaints of %(units)s "
+                    "units between %(first)s and %(last)s.",
+                    count=len(members),
+                    units=len(members.accepting_unit_id),
+                    first=target.first_received,
+                    last=target.last_received,
                 )
-            return target
-        if len(members) < analysis_param(self.env, "incident_min_complaints"):
-            return self.browse()
-        if len(members.accepting_unit_id) < analysis_param(
-            self.env, "incident_min_units"
-        ):
-            return self.browse()
-        incident = self.create(
-            {
-                "name": self._proposal_name(members, vectors),
-                "category_id": members[0].category_id.id,
-                "user_id": False,
-            }
-        )
-        members.write({"incident_id": incident.id})
-        incident.message_post(
-            body=self.env._(
-                "Proposed by the job: %(count)s similar complaints of %(units)s "
-                "units between %(first)s and %(last)s.",
-                count=len(members),
-                units=len(members.accepting_unit_id),
-                first=incident.first_received,
-                last=incident.last_received,
             )
-        )
-        return incident
+            return target
+        joining = members.filtered(lambda c: c.incident_id != target)
+        # a confirmed incident keeps its complaints; the job reshapes proposals
+        joining = joining.filtered(lambda c: c.incident_id.state != "confirmed")
+        if target.state == "proposed":
+            leaving = target.complaint_ids - members
+            leaving.write({"incident_id": False})
+        if joining:
+            joining.write({"incident_id": target.id})
+            target.message_post(
+                body=self.env._(
+                    "%(count)s similar complaints added by the proposal job: "
+                    "%(refs)s.",
+                    count=len(joining),
+                    refs=", ".join(joining.mapped("name")),
+                )
+            )
+        if target.state == "proposed" and len(target.complaint_ids) >= 2:
+            target.name = self._proposal_name(target.complaint_ids, vectors)
+        return target
 
     @api.model
     def _proposal_name(self, members, vectors):

@@ -66,24 +66,39 @@ def cosine(a, b):
     return sum(x * b.get(g, 0.0) for g, x in a.items())
 
 
-def average_linkage(vectors, comparable, threshold):
+def average_linkage(vectors, comparable, threshold, locked=()):
     """Clusters (lists of indexes) of ``vectors``: repeatedly merge the two
     clusters whose average pairwise similarity is highest, while it reaches
     ``threshold``. ``comparable(i, j)`` says whether two items may be in one
     cluster at all (same type, within the time window): similarity 0 if not.
+    ``locked``: groups of indexes that start as one cluster each and are
+    never merged with one another (confirmed incidents).
     """
     n = len(vectors)
     sim = [[0.0] * n for _ in range(n)]
     for i, j in itertools.combinations(range(n), 2):
         if comparable(i, j):
             sim[i][j] = sim[j][i] = cosine(vectors[i], vectors[j])
-    clusters = {i: [i] for i in range(n)}
+    owner = list(range(n))
+    clusters = {}
+    lock = {}
+    for group in locked:
+        group = list(group)
+        if not group:
+            continue
+        clusters[group[0]] = group
+        lock[group[0]] = True
+        for i in group:
+            owner[i] = group[0]
+    for i in range(n):
+        if owner[i] == i and i not in clusters:
+            clusters[i] = [i]
     # sums of similarities between clusters, updated on each merge
-    link = {
-        (i, j): sim[i][j]
-        for i, j in itertools.combinations(range(n), 2)
-        if sim[i][j] > 0
-    }
+    link = {}
+    for i, j in itertools.combinations(range(n), 2):
+        a, b = sorted((owner[i], owner[j]))
+        if a != b and sim[i][j] > 0 and not (lock.get(a) and lock.get(b)):
+            link[(a, b)] = link.get((a, b), 0.0) + sim[i][j]
     while link:
         best, pair = threshold, None
         for (a, b), total in link.items():
@@ -93,19 +108,21 @@ def average_linkage(vectors, comparable, threshold):
         if pair is None:
             break
         a, b = pair
+        merged_lock = lock.get(a) or lock.get(b)
         merged = {}
         for (x, y), total in link.items():
             if (x, y) == pair:
                 continue
-            if b in (x, y):
-                other = y if x == b else x
+            if b in (x, y) or a in (x, y):
+                other = y if x in (a, b) else x
+                if merged_lock and lock.get(other):
+                    continue
                 key = (min(a, other), max(a, other))
-                merged[key] = merged.get(key, 0.0) + total
-            elif a in (x, y):
-                key = (x, y)
                 merged[key] = merged.get(key, 0.0) + total
             else:
                 merged[(x, y)] = total
         link = merged
         clusters[a].extend(clusters.pop(b))
+        lock[a] = merged_lock
+        lock.pop(b, None)
     return list(clusters.values())

@@ -32,7 +32,7 @@ class ResConfigSettings(models.TransientModel):
         "incident_similarity_percent",
         "Incident Text Similarity (%)",
         "Average similarity of the texts below which complaints are not grouped "
-        "(12% measured best, see the benchmark).",
+        "(10% measured best, see the benchmark).",
     )
     huatai_duplicate_days = _setting(
         "duplicate_days",
