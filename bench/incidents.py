@@ -186,7 +186,10 @@ def main(argv=None):
             and mean["recall"] >= 0.8
             and max(r["last_run"] for r in results) < 60
         )
-        print("targets (precision >= 0.9, recall >= 0.8, < 60 s):", "met" if ok else "NOT met")
+        print(
+            "targets (precision >= 0.9, recall >= 0.8, < 60 s):",
+            "met" if ok else "NOT met",
+        )
         return 0 if ok else 1
 
 

@@ -132,11 +132,8 @@ class HuataiComplaintIncident(models.Model):
         """From the complaints as superuser, without reading complaint_ids:
         the x2many's cache is shared by every user of the transaction."""
         threshold = self.env["huatai.complaint"]._group_threshold()
-        figures = {
-            incident.id: (count, units, people, first, last, accepting, handling)
-            for incident, count, units, people, first, last, accepting, handling in self.env[
-                "huatai.complaint"
-            ]
+        rows = (
+            self.env["huatai.complaint"]
             .sudo()
             .with_context(active_test=False)
             ._read_group(
@@ -152,7 +149,8 @@ class HuataiComplaintIncident(models.Model):
                     "handling_unit_id:array_agg",
                 ],
             )
-        }
+        )
+        figures = {row[0].id: row[1:] for row in rows}
         for incident in self:
             count, units, people, first, last, accepting, handling = figures.get(
                 incident.id, (0, 0, 0, False, False, [], [])
@@ -260,7 +258,9 @@ class HuataiComplaintIncident(models.Model):
         complaints = complaints.sudo()
         if not complaints or complaints.incident_id != self:
             raise UserError(
-                self.env._("Select complaints of %(name)s to split off.", name=self.name)
+                self.env._(
+                    "Select complaints of %(name)s to split off.", name=self.name
+                )
             )
         if complaints == self.sudo().complaint_ids:
             raise UserError(self.env._("An incident cannot be split off entirely."))
@@ -603,7 +603,10 @@ class HuataiComplaintIncident(models.Model):
         elif incidents:
             target = max(
                 incidents,
-                key=lambda i: (len(members.filtered(lambda c: c.incident_id == i)), -i.id),
+                key=lambda i: (
+                    len(members.filtered(lambda c: c.incident_id == i)),
+                    -i.id,
+                ),
             )
         else:
             if len(members) < analysis_param(self.env, "incident_min_complaints"):
@@ -641,8 +644,7 @@ class HuataiComplaintIncident(models.Model):
             joining.write({"incident_id": target.id})
             target.message_post(
                 body=self.env._(
-                    "%(count)s similar complaints added by the proposal job: "
-                    "%(refs)s.",
+                    "%(count)s similar complaints added by the proposal job: %(refs)s.",
                     count=len(joining),
                     refs=", ".join(joining.mapped("name")),
                 )

@@ -13,11 +13,10 @@ ANALYSIS_CRON_XMLID = "huatai_complaints.ir_cron_complaint_incidents"
 
 
 class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     incident_id = fields.Many2one(
         "huatai.complaint.incident",
-        string="Incident",
         index="btree_not_null",
         tracking=True,
         readonly=True,
@@ -36,11 +35,11 @@ class HuataiComplaint(models.Model):
         readonly=True,
         copy=False,
         groups="base.group_user",
-        help="Taken out of an incident by Retail Client Service HQ: not proposed again.",
+        help="Taken out of an incident by Retail Client Service HQ: not proposed "
+        "again.",
     )
     duplicate_of_id = fields.Many2one(
         "huatai.complaint",
-        string="Duplicate Of",
         index="btree_not_null",
         tracking=True,
         readonly=True,
@@ -99,9 +98,7 @@ class HuataiComplaint(models.Model):
                     "duplicate_candidate_id": False,
                 }
             )
-        pointing = reports.search(
-            [("duplicate_candidate_id", "in", reports.ids)]
-        )
+        pointing = reports.search([("duplicate_candidate_id", "in", reports.ids)])
         pointing.write({"duplicate_candidate_id": False})
         return res
 
@@ -139,9 +136,11 @@ class HuataiComplaint(models.Model):
         Complaint = self.sudo()
         proposed = Complaint.browse()
         for complaint in self.sudo().filtered(
-            lambda c: not c.is_confidential
-            and not c.duplicate_of_id
-            and similarity.meaningful_length(c.description) >= similarity.MIN_CHARS
+            lambda c: (
+                not c.is_confidential
+                and not c.duplicate_of_id
+                and similarity.meaningful_length(c.description) >= similarity.MIN_CHARS
+            )
         ):
             domain = self._duplicate_domain(complaint, days)
             if domain is None:
@@ -212,4 +211,3 @@ class HuataiComplaint(models.Model):
         incident = self.incident_id
         incident.check_access("read")
         return incident._action_open()
-

@@ -88,7 +88,9 @@ class HuataiPatternAlert(models.Model):
     @api.model
     def _new_alert(self, kind, key, period, values, complaints):
         """Create the alert unless this pattern was raised in this period."""
-        if self.search_count([("kind", "=", kind), ("key", "=", key), ("period", "=", period)]):
+        if self.search_count(
+            [("kind", "=", kind), ("key", "=", key), ("period", "=", period)]
+        ):
             return self.browse()
         alert = self.create(
             {
@@ -118,15 +120,19 @@ class HuataiPatternAlert(models.Model):
         months = analysis_param(self.env, "alert_complainant_months")
         since = now - relativedelta(months=months)
         month_start = self._month_start(now)
-        complaints = self.env["huatai.complaint"].sudo().search(
-            [
-                *self._evidence_base_domain(since, now),
-                ("is_confidential", "=", False),
-                "|",
-                ("partner_id", "!=", False),
-                ("client_account", "!=", False),
-            ],
-            order="received_date, id",
+        complaints = (
+            self.env["huatai.complaint"]
+            .sudo()
+            .search(
+                [
+                    *self._evidence_base_domain(since, now),
+                    ("is_confidential", "=", False),
+                    "|",
+                    ("partner_id", "!=", False),
+                    ("client_account", "!=", False),
+                ],
+                order="received_date, id",
+            )
         )
         groups = defaultdict(lambda: complaints.browse())
         for complaint in complaints:
@@ -162,9 +168,16 @@ class HuataiPatternAlert(models.Model):
         months = analysis_param(self.env, "alert_respondent_months")
         since = now - relativedelta(months=months)
         month_start = self._month_start(now)
-        complaints = self.env["huatai.complaint"].sudo().search(
-            [*self._evidence_base_domain(since, now), ("respondent_name", "!=", False)],
-            order="received_date, id",
+        complaints = (
+            self.env["huatai.complaint"]
+            .sudo()
+            .search(
+                [
+                    *self._evidence_base_domain(since, now),
+                    ("respondent_name", "!=", False),
+                ],
+                order="received_date, id",
+            )
         )
         groups = defaultdict(lambda: complaints.browse())
         for complaint in complaints:

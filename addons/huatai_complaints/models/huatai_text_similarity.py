@@ -66,6 +66,63 @@ def cosine(a, b):
     return sum(x * b.get(g, 0.0) for g, x in a.items())
 
 
+def _similarities(vectors, comparable):
+    n = len(vectors)
+    sim = {}
+    for i, j in itertools.combinations(range(n), 2):
+        if comparable(i, j):
+            value = cosine(vectors[i], vectors[j])
+            if value > 0:
+                sim[(i, j)] = value
+    return sim
+
+
+def _initial_clusters(n, locked):
+    """{cluster key: indexes}, {index: cluster key}, {cluster key: locked}."""
+    owner = list(range(n))
+    clusters, lock = {}, {}
+    for group in locked:
+        group = list(group)
+        if group:
+            clusters[group[0]] = group
+            lock[group[0]] = True
+            for i in group:
+                owner[i] = group[0]
+    for i in range(n):
+        if owner[i] == i and i not in clusters:
+            clusters[i] = [i]
+    return clusters, owner, lock
+
+
+def _best_pair(link, clusters, threshold):
+    best, pair = threshold, None
+    for (a, b), total in link.items():
+        score = total / (len(clusters[a]) * len(clusters[b]))
+        if score >= best:
+            best, pair = score, (a, b)
+    return pair
+
+
+def _merge_links(link, pair, lock):
+    """The similarity sums once the clusters of ``pair`` are one (kept
+    under the first key); a locked cluster never links to another."""
+    a, b = pair
+    merged_lock = lock.get(a) or lock.get(b)
+    merged = {}
+    for (x, y), total in link.items():
+        if (x, y) == pair:
+            continue
+        if x in pair or y in pair:
+            other = y if x in pair else x
+            if merged_lock and lock.get(other):
+                continue
+            key = (min(a, other), max(a, other))
+            merged[key] = merged.get(key, 0.0) + total
+        else:
+            merged[(x, y)] = total
+    return merged, merged_lock
+
+
 def average_linkage(vectors, comparable, threshold, locked=()):
     """Clusters (lists of indexes) of ``vectors``: repeatedly merge the two
     clusters whose average pairwise similarity is highest, while it reaches
@@ -74,54 +131,19 @@ def average_linkage(vectors, comparable, threshold, locked=()):
     ``locked``: groups of indexes that start as one cluster each and are
     never merged with one another (confirmed incidents).
     """
-    n = len(vectors)
-    sim = [[0.0] * n for _ in range(n)]
-    for i, j in itertools.combinations(range(n), 2):
-        if comparable(i, j):
-            sim[i][j] = sim[j][i] = cosine(vectors[i], vectors[j])
-    owner = list(range(n))
-    clusters = {}
-    lock = {}
-    for group in locked:
-        group = list(group)
-        if not group:
-            continue
-        clusters[group[0]] = group
-        lock[group[0]] = True
-        for i in group:
-            owner[i] = group[0]
-    for i in range(n):
-        if owner[i] == i and i not in clusters:
-            clusters[i] = [i]
+    clusters, owner, lock = _initial_clusters(len(vectors), locked)
     # sums of similarities between clusters, updated on each merge
     link = {}
-    for i, j in itertools.combinations(range(n), 2):
+    for (i, j), value in _similarities(vectors, comparable).items():
         a, b = sorted((owner[i], owner[j]))
-        if a != b and sim[i][j] > 0 and not (lock.get(a) and lock.get(b)):
-            link[(a, b)] = link.get((a, b), 0.0) + sim[i][j]
+        if a != b and not (lock.get(a) and lock.get(b)):
+            link[(a, b)] = link.get((a, b), 0.0) + value
     while link:
-        best, pair = threshold, None
-        for (a, b), total in link.items():
-            score = total / (len(clusters[a]) * len(clusters[b]))
-            if score >= best:
-                best, pair = score, (a, b)
+        pair = _best_pair(link, clusters, threshold)
         if pair is None:
             break
+        link, merged_lock = _merge_links(link, pair, lock)
         a, b = pair
-        merged_lock = lock.get(a) or lock.get(b)
-        merged = {}
-        for (x, y), total in link.items():
-            if (x, y) == pair:
-                continue
-            if b in (x, y) or a in (x, y):
-                other = y if x in (a, b) else x
-                if merged_lock and lock.get(other):
-                    continue
-                key = (min(a, other), max(a, other))
-                merged[key] = merged.get(key, 0.0) + total
-            else:
-                merged[(x, y)] = total
-        link = merged
         clusters[a].extend(clusters.pop(b))
         lock[a] = merged_lock
         lock.pop(b, None)

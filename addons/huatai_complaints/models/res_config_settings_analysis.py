@@ -16,7 +16,7 @@ def _setting(key, string, help_text):
 class ResConfigSettings(models.TransientModel):
     """Thresholds of incidents, duplicates and pattern alerts (issue 16)."""
 
-    _inherit = "res.config.settings"
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
 
     huatai_incident_window_minutes = _setting(
         "incident_window_minutes",

@@ -81,7 +81,9 @@ class TestIncidentProposals(IncidentCase):
         )
         self.assertFalse(background.incident_id)
         self.assertFalse(report.sudo().incident_id)
-        self.assertFalse(any((login | order | background).mapped("incident_scan_pending")))
+        self.assertFalse(
+            any((login | order | background).mapped("incident_scan_pending"))
+        )
 
     def test_a_later_complaint_joins_the_open_incident(self):
         login = self._burst(LOGIN)
@@ -102,7 +104,9 @@ class TestIncidentProposals(IncidentCase):
         noise = self._burst(["？？？", "……", "!!!"], minutes=1)
         self._run_job()
         self.assertFalse((short | noise).incident_id)
-        self.assertFalse(self.Incident.search([("complaint_ids", "in", (short | noise).ids)]))
+        self.assertFalse(
+            self.Incident.search([("complaint_ids", "in", (short | noise).ids)])
+        )
 
     def test_dismissed_complaints_are_not_proposed_again(self):
         login = self._burst(LOGIN)
@@ -139,7 +143,11 @@ class TestIncidentProposals(IncidentCase):
         self._burst(LOGIN[:1], minutes=20)
         self._run_job()
         self.assertEqual(
-            len(incident.activity_ids.filtered(lambda a: a.activity_type_id == alert_type)),
+            len(
+                incident.activity_ids.filtered(
+                    lambda a: a.activity_type_id == alert_type
+                )
+            ),
             2,
         )
 
@@ -152,7 +160,9 @@ class TestIncidentWork(IncidentCase):
         cls.env["huatai.complaint.incident"]._cron_propose_incidents()
         cls.incident = cls.login.incident_id
         cls.incident.with_user(cls.hq_user).action_confirm()
-        cls.incident.reply_text = "<p>系统故障已于10:05修复，由此造成的损失请联系营业部核实。</p>"
+        cls.incident.reply_text = (
+            "<p>系统故障已于10:05修复，由此造成的损失请联系营业部核实。</p>"
+        )
 
     def test_only_hq_confirms_and_works_incidents(self):
         incident = self.incident.with_user(self.staff_nanjing)
@@ -209,7 +219,9 @@ class TestIncidentWork(IncidentCase):
         )
         self.assertEqual(set(head.complaint_ids.ids), set(jiangsu.ids))
         self.env.invalidate_all()
-        self.assertEqual(self.incident.with_user(self.hq_user).complaint_ids, self.login)
+        self.assertEqual(
+            self.incident.with_user(self.hq_user).complaint_ids, self.login
+        )
         # a unit with no complaint in it does not see the incident
         other_unit = self.Unit.create(
             {
