@@ -53,7 +53,10 @@
         "views/huatai_complaint_incident_views.xml",
     ],
     "external_dependencies": {"python": ["chinese_calendar"]},
-    "demo": ["demo/huatai_complaint_demo.xml"],
+    "demo": [
+        "demo/huatai_complaint_demo.xml",
+        "demo/huatai_complaint_incident_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "huatai_complaints/static/tests/tours/*.js",

@@ -34,3 +34,4 @@ from . import huatai_complaint_incident
 from . import huatai_complaint_incident_link
 from . import huatai_pattern_alert
 from . import res_config_settings_analysis
+from . import huatai_complaint_incident_demo
