@@ -59,6 +59,25 @@ class HuataiComplaintDemo(models.AbstractModel):
                     "received_date": start + timedelta(minutes=4 * k),
                 }
             )
+        # recorded, acknowledged by phone and being handled, as the units did
+        for complaint in complaints:
+            env["ir.attachment"].create(
+                {
+                    "name": "来电录音.mp3",
+                    "mimetype": "audio/mpeg",
+                    "raw": b"demo",
+                    "res_model": complaint._name,
+                    "res_id": complaint.id,
+                }
+            )
+            complaint.write(
+                {
+                    "acknowledged_date": complaint.received_date
+                    + timedelta(minutes=10),
+                    "acknowledgement_method": "phone",
+                }
+            )
+        complaints.action_start()
         incident = env["huatai.complaint.incident"]._propose_for(complaints)[:1]
         complaints.write({"incident_scan_pending": False})
         if not incident:
