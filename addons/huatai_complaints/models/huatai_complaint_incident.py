@@ -110,7 +110,11 @@ class HuataiComplaintIncident(models.Model):
         store=True,
         aggregator="avg",
     )
-    note = fields.Text(string="Bulk Action Report", readonly=True)
+    note = fields.Text(
+        string="Bulk Action Report",
+        readonly=True,
+        groups="huatai_complaints.group_complaint_hq",
+    )
 
     # ------------------------------------------------------------------
     # Defaults and computes
@@ -205,9 +209,9 @@ class HuataiComplaintIncident(models.Model):
             complaints = incident.sudo().complaint_ids
             incident.message_post(
                 body=self.env._(
-                    "Dismissed by %(user)s: %(refs)s are not one event.",
+                    "Dismissed by %(user)s: %(count)s complaints are not one event.",
                     user=self.env.user.name,
-                    refs=", ".join(complaints.mapped("name")),
+                    count=len(complaints),
                 )
             )
             complaints.write({"incident_id": False, "incident_excluded": True})
@@ -275,8 +279,8 @@ class HuataiComplaintIncident(models.Model):
         complaints.write({"incident_id": new.id})
         self.message_post(
             body=self.env._(
-                "%(refs)s split off to %(name)s.",
-                refs=", ".join(complaints.mapped("name")),
+                "%(count)s complaints split off to %(name)s.",
+                count=len(complaints),
                 name=new.name,
             )
         )
@@ -291,8 +295,8 @@ class HuataiComplaintIncident(models.Model):
         if complaints:
             self.message_post(
                 body=self.env._(
-                    "%(refs)s removed from the incident by %(user)s.",
-                    refs=", ".join(complaints.mapped("name")),
+                    "%(count)s complaints removed from the incident by %(user)s.",
+                    count=len(complaints),
                     user=self.env.user.name,
                 )
             )
@@ -400,23 +404,17 @@ class HuataiComplaintIncident(models.Model):
         return done, refused
 
     def _log_bulk(self, what, done, refused):
-        lines = [
-            self.env._(
-                "%(action)s: %(done)s done, %(refused)s refused.",
-                action=what,
-                done=len(done),
-                refused=len(refused),
-            )
-        ]
-        lines += [f"{complaint.name}: {reason}" for complaint, reason in refused]
-        report = "\n".join(lines)
-        self.sudo().note = report
-        body = Markup("<p>%s</p>") % lines[0]
-        if refused:
-            body += Markup("<ul>%s</ul>") % Markup("").join(
-                Markup("<li>%s</li>") % line for line in lines[1:]
-            )
-        self.message_post(body=body)
+        """The summary in the history (read by every unit in the incident);
+        which complaints were refused and why in ``note`` (HQ only)."""
+        summary = self.env._(
+            "%(action)s: %(done)s done, %(refused)s refused.",
+            action=what,
+            done=len(done),
+            refused=len(refused),
+        )
+        lines = [summary] + [f"{c.name}: {reason}" for c, reason in refused]
+        self.sudo().note = "\n".join(lines)
+        self.message_post(body=Markup("<p>%s</p>") % summary)
 
     # ------------------------------------------------------------------
     # Group complaints and alerts
@@ -469,11 +467,16 @@ class HuataiComplaintIncident(models.Model):
             incident.group_alerted = True
 
     def _evidence_html(self):
-        complaints = self.sudo().complaint_ids.sorted("received_date")
-        return Markup("<ul>%s</ul>") % Markup("").join(
-            Markup("<li>%s · %s · %s</li>")
-            % (c.name, c.accepting_unit_id.name, c.received_date)
-            for c in complaints[:50]
+        """What the alert says: figures, not the complaints (the incident's
+        Complaints tab lists those its reader may see)."""
+        self.ensure_one()
+        return Markup("<p>%s</p>") % self.env._(
+            "%(count)s complaints of %(units)s units received between %(first)s "
+            "and %(last)s: see the incident's complaints.",
+            count=self.complaint_count,
+            units=self.unit_count,
+            first=self.first_received,
+            last=self.last_received,
         )
 
     # ------------------------------------------------------------------
@@ -644,9 +647,8 @@ class HuataiComplaintIncident(models.Model):
             joining.write({"incident_id": target.id})
             target.message_post(
                 body=self.env._(
-                    "%(count)s similar complaints added by the proposal job: %(refs)s.",
+                    "%(count)s similar complaints added by the proposal job.",
                     count=len(joining),
-                    refs=", ".join(joining.mapped("name")),
                 )
             )
         if target.state == "proposed" and len(target.complaint_ids) >= 2:

@@ -133,7 +133,9 @@ class TestIncidentProposals(IncidentCase):
             lambda a: a.activity_type_id == alert_type
         )
         self.assertEqual(activities.user_id, self.hq_user | self.compliance_user)
-        self.assertIn(login[0].name, activities[0].note)
+        # figures, not other units' complaints
+        self.assertIn("3", activities[0].note)
+        self.assertNotIn(login[0].name, activities[0].note)
         # proposed only: not group complaints yet
         self.assertFalse(any(login.mapped("is_group")))
         incident.with_user(self.hq_user).action_confirm()
