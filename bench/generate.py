@@ -14,6 +14,7 @@ smoke test runs them on the test database and rolls them back.
 
 import contextlib
 import datetime
+import io
 import json
 import logging
 import math
@@ -71,11 +72,14 @@ def _date_span(today):
 
 
 def _workday_tables(cr, today, holidays):
-    """TEMP tables bench_wd(d, k, w) and bench_wk(k, d): the k-th working day.
+    """TEMP tables bench_wd(date, workday_index, is_working) and bench_wk (its
+    working days, indexed by workday_index), as ``huatai_workday`` holds them.
 
     ``holidays``: follow the State Council schedule (chinese_calendar) where it
     is known, else Monday-Friday.
     """
+    from odoo.addons.huatai_complaints.tools.workdays import workday_rows
+
     start, _end = _date_span(today)
     is_workday = None
     if holidays:
@@ -83,24 +87,34 @@ def _workday_tables(cr, today, holidays):
             from chinese_calendar import is_workday
         except ImportError:
             is_workday = None
-    rows, k = [], 0
-    d = start - datetime.timedelta(days=10)
-    last = today + datetime.timedelta(days=400)
-    while d <= last:
-        work = d.weekday() < 5
+
+    def is_working(day):
         if is_workday:
             try:
-                work = is_workday(d)
+                return is_workday(day)
             except NotImplementedError:
                 pass
-        k += work
-        rows.append(f"{d.isoformat()}\t{k}\t{'t' if work else 'f'}\n")
-        d += datetime.timedelta(days=1)
-    cr.execute("DROP TABLE IF EXISTS bench_wd; DROP TABLE IF EXISTS bench_wk")
-    cr.execute("CREATE TEMP TABLE bench_wd (d date PRIMARY KEY, k int, w bool)")
-    import io
+        return day.weekday() < 5
 
-    cr.copy_from(io.StringIO("".join(rows)), "bench_wd", columns=("d", "k", "w"))
+    rows = workday_rows(
+        start - datetime.timedelta(days=10),
+        today + datetime.timedelta(days=400),
+        is_working,
+    )
+    data = "".join(
+        f"{day.isoformat()}\t{index}\t{'t' if work else 'f'}\n"
+        for day, index, work in rows
+    )
+    cr.execute("DROP TABLE IF EXISTS bench_wd; DROP TABLE IF EXISTS bench_wk")
+    cr.execute(
+        "CREATE TEMP TABLE bench_wd "
+        "(date date PRIMARY KEY, workday_index int, is_working bool)"
+    )
+    cr.copy_from(
+        io.StringIO(data),
+        "bench_wd",
+        columns=("date", "workday_index", "is_working"),
+    )
     _workday_index(cr)
 
 
@@ -115,25 +129,26 @@ def _engine_workday_tables(env, today):
     cr = env.cr
     cr.execute("DROP TABLE IF EXISTS bench_wd; DROP TABLE IF EXISTS bench_wk")
     cr.execute(
-        "CREATE TEMP TABLE bench_wd AS SELECT date AS d, workday_index AS k, "
-        "is_working AS w FROM huatai_workday; ALTER TABLE bench_wd ADD PRIMARY KEY (d)"
+        "CREATE TEMP TABLE bench_wd AS SELECT date, workday_index, is_working "
+        "FROM huatai_workday; ALTER TABLE bench_wd ADD PRIMARY KEY (date)"
     )
     _workday_index(cr)
 
 
 def _workday_index(cr):
     cr.execute(
-        "CREATE TEMP TABLE bench_wk AS SELECT k, d FROM bench_wd WHERE w;"
-        "CREATE UNIQUE INDEX ON bench_wk (k); ANALYZE bench_wd; ANALYZE bench_wk"
+        "CREATE TEMP TABLE bench_wk AS "
+        "SELECT workday_index, date, is_working FROM bench_wd WHERE is_working;"
+        "CREATE UNIQUE INDEX ON bench_wk (workday_index); "
+        "ANALYZE bench_wd; ANALYZE bench_wk"
     )
 
 
-# the n-th working day after the (local) date of the timestamp expression ts
+# the n-th working day after the (China) date of the timestamp expression ts
 def _wd_sql(ts, n):
-    return (
-        f"(SELECT wk.d FROM bench_wd w0 JOIN bench_wk wk ON wk.k = w0.k "
-        f"+ (NOT w0.w)::int + ({n}) WHERE w0.d = (({ts}) + interval '8 hours')::date)"
-    )
+    from odoo.addons.huatai_complaints.tools.workdays import workday_after_sql
+
+    return workday_after_sql(ts, n, table="bench_wd", working_table="bench_wk")
 
 
 def _base_rows(cr, n, today, seed):
@@ -496,6 +511,8 @@ def load_complaints(env, size, depts=300, seed=0.42, today=None):
 
 
 def _bulk_complaints(env, org, size, depts, today, seed, uid):
+    from odoo.addons.huatai_complaints.tools.workdays import china_date_sql
+
     cr = env.cr
     _engine_workday_tables(env, today)
     _base_rows(cr, size, today, seed)
@@ -575,7 +592,7 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
                b.r_x < 0.02 AS is_major, b.r_y > 0.97 AS is_group,
                b.r_z > 0.97 AS is_difficult, b.r_z < 0.005 AS is_media,
                b.r_x > 0.995 AS is_judicial, b.r_y < 0.08 AS is_compensation,
-               CASE WHEN ch = 'regulator' THEN (b.received + interval '8 hours')::date
+               CASE WHEN ch = 'regulator' THEN {china_date_sql("b.received")}
                     + 30 END AS regulator_deadline,
                CASE WHEN b.r_user < 0.5 THEN d.s1 ELSE d.s2 END AS staff,
                CASE WHEN ch = 'website' OR (ch = 'phone' AND b.r_unit < 0.4)
@@ -657,7 +674,7 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
                CASE WHEN c.cat IN (%(service)s, %(marketing)s, %(fin)s)
                     THEN (%(pos)s::text[])[1 + c.i %% 6] END,
                CASE WHEN c.cat IN (%(service)s, %(marketing)s, %(fin)s) THEN c.dept END,
-               f.txt || ' ' || to_char(c.received + interval '8 hours',
+               f.txt || ' ' || to_char({china_date_sql("c.received")},
                                        'YYYY"年"MM"月"DD"日"') || '反映。',
                (%(demands)s::text[])[1 + c.i %% 6],
                %(currency)s,
@@ -756,7 +773,7 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
 
 def _deadline_rows(env, org, stages, cats):
     """TEMP table bench_dl: for each staging row of bench_c, what the deadline
-    engine (huatai_complaint_process.py) stores, computed in SQL the same way:
+    engine (huatai_complaint_deadline.py) stores, computed in SQL the same way:
 
     - the policy that applies: the most specific active policy whose criteria
       the complaint meets, then by sequence (``_select_for``);
@@ -777,15 +794,15 @@ def _deadline_rows(env, org, stages, cats):
       whistleblowing reports, as the shipped routing rule does), and whether a
       complaint past the compliance gate has it.
     """
-    from odoo.addons.huatai_complaints.models.huatai_complaint_process import (
+    from odoo.addons.huatai_complaints.models.huatai_complaint import SEVERITY_FLAGS
+    from odoo.addons.huatai_complaints.models.huatai_complaint_compliance import (
         GATED_STATES,
-        SEVERITY_FLAGS,
     )
     from odoo.addons.huatai_complaints.models.huatai_deadline_policy import (
         DEFAULT_DAYS,
         SEVERITY_CRITERIA,
     )
-    from odoo.addons.huatai_complaints.models.huatai_workday import china_today
+    from odoo.addons.huatai_complaints.tools.workdays import china_date_sql, china_today
 
     cr = env.cr
     Complaint = env["huatai.complaint"]
@@ -925,9 +942,9 @@ def _deadline_rows(env, org, stages, cats):
                                c.st IN ('closed', 'rejected') AS is_closed,
                                ({flags} OR c.cat = %(wb)s) AS compliance_required,
                                {policy_sql} AS policy,
-                               (c.received + interval '8 hours')::date AS received_day,
-                               (COALESCE(c.accepted, c.received)
-                                + interval '8 hours')::date AS pause_day
+                               {china_date_sql("c.received")} AS received_day,
+                               {china_date_sql("COALESCE(c.accepted, c.received)")}
+                                   AS pause_day
                         FROM bench_c c
                         JOIN res_partner rp ON rp.id = c.partner
                     ) p LEFT JOIN bench_pol pol ON pol.id = p.policy

@@ -412,7 +412,7 @@ def _deadline_states_as_of(env, day):
     left them on ``day``: the state of their running clock's deadline seen
     from ``day``, the alerts of every clock due soon or overdue sent.
     Returns how many rows changed."""
-    from odoo.addons.huatai_complaints.models.huatai_complaint_process import (
+    from odoo.addons.huatai_complaints.models.huatai_complaint_deadline import (
         DEADLINE_STATES,  # noqa: F401  (fails loudly if the engine moved)
     )
 
@@ -549,7 +549,7 @@ def _pending_alerts(env):
 
 
 def _today():
-    from odoo.addons.huatai_complaints.models.huatai_workday import china_today
+    from odoo.addons.huatai_complaints.tools.workdays import china_today
 
     return china_today()
 
@@ -613,7 +613,7 @@ def complaint_deadline_figures(
     """
     import datetime
 
-    from odoo.addons.huatai_complaints.models.huatai_workday import china_today
+    from odoo.addons.huatai_complaints.tools.workdays import china_today
 
     out = {}
     cron = complaint_deadline_cron(env)

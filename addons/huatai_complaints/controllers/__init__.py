@@ -1,4 +1,4 @@
 from . import attachment
-from . import main
+from . import web_form
 from . import portal
 from . import survey

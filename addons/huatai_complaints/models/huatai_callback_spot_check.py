@@ -9,6 +9,14 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.settings import (
+    CALLBACK_TIMEZONE,
+    SPOT_CHECK_DAYS,
+    SPOT_CHECK_PERCENT,
+    read_setting,
+)
+from ..tools.workdays import CN_TZ
+
 _logger = logging.getLogger(__name__)
 
 VERIFICATION_TYPE = "huatai_complaints.mail_activity_type_callback_verification"
@@ -206,16 +214,7 @@ class HuataiCallbackSpotCheck(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _sample_percent(self):
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("huatai_complaints.callback_spot_check_percent", "10")
-        )
-        try:
-            return min(max(float(value), 0.0), 100.0)
-        except ValueError:
-            _logger.warning("Invalid callback spot check share %r: using 10%%", value)
-            return 10.0
+        return read_setting(self.env, SPOT_CHECK_PERCENT)
 
     @api.model
     def _period_bounds(self, date_from, date_to):
@@ -223,12 +222,12 @@ class HuataiCallbackSpotCheck(models.Model):
         tz_name = (
             self.env["ir.config_parameter"]
             .sudo()
-            .get_param("huatai_complaints.timezone", "Asia/Shanghai")
+            .get_param(CALLBACK_TIMEZONE.param, CALLBACK_TIMEZONE.default)
         )
         try:
             tz = pytz.timezone(tz_name)
         except pytz.UnknownTimeZoneError:
-            tz = pytz.timezone("Asia/Shanghai")
+            tz = CN_TZ
 
         def to_utc(day):
             local = tz.localize(datetime.combine(day, time.min))
@@ -299,9 +298,7 @@ class HuataiCallbackSpotCheck(models.Model):
             )
             return
         deadline = fields.Date.context_today(self) + timedelta(
-            days=self.env["huatai.complaint"]._get_int_param(
-                "callback_spot_check_days", 10, minimum=1
-            )
+            days=read_setting(self.env, SPOT_CHECK_DAYS)
         )
         for check in self:
             check.activity_schedule(

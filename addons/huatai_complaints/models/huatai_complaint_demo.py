@@ -19,9 +19,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.workdays import china_today
 from . import huatai_complaint_demo_texts as texts
 from .huatai_complaint_demo_plan import MODULE, SALES_DEPARTMENTS, SEED, SamplePlan
-from .huatai_workday import china_today
 
 EVIDENCE = {
     "phone": ("通话录音.mp3", "audio/mpeg"),

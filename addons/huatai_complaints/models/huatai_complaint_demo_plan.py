@@ -12,9 +12,9 @@ the same shape whatever the day it is made.
 import random
 from datetime import datetime, time, timedelta
 
+from ..tools.workdays import CN_OFFSET, china_date
 from . import huatai_complaint_demo_texts as texts
 
-CN_OFFSET = timedelta(hours=8)
 SEED = 20261204
 MODULE = "huatai_complaints"
 # sales department -> the demo user who works its complaints
@@ -320,4 +320,4 @@ class SamplePlan:
 
     @staticmethod
     def china_day(moment):
-        return (moment + CN_OFFSET).date()
+        return china_date(moment)

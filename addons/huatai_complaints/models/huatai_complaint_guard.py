@@ -16,8 +16,8 @@
   administrators correct them with the correction wizard, which records the
   reason.
 
-This model is imported after the other parts of ``huatai.complaint``: its
-``create`` and ``write`` run first, before any of theirs.
+Its checks are the first and last steps of ``create`` and ``write``
+(``huatai_complaint.py``).
 """
 
 import logging
@@ -25,6 +25,7 @@ import logging
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import AccessError
 
+from ..tools.actions import wizard_action
 from .huatai_complaint import COMPLIANCE_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -174,25 +175,6 @@ class HuataiComplaint(models.Model):
             )
         )
 
-    # ------------------------------------------------------------------
-    # CRUD: the first steps of every create and write
-    # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        vals_list = [self._without_empty_clocks(vals) for vals in vals_list]
-        for vals in vals_list:
-            self._check_workflow_fields(vals, creating=True)
-        complaints = super().create(vals_list)
-        complaints._check_confidential_owner()
-        return complaints
-
-    def write(self, vals):
-        self._check_workflow_fields(vals)
-        res = super().write(vals)
-        if "user_id" in vals:
-            self._check_confidential_owner()
-        return res
-
     def _check_confidential_owner(self):
         """A whistleblowing report is owned by a Compliance member, or by
         nobody yet. The system's routing drops another owner; a person
@@ -316,11 +298,8 @@ class HuataiComplaint(models.Model):
         self.ensure_one()
         self.check_access("write")
         self.env["huatai.complaint.correction.wizard"]._check_correction_rights()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Correct Dates"),
-            "res_model": "huatai.complaint.correction.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_complaint_id": self.id},
-        }
+        return wizard_action(
+            self.env._("Correct Dates"),
+            "huatai.complaint.correction.wizard",
+            {"default_complaint_id": self.id},
+        )

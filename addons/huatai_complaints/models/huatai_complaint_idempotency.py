@@ -8,9 +8,9 @@ complaint instead of creating another one. Two retries at the same instant:
 one is stored, the other refused by the unique index (the client retries
 again and gets the stored one).
 
-This class is loaded after the other ``huatai.complaint`` classes of the
-module, so that nothing of a creation (contact, acknowledgement, routing)
-runs again for a retried one.
+Looking the references up is the first step of ``create``
+(``huatai_complaint.py``): nothing of a creation (contact, acknowledgement,
+routing) runs again for a retried one.
 """
 
 from odoo import api, fields, models
@@ -36,11 +36,15 @@ class HuataiComplaint(models.Model):
         ),
     ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _find_retried_submissions(self, vals_list):
+        """{external reference: id} of the complaints already stored with a
+        reference of ``vals_list`` (first step of ``create``). The caller
+        gets back only a complaint they may read (a retry of their own
+        submission): no id of anyone else's, nor of a report."""
         refs = {vals.get("external_reference") for vals in vals_list} - {None, False}
         if not refs:
-            return super().create(vals_list)
+            return {}
         stored = {
             complaint.external_reference: complaint.id
             for complaint in self.sudo()
@@ -48,11 +52,16 @@ class HuataiComplaint(models.Model):
             .search([("external_reference", "in", list(refs))])
         }
         if stored:
-            # the caller gets back only a complaint they may read (a retry of
-            # their own submission): no id of anyone else's, nor of a report
             self.browse(stored.values()).check_access("read")
-        todo = [v for v in vals_list if v.get("external_reference") not in stored]
-        created = iter(super().create(todo).ids if todo else [])
+        return stored
+
+    @api.model
+    def _with_retried_submissions(self, vals_list, stored, created):
+        """The complaints of ``vals_list`` in its order: the ``stored`` ones
+        of retried submissions, the ``created`` ones of the others."""
+        if not stored:
+            return created
+        created = iter(created.ids)
         return self.browse(
             [
                 stored[vals["external_reference"]]

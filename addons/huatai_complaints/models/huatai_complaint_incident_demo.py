@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from .huatai_complaint_demo import QUIET
-from .huatai_workday import china_today
+from ..tools.workdays import china_today
 
 OUTAGE = [
     (

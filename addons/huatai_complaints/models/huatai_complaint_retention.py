@@ -5,11 +5,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
+from ..tools.settings import RETENTION_YEARS
+
 _logger = logging.getLogger(__name__)
 
-RETENTION_PARAM = "huatai_complaints.retention_years"
-# securities business records are kept at least 20 years
-MIN_RETENTION_YEARS = 20
 ERASE_BATCH = 200
 ERASE_CRON = "huatai_complaints.ir_cron_complaint_retention"
 # personal data and narrative erased when the retention period has ended; the
@@ -46,7 +45,7 @@ ERASED_TRACKING = (
 
 
 class HuataiComplaint(models.Model):
-    _inherit = "huatai.complaint"
+    _inherit = "huatai.complaint"  # pylint: disable=consider-merging-classes-inherited
 
     retention_end_date = fields.Date(
         string="Kept Until",
@@ -78,9 +77,7 @@ class HuataiComplaint(models.Model):
 
     @api.model
     def _retention_years(self):
-        return self._get_int_param(
-            "retention_years", MIN_RETENTION_YEARS, minimum=MIN_RETENTION_YEARS
-        )
+        return self._get_setting(RETENTION_YEARS)
 
     def _retention_ended(self):
         """The complaints among these whose retention period has ended."""

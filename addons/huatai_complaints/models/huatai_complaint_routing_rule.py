@@ -1,10 +1,13 @@
 import re
 from ast import literal_eval
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import escape_psql, mute_logger
+
+from ..tools.actions import window_action
 
 # keywords are separated by commas (ASCII or Chinese), enumeration commas,
 # semicolons or new lines
@@ -200,12 +203,129 @@ class HuataiComplaintRoutingRule(models.Model):
             users |= unit._get_notification_users()
         return users.filtered("active").partner_id
 
+    # ------------------------------------------------------------------
+    # Matching and applying
+    # ------------------------------------------------------------------
+    def _match(self, complaints):
+        """The first of these rules (in their order) each of ``complaints``
+        matches:
+        one search per rule over the whole batch.
+
+        :return: ([(rule, complaints it matches first)], complaints no rule
+            matches), as superuser
+        """
+        complaints = complaints.sudo().with_context(active_test=False)
+        remaining = complaints
+        matches = []
+        for rule in self:
+            if not remaining:
+                break
+            domain = rule._get_condition_domain()
+            matched = complaints.search([("id", "in", remaining.ids), *domain])
+            if matched:
+                matches.append((rule, matched))
+                remaining -= matched
+        return matches, remaining
+
+    def _first_match_by_complaint(self, complaints):
+        """{complaint id: the first of these rules it matches}"""
+        return {
+            complaint_id: rule
+            for rule, matched in self._match(complaints)[0]
+            for complaint_id in matched.ids
+        }
+
+    def _apply(self, complaints, loads, reroute, reason=None):
+        """What the rule does to the complaints it matched: handling unit,
+        compliance review, deadline policy, owner (named or least-loaded, from
+        ``loads``), followers; on re-routing the hand-over is logged."""
+        self.ensure_one()
+        rule = self
+        Complaint = complaints.browse()
+        vals = {"routing_rule_id": rule.id}
+        if rule.handling_unit_id:
+            vals["handling_unit_id"] = rule.handling_unit_id.id
+        if rule.compliance_review:
+            vals["compliance_review_requested"] = True
+        if rule.owner_mode == "user":
+            vals["user_id"] = rule.user_id.id
+        policy_groups = defaultdict(lambda: Complaint)
+        for complaint in complaints:
+            policy = complaint.deadline_policy_override_id
+            if (
+                reroute
+                and policy
+                and policy == complaint.routing_rule_id.deadline_policy_id
+            ):
+                policy = self.env["huatai.deadline.policy"]  # set by the old rule
+            policy_groups[rule.deadline_policy_id or policy] |= complaint
+        if reroute:
+            complaints._log_dispatches(rule.handling_unit_id, rule, reason=reason)
+        for policy, group in policy_groups.items():
+            group.write({**vals, "deadline_policy_override_id": policy.id})
+        if rule.owner_mode == "least_loaded":
+            by_user = defaultdict(lambda: Complaint)
+            for complaint in complaints.sorted("id"):
+                user = loads.pick(complaint.handling_unit_id)
+                if user:
+                    by_user[user] |= complaint
+            for user, group in by_user.items():
+                group.write({"user_id": user.id})
+        partners = rule._follower_partners()
+        if partners:
+            public = complaints.filtered(lambda c: not c.is_confidential)
+            public.message_subscribe(partner_ids=partners.ids)
+            for complaint in complaints - public:
+                allowed = complaint._allowed_recipients(partners.user_ids)
+                if allowed:
+                    complaint.message_subscribe(partner_ids=allowed.partner_id.ids)
+
     def action_view_complaints(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Complaints Routed by %(rule)s", rule=self.name),
-            "res_model": "huatai.complaint",
-            "view_mode": "list,form",
-            "domain": [("routing_rule_id", "=", self.id)],
-        }
+        return window_action(
+            self.env._("Complaints Routed by %(rule)s", rule=self.name),
+            "huatai.complaint",
+            "list,form",
+            domain=[("routing_rule_id", "=", self.id)],
+        )
+
+
+class OwnerLoads:
+    """Open complaints per user, counted once per unit and kept up to date
+    while a batch is assigned (least-loaded assignment)."""
+
+    def __init__(self, env):
+        self.env = env
+        self.counts = {}
+        self.members = {}
+
+    def pick(self, unit):
+        if not unit:
+            return None
+        if unit.id not in self.members:
+            members = unit.sudo().member_ids.filtered(
+                lambda u: u.active and not u.share
+            )
+            if not members and unit.manager_id.active:
+                members = unit.sudo().manager_id
+            self.members[unit.id] = members
+            missing = [u.id for u in members if u.id not in self.counts]
+            if missing:
+                groups = (
+                    self.env["huatai.complaint"]
+                    .sudo()
+                    ._read_group(
+                        [("user_id", "in", missing), ("is_closed", "=", False)],
+                        ["user_id"],
+                        ["__count"],
+                    )
+                )
+                found = {user.id: count for user, count in groups}
+                for user_id in missing:
+                    self.counts[user_id] = found.get(user_id, 0)
+        members = self.members[unit.id]
+        if not members:
+            return None
+        user = min(members, key=lambda u: (self.counts[u.id], u.id))
+        self.counts[user.id] += 1
+        return user

@@ -8,6 +8,13 @@ from odoo.http import ProxyFix
 from odoo.tools import config, consteq
 from odoo.tools.misc import hmac
 
+from ..tools.settings import (
+    WEB_FORM_RATE_LIMIT,
+    WEB_FORM_RATE_WINDOW_MINUTES,
+    WEB_FORM_TOKEN_HOURS,
+    read_setting,
+)
+
 _logger = logging.getLogger(__name__)
 
 TOKEN_SCOPE = "huatai_complaints.web_form"
@@ -51,9 +58,7 @@ class HuataiComplaintWebSubmission(models.Model):
         except ValueError:
             return False
         expected = hmac(self.env(su=True), TOKEN_SCOPE, f"{nonce}.{stamp}")
-        max_age = self.env["huatai.complaint"]._get_int_param(
-            "web_form_token_hours", 12, minimum=1
-        )
+        max_age = read_setting(self.env, WEB_FORM_TOKEN_HOURS)
         if not consteq(signature, expected) or not -60 < age < max_age * 3600:
             return False
         return nonce
@@ -78,11 +83,8 @@ class HuataiComplaintWebSubmission(models.Model):
 
     @api.model
     def _rate_limited(self, remote_addr):
-        Complaint = self.env["huatai.complaint"]
-        limit = Complaint._get_int_param("web_form_rate_limit", 5, minimum=1)
-        minutes = Complaint._get_int_param(
-            "web_form_rate_window_minutes", 60, minimum=1
-        )
+        limit = read_setting(self.env, WEB_FORM_RATE_LIMIT)
+        minutes = read_setting(self.env, WEB_FORM_RATE_WINDOW_MINUTES)
         since = fields.Datetime.now() - timedelta(minutes=minutes)
         count = self.sudo().search_count(
             [("remote_addr", "=", remote_addr), ("create_date", ">=", since)]

@@ -6,7 +6,9 @@ import pytz
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .huatai_workday import CALENDAR_XMLID, CN_TZ
+from ..tools.actions import window_action
+from ..tools.workdays import CN_TZ
+from .huatai_workday import CALENDAR_XMLID
 
 _logger = logging.getLogger(__name__)
 
@@ -173,14 +175,13 @@ class HuataiHolidaySchedule(models.Model):
 
     def action_view_days(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Days of %(year)s", year=self.year),
-            "res_model": "huatai.holiday",
-            "view_mode": "list,form",
-            "domain": [("schedule_id", "=", self.id)],
-            "context": {"default_schedule_id": self.id},
-        }
+        return window_action(
+            self.env._("Days of %(year)s", year=self.year),
+            "huatai.holiday",
+            "list,form",
+            domain=[("schedule_id", "=", self.id)],
+            context={"default_schedule_id": self.id},
+        )
 
     # ------------------------------------------------------------------
     # Business methods

@@ -8,140 +8,27 @@ plain SQL: the working days in ``(d1, d2]`` are
 ``index(d2) - index(d1)``.
 
 The deadline arithmetic never queries it per day: ``_get_calendar()`` loads it
-once per registry into a :class:`WorkdayCalendar` (an ``ormcache`` entry that
-every rebuild invalidates, across workers).
+once per registry into a :class:`~..tools.workdays.WorkdayCalendar` (an
+``ormcache`` entry that every rebuild invalidates, across workers). The time
+zone and the arithmetic themselves are defined once, in ``tools/workdays.py``.
 """
 
 import datetime
 import logging
 from array import array
 
-import pytz
-
 from odoo import api, fields, models, tools
+
+from ..tools.workdays import FALLBACK_WEEKDAYS, WorkdayCalendar, china_today
 
 _logger = logging.getLogger(__name__)
 
-CN_TZ = pytz.timezone("Asia/Shanghai")
-# China Standard Time is UTC+8 all year (no daylight saving time since 1991):
-# a fixed offset turns a stored UTC datetime into its date in China without a
-# time-zone lookup (the deadline computes do it for every complaint)
-CN_OFFSET = datetime.timedelta(hours=8)
 # first year of the table unless the parameter below says otherwise
 DEFAULT_FIRST_YEAR = 2015
 YEARS_AHEAD = 2
 FIRST_YEAR_PARAM = "huatai_complaints.workday_first_year"
 LAST_YEAR_PARAM = "huatai_complaints.workday_last_year"
-# Monday-Friday, as date.weekday() numbers
-FALLBACK_WEEKDAYS = frozenset(range(5))
 CALENDAR_XMLID = "huatai_complaints.resource_calendar_china"
-
-
-def china_today():
-    """Today's date in China, where the clocks run."""
-    return datetime.datetime.now(CN_TZ).date()
-
-
-def china_date(value):
-    """The date in China of a naive UTC datetime (as Odoo stores them)."""
-    if not value:
-        return None
-    if isinstance(value, datetime.datetime):
-        return (value + CN_OFFSET).date()
-    return value
-
-
-class WorkdayCalendar:
-    """Working days in memory: a snapshot of ``huatai_workday``.
-
-    Dates inside the table are answered from it; dates outside it (no schedule
-    can exist there) follow the weekly pattern.
-    """
-
-    __slots__ = (
-        "start",
-        "working",
-        "indexes",
-        "scheduled_years",
-        "weekdays",
-        "working_offsets",
-        "first_index",
-    )
-
-    def __init__(self, start, working, indexes, scheduled_years, weekdays):
-        self.start = start.toordinal() if start else 0
-        self.working = working  # bytes: 1 for a working day, per date from start
-        self.indexes = indexes  # array of workday_index, per date from start
-        self.scheduled_years = frozenset(scheduled_years)
-        self.weekdays = frozenset(weekdays) or FALLBACK_WEEKDAYS
-        # the working days in order: the one of index first_index + n is at
-        # offset working_offsets[n] (add() in one step inside the table)
-        self.working_offsets = array(
-            "i", (offset for offset, work in enumerate(working) if work)
-        )
-        self.first_index = (
-            indexes[self.working_offsets[0]] if self.working_offsets else 0
-        )
-
-    def _offset(self, day):
-        offset = day.toordinal() - self.start
-        if 0 <= offset < len(self.working):
-            return offset
-        return None
-
-    def is_working(self, day):
-        offset = self._offset(day)
-        if offset is None:
-            return day.weekday() in self.weekdays
-        return bool(self.working[offset])
-
-    def next_working(self, day):
-        """``day`` itself when it is a working day, else the next one."""
-        while not self.is_working(day):
-            day += datetime.timedelta(days=1)
-        return day
-
-    def add(self, day, count):
-        """The ``count``-th working day after ``day`` (SPEC §7).
-
-        ``day`` itself does not count; a clock starting on a non-working day
-        starts on the next working day.
-        """
-        day = self.next_working(day)
-        offset = self._offset(day)
-        if offset is not None:
-            position = self.indexes[offset] + count - self.first_index
-            if 0 <= position < len(self.working_offsets):
-                return datetime.date.fromordinal(
-                    self.start + self.working_offsets[position]
-                )
-        one = datetime.timedelta(days=1)
-        while count > 0:
-            day += one
-            if self.is_working(day):
-                count -= 1
-        return day
-
-    def count_between(self, start, end):
-        """The number of working days in ``(start, end]``."""
-        if end <= start:
-            return 0
-        first, last = self._offset(start), self._offset(end)
-        if first is not None and last is not None:
-            return self.indexes[last] - self.indexes[first]
-        count, day, one = 0, start, datetime.timedelta(days=1)
-        while day < end:
-            day += one
-            count += self.is_working(day)
-        return count
-
-    def unscheduled_years(self, start, end):
-        """The years from ``start`` to ``end`` without an official schedule."""
-        return [
-            year
-            for year in range(start.year, end.year + 1)
-            if year not in self.scheduled_years
-        ]
 
 
 class HuataiWorkday(models.Model):

@@ -1,34 +1,35 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .huatai_complaint_intake import (
-    FORBIDDEN_EXTENSIONS,
-    WEB_FORM_EXTENSIONS,
-    parse_extensions,
-)
-from .huatai_complaint_retention import MIN_RETENTION_YEARS, RETENTION_PARAM
+from ..tools import settings as S
+from .huatai_complaint_intake import FORBIDDEN_EXTENSIONS, parse_extensions
 
-# setting -> smallest value accepted
+# setting -> smallest value accepted (the integer settings with a minimum)
 INT_MINIMUMS = {
-    "huatai_group_threshold": 2,
-    "huatai_due_soon_days": 0,
-    "huatai_retention_years": MIN_RETENTION_YEARS,
-    "huatai_spot_check_days": 1,
-    "huatai_description_max_chars": 1000,
-    "huatai_mail_attachment_max_mb": 1,
-    "huatai_web_form_rate_limit": 1,
-    "huatai_web_form_rate_window_minutes": 1,
-    "huatai_web_form_max_files": 0,
-    "huatai_web_form_max_file_mb": 1,
-    "huatai_web_form_max_total_mb": 1,
-    "huatai_web_form_token_hours": 1,
+    setting.field: setting.minimum
+    for setting in S.SETTINGS
+    if isinstance(setting.default, int) and setting.minimum is not None
 }
+
+
+def setting_field(setting, field_class=fields.Integer, **kwargs):
+    """The settings field of ``setting``: its label, parameter, default, help."""
+    default = kwargs.pop("default", setting.default)
+    if default is not None:
+        kwargs["default"] = default
+    return field_class(
+        string=setting.label,
+        config_parameter=setting.param,
+        help=setting.help,
+        **kwargs,
+    )
 
 
 class ResConfigSettings(models.TransientModel):
     """Complaint settings an administrator changes in Settings > Complaints.
 
-    Each is a system parameter ``huatai_complaints.*`` read where it is used;
+    Each is a system parameter ``huatai_complaints.*`` defined once in
+    ``tools/settings.py`` (label, default, bounds) and read where it is used;
     saving checks the values, so that a typo never reaches intake or the
     deadline job.
     """
@@ -36,124 +37,49 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     # handling
-    huatai_group_threshold = fields.Integer(
-        string="Group Complaint Threshold",
-        config_parameter="huatai_complaints.group_threshold",
-        default=5,
-        help="A complaint made by at least this many complainants is a group "
-        "complaint (a severity flag).",
-    )
-    huatai_due_soon_days = fields.Integer(
-        string="Due Soon Window (Working Days)",
-        config_parameter="huatai_complaints.due_soon_days",
-        default=2,
-        help="A deadline this many working days ahead or less is shown as due "
-        "soon and alerts the owner.",
-    )
+    huatai_group_threshold = setting_field(S.GROUP_THRESHOLD)
+    huatai_due_soon_days = setting_field(S.DUE_SOON_DAYS)
     # records
-    huatai_retention_years = fields.Integer(
-        string="Retention Period (Years)",
-        config_parameter=RETENTION_PARAM,
-        default=MIN_RETENTION_YEARS,
-        help="Complaint files and the complainant's personal data are kept this "
-        "many years after the complaint is closed, then erased by a scheduled "
-        "job. Securities business records are kept at least 20 years.",
-    )
+    huatai_retention_years = setting_field(S.RETENTION_YEARS)
     # callbacks and satisfaction
-    huatai_spot_check_percent = fields.Float(
-        string="Callback Spot Check Share (%)",
-        config_parameter="huatai_complaints.callback_spot_check_percent",
-        default=10.0,
-        help="Share of the sales departments' callbacks that the Customer "
-        "Service Center checks again.",
+    huatai_spot_check_percent = setting_field(S.SPOT_CHECK_PERCENT, fields.Float)
+    huatai_spot_check_days = setting_field(S.SPOT_CHECK_DAYS)
+    huatai_survey_send_on = setting_field(
+        S.SURVEY_SEND_ON,
+        fields.Selection,
+        selection=[
+            ("reply", "When the reply is recorded"),
+            ("close", "When it is closed"),
+        ],
     )
-    huatai_spot_check_days = fields.Integer(
-        string="Spot Check Time (Days)",
-        config_parameter="huatai_complaints.callback_spot_check_days",
-        default=10,
-        help="Days given to the Customer Service Center to verify a sampled callback.",
-    )
-    huatai_survey_send_on = fields.Selection(
-        [("reply", "When the reply is recorded"), ("close", "When it is closed")],
-        string="Send the Satisfaction Survey",
-        config_parameter="huatai_complaints.survey_send_on",
-        default="reply",
-    )
-    huatai_satisfaction_survey_id = fields.Many2one(
-        "survey.survey",
-        string="Satisfaction Survey",
-        config_parameter="huatai_complaints.satisfaction_survey_id",
-        help="Survey sent to complainants; the shipped Chinese survey when empty.",
+    huatai_satisfaction_survey_id = setting_field(
+        S.SATISFACTION_SURVEY,
+        fields.Many2one,
+        comodel_name="survey.survey",
+        default=None,
     )
     # complainant side
-    huatai_complainant_lang = fields.Selection(
-        selection="_get_complainant_langs",
-        string="Complainants' Language",
-        config_parameter="huatai_complaints.complainant_lang",
-        default="zh_CN",
-        help="Language of the messages sent to complainants who did not choose one.",
+    huatai_complainant_lang = setting_field(
+        S.COMPLAINANT_LANG, fields.Selection, selection="_get_complainant_langs"
     )
-    huatai_description_max_chars = fields.Integer(
-        string="Longest Description (Characters)",
-        config_parameter="huatai_complaints.description_max_chars",
-        default=20000,
-    )
-    huatai_mail_attachment_max_mb = fields.Integer(
-        string="Largest Email Attachment (MB)",
-        config_parameter="huatai_complaints.mail_attachment_max_mb",
-        default=25,
-    )
-    huatai_web_form_rate_limit = fields.Integer(
-        string="Web Form Submissions per Address",
-        config_parameter="huatai_complaints.web_form_rate_limit",
-        default=5,
-    )
-    huatai_web_form_rate_window_minutes = fields.Integer(
-        string="Web Form Rate Window (Minutes)",
-        config_parameter="huatai_complaints.web_form_rate_window_minutes",
-        default=60,
-    )
-    huatai_web_form_max_files = fields.Integer(
-        string="Web Form Files",
-        config_parameter="huatai_complaints.web_form_max_files",
-        default=5,
-    )
-    huatai_web_form_max_file_mb = fields.Integer(
-        string="Largest Web Form File (MB)",
-        config_parameter="huatai_complaints.web_form_max_file_mb",
-        default=10,
-    )
-    huatai_web_form_max_total_mb = fields.Integer(
-        string="Web Form Files in All (MB)",
-        config_parameter="huatai_complaints.web_form_max_total_mb",
-        default=20,
-    )
-    huatai_web_form_token_hours = fields.Integer(
-        string="Web Form Validity (Hours)",
-        config_parameter="huatai_complaints.web_form_token_hours",
-        default=12,
-        help="How long an opened web form can still be submitted.",
-    )
-    huatai_web_form_extensions = fields.Char(
-        string="Web Form File Types",
-        config_parameter="huatai_complaints.web_form_extensions",
-        default=WEB_FORM_EXTENSIONS,
-        help="File extensions accepted by the public web form, separated by "
-        "commas. Programs and scripts are always refused.",
-    )
+    huatai_description_max_chars = setting_field(S.DESCRIPTION_MAX_CHARS)
+    huatai_mail_attachment_max_mb = setting_field(S.MAIL_ATTACHMENT_MAX_MB)
+    huatai_web_form_rate_limit = setting_field(S.WEB_FORM_RATE_LIMIT)
+    huatai_web_form_rate_window_minutes = setting_field(S.WEB_FORM_RATE_WINDOW_MINUTES)
+    huatai_web_form_max_files = setting_field(S.WEB_FORM_MAX_FILES)
+    huatai_web_form_max_file_mb = setting_field(S.WEB_FORM_MAX_FILE_MB)
+    huatai_web_form_max_total_mb = setting_field(S.WEB_FORM_MAX_TOTAL_MB)
+    huatai_web_form_token_hours = setting_field(S.WEB_FORM_TOKEN_HOURS)
+    huatai_web_form_extensions = setting_field(S.WEB_FORM_EXTENSIONS, fields.Char)
 
     @api.model
     def _get_complainant_langs(self):
         """Installed languages, and the configured one even when it is not
         (the messages then fall back to an installed language)."""
         langs = list(self.env["res.lang"].get_installed())
-        current = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("huatai_complaints.complainant_lang", "zh_CN")
-        )
+        current = S.read_setting(self.env, S.COMPLAINANT_LANG)
         installed = {code for code, _name in langs}
-        for code in dict.fromkeys(("zh_CN", current)):
+        for code in dict.fromkeys((S.COMPLAINANT_LANG.default, current)):
             if code and code not in installed:
                 langs.append((code, code))
         return langs
@@ -172,7 +98,8 @@ class ResConfigSettings(models.TransientModel):
                             minimum=minimum,
                         )
                     )
-            if not 0 <= settings.huatai_spot_check_percent <= 100:
+            share = S.SPOT_CHECK_PERCENT
+            if not share.minimum <= settings[share.field] <= share.maximum:
                 raise ValidationError(
                     self.env._(
                         "The callback spot check share is a percentage between 0 "

@@ -29,5 +29,9 @@ from . import test_rpc_surface
 from . import test_references
 from . import test_mail_retry
 from . import test_external_reference
+from . import test_model_shape
+from . import test_workdays
+from . import test_migrations
+from . import test_mail_encodings
 from . import test_incidents
 from . import test_duplicates_alerts

@@ -1,6 +1,8 @@
 import base64
 
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
 
 GROUPS = "huatai_complaints.group_complaint_%s"
 
@@ -30,8 +32,9 @@ def build_org_tree(target, Unit, hq, prefix):
         setattr(target, attr, unit)
 
 
-class ComplaintCase(TransactionCase):
-    """An org tree with a user per role, shared by the complaint tests.
+class ComplaintCase(BaseCommon):
+    """An org tree with a user per role, shared by the complaint tests
+    (mail tracking and notifications muted: :class:`BaseCommon`).
 
     HQ ─┬─ Retail Client Service HQ, Customer Service Center, Compliance, ...
         ├─ Jiangsu branch ─┬─ Nanjing Gulou sales department
@@ -40,18 +43,13 @@ class ComplaintCase(TransactionCase):
     """
 
     @classmethod
+    def setup_main_company(cls, currency_code="CNY"):
+        """The firm works in yuan (BaseCommon would switch it to dollars)."""
+        return super().setup_main_company(currency_code=currency_code)
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context,
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_notrack=True,
-                no_reset_password=True,
-                tracking_disable=True,
-            )
-        )
         ref = cls.env.ref
         cls.Unit = cls.env["huatai.org.unit"]
         cls.Complaint = cls.env["huatai.complaint"]

@@ -2,9 +2,8 @@ import datetime
 
 import pytz
 
+from ..tools.workdays import CN_TZ as CN
 from .common import ComplaintCase
-
-CN = pytz.timezone("Asia/Shanghai")
 
 
 def cn(value):

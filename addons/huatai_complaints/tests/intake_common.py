@@ -1,10 +1,14 @@
 """Shared set-up of the complainant-side tests (intake, portal, callbacks,
-surveys): a small org tree, staff of each level and two portal clients."""
+surveys): the org tree of ``common.py``, staff of each level and two portal
+clients. A mixin, because the portal tests are ``HttpCase`` (the others use
+it with ``ComplaintCase``'s base, ``BaseCommon``)."""
 
 import base64
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
+
+from .common import build_org_tree
 
 
 def encoded_word(text, charset, encoding="B"):
@@ -37,31 +41,12 @@ class ComplaintIntakeMixin:
         cls.category_service = ref("huatai_complaints.category_service")
         cls.category_whistle = ref("huatai_complaints.category_whistleblowing")
         cls.stage_replied = ref("huatai_complaints.stage_replied")
+        # the org tree of ComplaintCase (common.py)
         Unit = env["huatai.org.unit"].with_context(tracking_disable=True)
-        cls.unit_branch = Unit.create(
-            {
-                "name": "Jiangsu Branch",
-                "code": "T-JS",
-                "kind": "branch",
-                "parent_id": cls.unit_hq.id,
-            }
-        )
-        cls.unit_sales = Unit.create(
-            {
-                "name": "Nanjing Zhongshan Road Sales Department",
-                "code": "T-NJ-ZS",
-                "kind": "sales_department",
-                "parent_id": cls.unit_branch.id,
-            }
-        )
-        cls.unit_sales_2 = Unit.create(
-            {
-                "name": "Suzhou Sales Department",
-                "code": "T-SZ",
-                "kind": "sales_department",
-                "parent_id": cls.unit_branch.id,
-            }
-        )
+        build_org_tree(cls, Unit, cls.unit_hq, "T")
+        cls.unit_branch = cls.jiangsu
+        cls.unit_sales = cls.nanjing
+        cls.unit_sales_2 = cls.suzhou
         group = "huatai_complaints.group_complaint_"
         cls.user_csc_manager = new_test_user(
             env,

@@ -1,8 +1,10 @@
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
 
 from .common import ComplaintCase
 
 
+@tagged("post_install", "-at_install")
 class TestAccess(ComplaintCase):
     @classmethod
     def setUpClass(cls):

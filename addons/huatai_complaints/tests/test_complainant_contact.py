@@ -4,7 +4,7 @@ the caller's values (issue #11 item 16, issue #12)."""
 import copy
 
 from odoo import fields
-from odoo.tests import new_test_user
+from odoo.tests import new_test_user, tagged
 
 from .common import ComplaintCase
 
@@ -13,6 +13,7 @@ class _Rollback(Exception):
     pass
 
 
+@tagged("post_install", "-at_install")
 class TestComplainantContact(ComplaintCase):
     @classmethod
     def setUpClass(cls):

@@ -2,7 +2,7 @@ import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common_deadlines import DeadlineCase, cn, day
@@ -212,7 +212,7 @@ class TestComplaintDeadlines(DeadlineCase):
         with self.assertRaises(ValidationError):
             Day.create({"date": "2028-01-03", "schedule_id": schedule.id})
         self.assertFalse(schedule.day_ids)
-        with self.assertRaises(Exception):  # noqa: B017 - the year's days are needed
+        with self.assertRaises(UserError):  # the year's days are needed
             schedule.action_confirm()
         self.assertEqual(schedule.state, "draft")
 

@@ -4,12 +4,13 @@ from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import Form
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common import ComplaintCase
 
 
+@tagged("post_install", "-at_install")
 class TestIntake(ComplaintCase):
     def test_form_defaults_for_the_registering_user(self):
         form = Form(self.Complaint.with_user(self.staff_nanjing))

@@ -1,11 +1,13 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import ComplaintCase
 
 
+@tagged("post_install", "-at_install")
 class TestOrgUnit(ComplaintCase):
     def test_complete_name_and_branch_roll_up(self):
         self.assertEqual(

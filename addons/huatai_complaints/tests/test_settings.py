@@ -1,6 +1,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
+from ..tools import settings as S
 from .common import ComplaintCase
 
 
@@ -62,7 +63,36 @@ class TestSettings(ComplaintCase):
             self.env["res.config.settings"].create({"huatai_web_form_extensions": " "})
         # what was saved before stays
         self.assertEqual(self.param("group_threshold"), "4")
-        self.assertEqual(self.param("web_form_max_total_mb"), "20")
+        self.assertEqual(self.Complaint._get_setting(S.WEB_FORM_MAX_TOTAL_MB), 20)
+
+    def test_every_setting_reads_its_one_definition(self):
+        """The settings view shows the definition's label and default; a
+        parameter never saved, or unusable, reads as the default; a value
+        out of bounds is brought within them."""
+        Params = self.env["ir.config_parameter"]
+        form = Form(self.env["res.config.settings"])
+        Settings = self.env["res.config.settings"]
+        for setting in S.SETTINGS:
+            with self.subTest(setting.key):
+                field = Settings._fields[setting.field]
+                self.assertEqual(field.config_parameter, setting.param)
+                self.assertEqual(field.string, setting.label)
+                Params.search([("key", "=", setting.param)]).unlink()
+                self.assertEqual(self.Complaint._get_setting(setting), setting.default)
+                if setting is not S.SATISFACTION_SURVEY:
+                    self.assertEqual(
+                        Form(self.env["res.config.settings"])[setting.field],
+                        setting.default,
+                    )
+        self.assertEqual(form.huatai_due_soon_days, 2)
+        Params.set_param(S.DUE_SOON_DAYS.param, "two")
+        self.assertEqual(self.Complaint._due_soon_days(), 2)
+        Params.set_param(S.GROUP_THRESHOLD.param, "1")
+        self.assertEqual(self.Complaint._group_threshold(), 2)
+        Params.set_param(S.SPOT_CHECK_PERCENT.param, "150")
+        self.assertEqual(
+            self.env["huatai.callback.spot.check"]._sample_percent(), 100.0
+        )
 
     def test_complainant_language_choices(self):
         langs = dict(self.env["res.config.settings"]._get_complainant_langs())

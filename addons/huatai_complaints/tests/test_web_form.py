@@ -11,7 +11,7 @@ from .intake_common import ComplaintIntakeMixin
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 EXE = b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00" + b"\x00" * 100
 QUIET = (
-    "odoo.addons.huatai_complaints.controllers.main",
+    "odoo.addons.huatai_complaints.controllers.web_form",
     "odoo.addons.huatai_complaints.models.huatai_complaint_web_submission",
     "odoo.http",
 )

@@ -1,9 +1,10 @@
 from odoo.exceptions import UserError
-from odoo.tests import Form
+from odoo.tests import Form, tagged
 
 from .common import ComplaintCase
 
 
+@tagged("post_install", "-at_install")
 class TestWorkflow(ComplaintCase):
     def _dispatch(self, complaint, user, unit, reason, owner=None):
         wizard = Form(

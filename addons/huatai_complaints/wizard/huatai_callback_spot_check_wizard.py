@@ -2,6 +2,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
 
+from ..tools.actions import window_action
+
 
 def _previous_month_start(wizard):
     today = fields.Date.context_today(wizard)
@@ -30,10 +32,9 @@ class HuataiCallbackSpotCheckWizard(models.TransientModel):
         SpotCheck = self.env["huatai.callback.spot.check"]
         SpotCheck.check_access("create")
         checks = SpotCheck._sample_callbacks(self.date_from, self.date_to)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Callback Spot Checks"),
-            "res_model": "huatai.callback.spot.check",
-            "view_mode": "list,form",
-            "domain": [("id", "in", checks.ids)],
-        }
+        return window_action(
+            self.env._("Callback Spot Checks"),
+            "huatai.callback.spot.check",
+            "list,form",
+            domain=[("id", "in", checks.ids)],
+        )

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.huatai_complaint_process import ACKNOWLEDGEMENT_METHODS
+from ..models.huatai_complaint_acknowledgement import ACKNOWLEDGEMENT_METHODS
 
 
 class HuataiComplaintAcknowledgeWizard(models.TransientModel):

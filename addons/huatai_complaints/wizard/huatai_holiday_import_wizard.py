@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.actions import window_action
+
 
 class HuataiHolidayImportWizard(models.TransientModel):
     _name = "huatai.holiday.import.wizard"
@@ -35,10 +37,9 @@ class HuataiHolidayImportWizard(models.TransientModel):
         schedules = Schedule._import_from_library(
             range(self.year_from, self.year_to + 1), overwrite=self.overwrite
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Holiday Schedules"),
-            "res_model": "huatai.holiday.schedule",
-            "view_mode": "list,form",
-            "domain": [("id", "in", schedules.ids)],
-        }
+        return window_action(
+            self.env._("Holiday Schedules"),
+            "huatai.holiday.schedule",
+            "list,form",
+            domain=[("id", "in", schedules.ids)],
+        )

@@ -1,0 +1,3 @@
+from . import actions
+from . import settings
+from . import workdays
