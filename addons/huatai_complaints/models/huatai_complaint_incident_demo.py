@@ -8,8 +8,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .huatai_complaint_demo import QUIET
 from ..tools.workdays import china_today
+from .huatai_complaint_demo import QUIET
 
 OUTAGE = [
     (
