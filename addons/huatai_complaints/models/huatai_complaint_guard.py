@@ -212,6 +212,7 @@ class HuataiComplaint(models.Model):
         if not reports:
             return
         reports._restrict_confidential_followers()
+        reports._leave_shared_analysis()
         reports.with_user(SUPERUSER_ID).write({"access_token": False})
         self.env.flush_all()
         cr = self.env.cr

@@ -82,10 +82,10 @@ class HuataiComplaint(models.Model):
         if cron:
             cron.sudo()._trigger()
 
-    def _seal_confidential(self):
-        """A whistleblowing report leaves its incident and duplicate
-        proposals: incidents are shared across units."""
-        res = super()._seal_confidential()
+    def _leave_shared_analysis(self):
+        """These whistleblowing reports (hook in _seal_confidential) leave
+        their incident and duplicate proposals: incidents are shared across
+        units."""
         reports = self.sudo().with_context(active_test=False)
         grouped = reports.filtered(
             lambda c: c.incident_id or c.duplicate_candidate_id or c.duplicate_ids
@@ -100,7 +100,6 @@ class HuataiComplaint(models.Model):
             )
         pointing = reports.search([("duplicate_candidate_id", "in", reports.ids)])
         pointing.write({"duplicate_candidate_id": False})
-        return res
 
     # ------------------------------------------------------------------
     # Duplicates
