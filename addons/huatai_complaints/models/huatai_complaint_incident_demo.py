@@ -44,7 +44,7 @@ class HuataiComplaintDemo(models.AbstractModel):
         # 09:35 in China today, or yesterday's when that is still ahead
         day = china_today()
         start = datetime.combine(day, time(1, 35))
-        if start + timedelta(minutes=20) > fields.Datetime.now():
+        if start + timedelta(minutes=40) > fields.Datetime.now():
             start -= timedelta(days=1)
         complaints = env["huatai.complaint"]
         for k, (unit, name, text) in enumerate(OUTAGE):
@@ -72,8 +72,10 @@ class HuataiComplaintDemo(models.AbstractModel):
             )
             complaint.write(
                 {
-                    "acknowledged_date": complaint.received_date
-                    + timedelta(minutes=10),
+                    "acknowledged_date": min(
+                        complaint.received_date + timedelta(minutes=10),
+                        fields.Datetime.now(),
+                    ),
                     "acknowledgement_method": "phone",
                 }
             )
