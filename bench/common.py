@@ -6,7 +6,7 @@ same server as the tests; without it, from PGHOST/PGPORT/PGUSER/PGPASSWORD.
 """
 
 import contextlib
-import importlib.util
+import importlib
 import os
 import subprocess
 import sys
@@ -17,29 +17,27 @@ LOCAL = Path(os.environ.get("HUATAI_LOCAL_DIR") or ROOT / ".local").resolve()
 BENCH_DIR = LOCAL / "bench"
 
 
-def _dev():
-    """scripts/dev.py as a module, or None."""
-    path = ROOT / "scripts" / "dev.py"
-    if not path.is_file():
+def _cluster():
+    """scripts/devtools/cluster.py (how scripts/dev.py finds PostgreSQL) as a
+    module, or None."""
+    scripts = ROOT / "scripts"
+    if not (scripts / "devtools" / "cluster.py").is_file():
         return None
-    # dev.py imports its sibling modules (backup, topology...)
-    if str(path.parent) not in sys.path:
-        sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location("huatai_dev", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    # devtools imports its sibling modules (bootstrap, backup...)
+    if str(scripts) not in sys.path:
+        sys.path.insert(0, str(scripts))
+    return importlib.import_module("devtools.cluster")
 
 
 class Server:
     """The PostgreSQL server: connection parameters, started if it is ours."""
 
     def __init__(self):
-        self.dev = _dev()
+        cluster = _cluster()
         self.pg = None
         self.started = False
-        if self.dev is not None:
-            self.pg = self.dev.pg_server()
+        if cluster is not None:
+            self.pg = cluster.pg_server()
             self.params = None
         else:
             self.params = {

@@ -357,8 +357,10 @@ def gevent_env():
 
 
 class OdooServer:
-    def __init__(self, conf, db, addons, workers, log):
-        self.port = free_port()
+    def __init__(self, conf, db, addons, workers, log, port=None):
+        # ``port``: HTTP on it and the gevent (longpolling) server on the
+        # next one; else two free ports
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         addons_path = ",".join(
             ([addons] if addons else [str(common.ROOT / "addons")])
@@ -376,7 +378,7 @@ class OdooServer:
             "--max-cron-threads=1",
             "--http-interface=127.0.0.1",
             f"--http-port={self.port}",
-            f"--gevent-port={free_port()}",
+            f"--gevent-port={port + 1 if port else free_port()}",
             "--limit-time-real=600",
             "--limit-time-cpu=600",
             "--limit-memory-soft=4294967296",
@@ -819,13 +821,40 @@ class Client(threading.Thread):
                 time.sleep(self.random.uniform(0, 2 * self.info["think"]))
 
 
-def cpu_seconds(server_pgid):
-    """CPU seconds used so far, by who: the server's HTTP workers, its cron
-    worker (niced), PostgreSQL, this harness, and everything else on the
-    machine (other users' work: the machine is shared)."""
+def _postmaster_pid(server):
+    """The pid of the PostgreSQL server the harness uses, when it runs on
+    this machine (its backends are its children), else None."""
+    try:
+        conn = server.connect("postgres")
+    except Exception:  # noqa: BLE001 — then PostgreSQL is not told apart
+        return None
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT pg_backend_pid()")
+            backend = cr.fetchone()[0]
+    finally:
+        conn.close()
+    try:
+        with open(f"/proc/{backend}/stat") as fh:
+            stat = fh.read()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(")") + 2 :].split()[1])
+
+
+def cpu_seconds(server_pgid, postmaster=None):
+    """CPU seconds used so far per process, by who: the server's HTTP
+    workers, its cron worker (niced), the harness's PostgreSQL (the children
+    of ``postmaster``; every PostgreSQL process when it is not known), this
+    harness, and everything else on the machine (other users' work and
+    their database servers: the machine is shared).
+
+    :return: {pid: (who, seconds)}, plus the machine's busy and total CPU
+        seconds under "machine_busy" and "machine_total"
+    """
     tick = os.sysconf("SC_CLK_TCK")
     me = os.getpid()
-    totals = dict.fromkeys(("workers", "cron", "postgres", "harness", "other"), 0.0)
+    procs = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -834,23 +863,50 @@ def cpu_seconds(server_pgid):
                 stat = fh.read()
         except OSError:
             continue
+        pid = int(entry.name)
         comm = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        pgid, nice = int(fields[2]), int(fields[16])
+        ppid, pgid, nice = int(fields[1]), int(fields[2]), int(fields[16])
         used = (int(fields[11]) + int(fields[12])) / tick
-        if int(entry.name) == me:
-            totals["harness"] += used
+        if pid == me:
+            who = "harness"
         elif pgid == server_pgid:
-            totals["cron" if nice > 0 else "workers"] += used
-        elif comm.startswith("postgres"):
-            totals["postgres"] += used
+            who = "cron" if nice > 0 else "workers"
+        elif comm.startswith("postgres") and (
+            postmaster is None or pid == postmaster or ppid == postmaster
+        ):
+            who = "postgres"
         else:
-            totals["other"] += used
+            who = "other"
+        procs[pid] = (who, used)
     with open("/proc/stat") as fh:
         ticks = [int(x) for x in fh.readline().split()[1:]]
     # the whole machine: busy and total CPU seconds (all cores)
-    totals["machine_busy"] = (sum(ticks) - ticks[3] - ticks[4]) / tick
-    totals["machine_total"] = sum(ticks) / tick
+    procs["machine_busy"] = (sum(ticks) - ticks[3] - ticks[4]) / tick
+    procs["machine_total"] = sum(ticks) / tick
+    return procs
+
+
+def cpu_used(start, end):
+    """CPU seconds used between two cpu_seconds() snapshots, by who: a
+    process that started meanwhile counts whole, one that ended is left out
+    (its last seconds are unknown: a restarted worker's, a finished test's
+    connection), so that no figure goes negative."""
+    totals = dict.fromkeys(("workers", "cron", "postgres", "harness", "other"), 0.0)
+    for pid, value in end.items():
+        if not isinstance(pid, int):
+            continue
+        who, used = value
+        before = start.get(pid)
+        if before is not None and before[0] == who:
+            used -= before[1]
+        totals[who] += max(used, 0.0)
+    totals = {key: round(value, 1) for key, value in totals.items()}
+    totals["machine_busy_share"] = round(
+        (end["machine_busy"] - start["machine_busy"])
+        / max(end["machine_total"] - start["machine_total"], 0.1),
+        2,
+    )
     return totals
 
 
@@ -921,6 +977,7 @@ class ActivitySampler(threading.Thread):
 
 FAULTS = ("kill-worker", "restart-db", "smtp-down", "kill-cron")
 ACK_BATCH = 8  # the acknowledgement job's batch during --fault kill-cron
+ACK_PRELOAD = 200  # complaints marked "acknowledgement pending" for it
 
 
 def server_children(server_pgid):
@@ -1130,9 +1187,13 @@ class FaultInjector(threading.Thread):
                 self.server,
                 db,
                 "UPDATE huatai_complaint SET acknowledgement_pending = TRUE "
+                "WHERE id IN (SELECT id FROM huatai_complaint "
                 "WHERE id <= %s AND is_closed IS NOT TRUE AND active "
-                "AND complainant_email IS NOT NULL RETURNING id",
-                [self.info["max_complaint"]],
+                "AND complainant_email IS NOT NULL ORDER BY id DESC LIMIT %s) "
+                "RETURNING id",
+                # at most ACK_PRELOAD: at 1M every open complaint with an
+                # email is ~29,000 acknowledgements, an hour of the job
+                [self.info["max_complaint"], ACK_PRELOAD],
             )
         ]
         self.report["preloaded"] = ids
@@ -1357,7 +1418,9 @@ def one_run(server, conf, source, n_clients, args):
     info = prepare_db(server, conf, source, db, args.addons, args)
     log = common.BENCH_DIR / f"{db}-{n_clients}-server.log"
     smtp = SmtpSink()
-    with OdooServer(conf, db, args.addons, args.workers, log) as odoo_server:
+    with OdooServer(
+        conf, db, args.addons, args.workers, log, port=args.port
+    ) as odoo_server:
         url = odoo_server.url
         uids = {}
         logins = {login for _d, _b, ls in info["depts"] for login in ls}
@@ -1392,7 +1455,8 @@ def one_run(server, conf, source, n_clients, args):
         for client in clients:
             client.start()
         barrier.wait()
-        cpu_start = cpu_seconds(odoo_server.proc.pid)
+        postmaster = _postmaster_pid(server)
+        cpu_start = cpu_seconds(odoo_server.proc.pid, postmaster)
         sampler = ActivitySampler(server, db)
         sampler.start()
         t0 = time.monotonic()
@@ -1410,14 +1474,11 @@ def one_run(server, conf, source, n_clients, args):
         if injector:
             injector.join(120)
         elapsed = time.monotonic() - t0
-        cpu_end = cpu_seconds(odoo_server.proc.pid)
+        cpu_end = cpu_seconds(odoo_server.proc.pid, postmaster)
         sampler.stop.set()
         sampler.join()
-        cpu = {key: round(cpu_end[key] - cpu_start[key], 1) for key in cpu_end}
-        # the share of the machine's CPU that was busy during the burst
-        cpu["machine_busy_share"] = round(
-            cpu.pop("machine_busy") / max(cpu.pop("machine_total"), 0.1), 2
-        )
+        # with the share of the machine's CPU that was busy during the burst
+        cpu = cpu_used(cpu_start, cpu_end)
         client_retries(warm)
         # the fold and acknowledgement jobs catch up
         time.sleep(2)
@@ -1543,6 +1604,14 @@ def report(results):
         if res.get("fault"):
             lines.append(f"fault: {json.dumps(res['fault'], ensure_ascii=False)}")
         lines.append(f"CPU seconds during the burst: {res.get('cpu')}")
+        cpu = res.get("cpu") or {}
+        if res["operations"] and "workers" in cpu:
+            lines.append(
+                "server CPU per operation (HTTP workers + PostgreSQL): "
+                f"{(cpu['workers'] + cpu['postgres']) * 1000 / res['operations']:.0f}"
+                f" ms ({cpu['workers'] * 1000 / res['operations']:.0f} + "
+                f"{cpu['postgres'] * 1000 / res['operations']:.0f})"
+            )
         lines.append(f"database connections: {res.get('database')}")
         lines.append(
             f"slowest operations: {res.get('slowest (start s, operation, seconds)')}"
@@ -1556,6 +1625,12 @@ def main(argv=None):
     parser.add_argument("--clients", default="1,10,50", help="client counts")
     parser.add_argument("--duration", type=float, default=60, help="seconds per run")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--port",
+        type=int,
+        help="HTTP port of the server (the next one for its gevent server); "
+        "default: free ports",
+    )
     parser.add_argument(
         "--departments",
         type=int,

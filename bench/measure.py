@@ -12,6 +12,7 @@ time PostgreSQL itself needs for the work, without Python, ORM or network.
 
 import contextlib
 import json
+import os
 import statistics
 import time
 
@@ -163,20 +164,32 @@ def timed(env, fn, runs=3, floor=True, writes=False, setup=None):
             queries.clear()
             fn()
             env.flush_all()
-    times = []
+    times, cpus, pg_cpus = [], [], []
+    env.cr.execute("SELECT pg_backend_pid()")
+    backend = env.cr.fetchone()[0]
     for _i in range(runs):
         env.invalidate_all()
         with rolled_back(env):
             prepare()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
+            p0 = _cpu_seconds(backend)
             fn()
             env.flush_all()
             times.append((time.perf_counter() - t0) * 1000)
+            cpus.append((time.process_time() - c0) * 1000)
+            p1 = _cpu_seconds(backend)
+            if p0 is not None and p1 is not None:
+                pg_cpus.append((p1 - p0) * 1000)
     result = {
         "ms": statistics.median(times),
         "runs": [round(t, 1) for t in times],
         "queries": len(queries),
+        # CPU of this process and of the connection's PostgreSQL backend:
+        # what a shared machine distorts much less than the wall time
+        "cpu_ms": statistics.median(cpus),
     }
+    if pg_cpus:
+        result["pg_cpu_ms"] = statistics.median(pg_cpus)
     if floor:
         result["floor_ms"] = sql_floor(env, queries, writes=writes)
     return result
@@ -342,6 +355,74 @@ def intake(env, side, user, count):
         model.env.cr.precommit.run()
 
     return run_one, run_batch
+
+
+def _cpu_seconds(pid=None):
+    """CPU seconds (user + system) used so far by process ``pid`` (this
+    one by default), from /proc: PostgreSQL's backend of a connection is a
+    process of the same machine here."""
+    if pid is None:
+        return time.process_time()
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def intake_interleaved(envs, depts, runs=3, count=20, say=print):
+    """One-by-one intake of every side of ``envs`` ({side: env}), run after
+    run alternately (the machine is shared: a burst of other work hits both
+    sides alike). Per side: wall ms per record (median of ``runs``), the
+    Python CPU ms of this process and the CPU ms of the connection's
+    PostgreSQL backend per record (which contention distorts much less than
+    the wall time), queries per record and the SQL floor."""
+    closures, out = {}, {}
+    for side, env in envs.items():
+        sales, _hq = bench_users(env, side, depts[side])
+        one, _many = intake(env, side, sales, count)
+        closures[side] = one
+        # warm-up, queries and SQL floor
+        first = timed(env, one, runs=1, writes=True)
+        env.cr.execute("SELECT pg_backend_pid()")
+        out[side] = {
+            "queries": first["queries"] / count,
+            "floor_ms": (first.get("floor_ms") or 0) / count,
+            "backend": env.cr.fetchone()[0],
+            "walls": [],
+            "python": [],
+            "postgres": [],
+        }
+    for run_no in range(runs):
+        for side, env in envs.items():
+            res = out[side]
+            env.invalidate_all()
+            with rolled_back(env):
+                w0, c0 = time.perf_counter(), _cpu_seconds()
+                p0 = _cpu_seconds(res["backend"])
+                closures[side]()
+                env.flush_all()
+                wall = (time.perf_counter() - w0) * 1000 / count
+                cpu = (_cpu_seconds() - c0) * 1000 / count
+                p1 = _cpu_seconds(res["backend"])
+            res["walls"].append(round(wall, 1))
+            res["python"].append(round(cpu, 1))
+            if p0 is not None and p1 is not None:
+                res["postgres"].append(round((p1 - p0) * 1000 / count, 1))
+            say(
+                f"{side}: intake run {run_no + 1}: {wall:.1f} ms per record "
+                f"(Python {cpu:.1f} ms, PostgreSQL "
+                f"{res['postgres'][-1] if res['postgres'] else '?'} ms), "
+                f"load {os.getloadavg()[0]:.1f}"
+            )
+    for res in out.values():
+        res["ms"] = statistics.median(res["walls"])
+        res["python_ms"] = statistics.median(res["python"])
+        if res["postgres"]:
+            res["postgres_ms"] = statistics.median(res["postgres"])
+        del res["backend"]
+    return out
 
 
 # ---------------------------------------------------------------------------

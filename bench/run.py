@@ -11,6 +11,7 @@ python3 -m pip install -r bench/requirements.txt
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -289,8 +290,10 @@ def main(argv=None):
     )
     parser.add_argument(
         "--only",
-        choices=["deadlines", "reports"],
-        help="measure only figure 4 (the deadline job) or only the report figures",
+        choices=["deadlines", "reports", "intake"],
+        help="measure only figure 4 (the deadline job), only the report figures, "
+        "or only the one-by-one intake of the sides, run after run alternately "
+        "(with the CPU of Python and of PostgreSQL per record)",
     )
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
@@ -315,6 +318,10 @@ def main(argv=None):
         if args.build_only:
             return 0
         common.odoo_setup(conf)
+        if args.only == "intake":
+            results["intake"] = intake_interleaved(names, sides, args)
+            print(intake_table(results["intake"]))
+            return write_results(results, args, started)
         for side in sides:
             vacuum(server, names[side], side)
         for side in sides:
@@ -352,6 +359,10 @@ def main(argv=None):
         print()
     print(targets(results) if "complaints" in sides else "")
     print(reports.table(results.get("reports")))
+    return write_results(results, args, started)
+
+
+def write_results(results, args, started):
     out = (
         Path(args.json)
         if args.json
@@ -363,6 +374,35 @@ def main(argv=None):
     out.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     say(f"results written to {out}")
     return 0
+
+
+def intake_interleaved(names, sides, args):
+    """--only intake: both sides' one-by-one intake, alternately."""
+    with contextlib.ExitStack() as stack:
+        envs, depts = {}, {}
+        for side in sides:
+            env = stack.enter_context(common.environment(names[side]))
+            marker = generate.read_marker(env)
+            envs[side] = env
+            depts[side] = marker.get("depts") or marker.get("teams") or args.depts
+        return measure.intake_interleaved(
+            envs, depts, runs=args.runs, count=args.intake, say=say
+        )
+
+
+def intake_table(res):
+    lines = [
+        "| intake, one record (ms per record) | wall (median) | Python CPU "
+        "| PostgreSQL CPU | queries | SQL floor | runs (wall) |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for side, r in res.items():
+        lines.append(
+            f"| {side} | {r['ms']:.1f} | {r['python_ms']:.1f} | "
+            f"{r.get('postgres_ms', float('nan')):.1f} | {r['queries']:.1f} | "
+            f"{r['floor_ms']:.2f} | {' / '.join(str(w) for w in r['walls'])} |"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -29,9 +29,20 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import dev  # noqa: E402  (scripts/dev.py: database, server and cluster helpers)
+import bootstrap  # noqa: E402
+from devtools.cluster import pg_connect, pg_server  # noqa: E402
+from devtools.common import DEMO_DB, ROOT, Fail, say  # noqa: E402
+from devtools.database import prepare_demo_db  # noqa: E402
+from devtools.odoo_setup import (  # noqa: E402
+    check_odoo,
+    odoo_cmd,
+    port_free,
+    wait_port,
+    write_config,
+)
+from devtools.run import DEMO_LOGINS  # noqa: E402
 
-OUT = dev.ROOT / "docs" / "screenshots"
+OUT = ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1440, 900
 MAX_BYTES = 300 * 1024
 REPORT = "huatai.complaint.report"
@@ -65,7 +76,7 @@ class Browser:
 
         binary = next((b for b in map(shutil.which, BROWSERS) if b), None)
         if not binary:
-            raise dev.Fail(f"no browser found: install one of {', '.join(BROWSERS)}")
+            raise Fail(f"no browser found: install one of {', '.join(BROWSERS)}")
         self.profile = tempfile.mkdtemp(prefix="huatai-shots-")
         self.proc = subprocess.Popen(
             [
@@ -89,7 +100,7 @@ class Browser:
         deadline = time.monotonic() + 30
         while not port_file.is_file() or not port_file.read_text().strip():
             if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise dev.Fail(f"{binary} did not start its DevTools server")
+                raise Fail(f"{binary} did not start its DevTools server")
             time.sleep(0.2)
         port = port_file.read_text().split()[0]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list") as resp:
@@ -116,7 +127,7 @@ class Browser:
             msg = json.loads(self.ws.recv())
             if msg.get("id") == self.next_id:
                 if "error" in msg:
-                    raise dev.Fail(f"{method}: {msg['error'].get('message')}")
+                    raise Fail(f"{method}: {msg['error'].get('message')}")
                 return msg.get("result", {})
 
     def evaluate(self, expression):
@@ -156,7 +167,7 @@ class Browser:
                 settled_since = None
             time.sleep(0.5)
         else:
-            raise dev.Fail(f"{url}: {selector} did not show within {timeout} s")
+            raise Fail(f"{url}: {selector} did not show within {timeout} s")
         # no caret, no toast of the notifications the demo's making just sent
         self.evaluate(
             "document.activeElement && document.activeElement.blur();"
@@ -209,13 +220,13 @@ def check_cjk_font():
     if has_cjk_font():
         return
     try:
-        dev.bootstrap.ensure_packages(
+        bootstrap.ensure_packages(
             ["fontconfig", "fonts-wqy-zenhei"], "the Chinese text of the screenshots"
         )
-    except dev.bootstrap.BootstrapError as exc:
-        raise dev.Fail(str(exc)) from None
+    except bootstrap.BootstrapError as exc:
+        raise Fail(str(exc)) from None
     if not has_cjk_font():
-        raise dev.Fail(
+        raise Fail(
             "no Chinese font: the screenshots would show boxes "
             "(Debian: apt-get install fonts-wqy-zenhei)"
         )
@@ -235,17 +246,17 @@ def rpc(base_url, path, params, session_id=None):
         body = json.load(resp)
         cookie = resp.headers.get("Set-Cookie", "")
     if body.get("error"):
-        raise dev.Fail(f"{path}: {body['error']['data']['message']}")
+        raise Fail(f"{path}: {body['error']['data']['message']}")
     session = cookie.split("session_id=", 1)[1].split(";", 1)[0] if cookie else None
     return body["result"], session
 
 
 def login(base_url, login_name):
-    password = next(pwd for name, pwd, _role in dev.DEMO_LOGINS if name == login_name)
+    password = next(pwd for name, pwd, _role in DEMO_LOGINS if name == login_name)
     _result, session = rpc(
         base_url,
         "/web/session/authenticate",
-        {"db": dev.DEMO_DB, "login": login_name, "password": password},
+        {"db": DEMO_DB, "login": login_name, "password": password},
     )
     return session
 
@@ -263,7 +274,7 @@ def search_one(base_url, session, model, domain, order):
         session,
     )
     if not ids:
-        raise dev.Fail(f"the demo has no {model} matching {domain}")
+        raise Fail(f"the demo has no {model} matching {domain}")
     return ids[0]
 
 
@@ -317,7 +328,7 @@ def page_url(base_url, page, session):
 
 def dashboard_id():
     """The HQ dashboard's id (its users may not read the XML ids)."""
-    conn = dev.pg_connect(dev.pg_server().params, dev.DEMO_DB)
+    conn = pg_connect(pg_server().params, DEMO_DB)
     try:
         with conn.cursor() as cr:
             cr.execute(
@@ -331,8 +342,8 @@ def dashboard_id():
 
 def free_port(host, preferred):
     if preferred:
-        if not dev.port_free(host, preferred):
-            raise dev.Fail(f"port {preferred} on {host} is already in use")
+        if not port_free(host, preferred):
+            raise Fail(f"port {preferred} on {host} is already in use")
         return preferred
     with socket.socket() as s:
         s.bind((host, 0))
@@ -346,31 +357,31 @@ def main(argv=None):
     parser.add_argument("--only", nargs="+", choices=sorted(SHOTS), help="these only")
     args = parser.parse_args(argv)
     check_cjk_font()
-    odoo_dir = dev.check_odoo()
+    odoo_dir = check_odoo()
     host = "127.0.0.1"
     port = free_port(host, args.port)
     base_url = f"http://{host}:{port}"
-    pg = dev.pg_server()
+    pg = pg_server()
     started = pg.ensure()
     server = browser = None
     try:
-        conf = dev.write_config(odoo_dir, pg, dev.DEMO_DB)
-        dev.prepare_demo_db(pg, conf, reset=args.reset)
-        dev.say(f"serving {dev.DEMO_DB} on {base_url} for the screenshots")
+        conf = write_config(odoo_dir, pg, DEMO_DB)
+        prepare_demo_db(pg, conf, reset=args.reset)
+        say(f"serving {DEMO_DB} on {base_url} for the screenshots")
         server = subprocess.Popen(
-            dev.odoo_cmd(
+            odoo_cmd(
                 conf,
                 "-d",
-                dev.DEMO_DB,
-                f"--db-filter=^{dev.DEMO_DB}$",
+                DEMO_DB,
+                f"--db-filter=^{DEMO_DB}$",
                 f"--http-port={port}",
                 "--max-cron-threads=0",
                 "--log-level=warn",
             ),
-            cwd=dev.ROOT,
+            cwd=ROOT,
         )
-        if not dev.wait_port(host, port, server):
-            raise dev.Fail("the Odoo server did not start")
+        if not wait_port(host, port, server):
+            raise Fail("the Odoo server did not start")
         OUT.mkdir(parents=True, exist_ok=True)
         browser = Browser()
         for name in args.only or SHOTS:
@@ -381,11 +392,11 @@ def main(argv=None):
             path = OUT / f"{name}.png"
             browser.shoot(base_url + url, selector, path)
             size = path.stat().st_size
-            dev.say(f"{path.relative_to(dev.ROOT)} ({size // 1024} KB) <- {url}")
+            say(f"{path.relative_to(ROOT)} ({size // 1024} KB) <- {url}")
             if size > MAX_BYTES:
-                raise dev.Fail(f"{path.name} is {size // 1024} KB, over 300 KB")
+                raise Fail(f"{path.name} is {size // 1024} KB, over 300 KB")
         return 0
-    except dev.Fail as exc:
+    except Fail as exc:
         print(f"screenshots.py: error: {exc}", file=sys.stderr)
         return 1
     finally:

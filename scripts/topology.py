@@ -19,25 +19,36 @@ open a readonly cursor"): `--standby-down` stops it once Odoo is up, to see that
 `--no-standby` runs the same without one, for comparison.
 """
 
+import hashlib
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-import dev
+from devtools.cluster import PG_USER, LocalCluster, pg_connect
+from devtools.common import DEMO_LANG, LOCAL, MODULES, ROOT, Fail, say
+from devtools.database import db_exists, drop_db, odoo_install
+from devtools.odoo_setup import (
+    check_odoo,
+    odoo_addons_paths,
+    odoo_cmd,
+    port_free,
+    read_template,
+)
 
 DB = "huatai_topology"
-BASE = dev.LOCAL / "topology"
+BASE = LOCAL / "topology"
 
 
-class Cluster(dev.LocalCluster):
+class Cluster(LocalCluster):
     """A throwaway cluster of the topology: primary or standby."""
 
     def __init__(self, role, port):
@@ -49,8 +60,8 @@ class Cluster(dev.LocalCluster):
             self.base = self.fallback_base()
 
     def fallback_base(self):
-        digest = dev.hashlib.sha1(str(dev.ROOT).encode()).hexdigest()[:10]
-        return Path(dev.tempfile.gettempdir()) / f"huatai-topo-{digest}-{self.role}"
+        digest = hashlib.sha1(str(ROOT).encode()).hexdigest()[:10]
+        return Path(tempfile.gettempdir()) / f"huatai-topo-{digest}-{self.role}"
 
     def describe(self):
         return f"{self.role} PostgreSQL cluster in {self.base}"
@@ -79,7 +90,7 @@ class Cluster(dev.LocalCluster):
 
     def clone_from(self, primary):
         """Make this cluster a streaming standby of `primary` (pg_basebackup -R)."""
-        dev.say(f"cloning the primary into a {self.describe()} (pg_basebackup)")
+        say(f"cloning the primary into a {self.describe()} (pg_basebackup)")
         res = self.pg_run(
             [
                 self.bindir / "pg_basebackup",
@@ -102,7 +113,7 @@ class Cluster(dev.LocalCluster):
         if res.returncode:
             shutil.rmtree(self.data, ignore_errors=True)
             last = (res.stderr or "").strip().splitlines()[-1:]
-            raise dev.Fail(f"pg_basebackup failed: {' '.join(last)}")
+            raise Fail(f"pg_basebackup failed: {' '.join(last)}")
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as fh:
             fh.write(self.settings())
 
@@ -113,23 +124,7 @@ class Cluster(dev.LocalCluster):
             self.clone_from(primary)
         if self.is_running():
             return False
-        res = self.pg_run(
-            [
-                self.bindir / "pg_ctl",
-                "-D",
-                self.data,
-                "-l",
-                self.log,
-                "-w",
-                "-t",
-                "120",
-                "start",
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if res.returncode:
-            raise dev.Fail(f"the standby did not start; log: {self.log}")
+        self.start(timeout=120, what="the standby")
         return True
 
 
@@ -141,7 +136,7 @@ def stat_xacts(cluster, db):
     if cluster is None:
         return (0, 0)
     try:
-        conn = dev.pg_connect(dict(cluster.params, user="postgres"), "postgres")
+        conn = pg_connect(dict(cluster.params, user="postgres"), "postgres")
     except psycopg2.OperationalError:
         return (0, 0)
     try:
@@ -157,7 +152,7 @@ def stat_xacts(cluster, db):
 
 
 def replication_state(primary):
-    conn = dev.pg_connect(dict(primary.params, user="postgres"), "postgres")
+    conn = pg_connect(dict(primary.params, user="postgres"), "postgres")
     try:
         with conn.cursor() as cr:
             cr.execute("SELECT state FROM pg_stat_replication")
@@ -167,19 +162,17 @@ def replication_state(primary):
 
 
 def write_conf(primary, standby, port, workers):
-    cp = dev.read_template()
+    cp = read_template()
     opts = cp["options"]
-    odoo_dir = dev.check_odoo()
-    opts["addons_path"] = ",".join(
-        [str(dev.ROOT / "addons"), *dev.odoo_addons_paths(odoo_dir)]
-    )
-    opts["data_dir"] = str(dev.LOCAL / "data")
+    odoo_dir = check_odoo()
+    opts["addons_path"] = ",".join([str(ROOT / "addons"), *odoo_addons_paths(odoo_dir)])
+    opts["data_dir"] = str(LOCAL / "data")
     opts.update(
         db_name=DB,
         dbfilter=f"^{DB}$",
         db_host=str(primary.run_dir),
         db_port=str(primary.port),
-        db_user=dev.PG_USER,
+        db_user=PG_USER,
         db_password="False",
         http_interface="127.0.0.1",
         http_port=str(port),
@@ -369,33 +362,33 @@ def prepare_clusters(primary, standby, args, started):
     if primary.ensure():
         started.append(primary)
     conf = write_conf(primary, None, args.port, args.workers)
-    if not dev.db_exists(primary, DB):
-        dev.say(f"creating {DB} (both addons, demo data, zh_CN) in the primary")
+    if not db_exists(primary, DB):
+        say(f"creating {DB} (both addons, demo data, zh_CN) in the primary")
         try:
-            dev.odoo_install(
+            odoo_install(
                 conf,
                 DB,
                 primary,
-                install=dev.MODULES,
-                extra=[f"--load-language={dev.DEMO_LANG}"],
+                install=MODULES,
+                extra=[f"--load-language={DEMO_LANG}"],
                 echo=False,
             )
         except BaseException:
-            dev.drop_db(primary, DB)
+            drop_db(primary, DB)
             raise
     if standby is not None:
         if standby.ensure_standby(primary):
             started.append(standby)
         states = replication_state(primary)
-        dev.say(f"standby streaming from the primary: {states or 'not yet'}")
+        say(f"standby streaming from the primary: {states or 'not yet'}")
 
 
 def cmd_topology(args):
-    dev.check_odoo()
-    if not dev.port_free("127.0.0.1", args.port) or not dev.port_free(
+    check_odoo()
+    if not port_free("127.0.0.1", args.port) or not port_free(
         "127.0.0.1", args.port + 3
     ):
-        raise dev.Fail(
+        raise Fail(
             f"port {args.port} or {args.port + 3} is in use: choose another with --port"
         )
     primary = Cluster("primary", 5432)
@@ -406,7 +399,7 @@ def cmd_topology(args):
         prepare_clusters(primary, standby, args, started)
         conf = write_conf(primary, standby, args.port, args.workers)
         log = BASE / "odoo.log"
-        dev.say(
+        say(
             f"Odoo: {args.workers} workers on http://127.0.0.1:{args.port}, "
             f"gevent on {args.port + 3}, read-only requests on "
             f"{'the standby' if standby else 'the primary (no standby)'}; "
@@ -415,12 +408,12 @@ def cmd_topology(args):
         with open(log, "a", encoding="utf-8") as fh:
             procs.append(
                 subprocess.Popen(
-                    dev.odoo_cmd(conf, "-d", DB), cwd=dev.ROOT, stdout=fh, stderr=fh
+                    odoo_cmd(conf, "-d", DB), cwd=ROOT, stdout=fh, stderr=fh
                 )
             )
             procs.append(
                 subprocess.Popen(
-                    dev.odoo_cmd(
+                    odoo_cmd(
                         conf,
                         "-d",
                         DB,
@@ -428,26 +421,26 @@ def cmd_topology(args):
                         "--workers=0",
                         "--max-cron-threads=1",
                     ),
-                    cwd=dev.ROOT,
+                    cwd=ROOT,
                     stdout=fh,
                     stderr=fh,
                 )
             )
         url = f"http://127.0.0.1:{args.port}"
         if not wait_http(f"{url}/web/health", procs):
-            raise dev.Fail(f"Odoo did not come up: see {log}")
+            raise Fail(f"Odoo did not come up: see {log}")
         if args.standby_down and standby is not None:
-            dev.say("stopping the standby: Odoo must fall back to the primary")
+            say("stopping the standby: Odoo must fall back to the primary")
             standby.stop()
         if args.load:
-            dev.say(f"load: {args.users} users for {args.load} s")
+            say(f"load: {args.users} users for {args.load} s")
             figures = run_load(url, args.load, primary, standby, args.users)
             print(json.dumps(figures, indent=1))
             return 0
-        dev.say(f"ready: {url}/web/login (demo logins as `make run`); Ctrl-C stops")
+        say(f"ready: {url}/web/login (demo logins as `make run`); Ctrl-C stops")
         while all(p.poll() is None for p in procs):
             time.sleep(1)
-        raise dev.Fail(f"an Odoo process exited: see {log}")
+        raise Fail(f"an Odoo process exited: see {log}")
     except KeyboardInterrupt:
         print()
         return 130
@@ -464,7 +457,7 @@ def cmd_topology(args):
         for cluster in reversed(started):
             cluster.stop()
         if started:
-            dev.say("stopped Odoo, cron and the clusters this run started")
+            say("stopped Odoo, cron and the clusters this run started")
 
 
 def add_parser(sub):

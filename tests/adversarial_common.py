@@ -310,6 +310,24 @@ class AdversarialWorld:
         callback.satisfaction = "dissatisfied"
         callback.remarks = M("WCALLBACK")
         callback.save().action_record()
+        # an improvement action that names the report (issue 16)
+        improvement = (
+            cls.env["huatai.complaint.improvement"]
+            .with_user(cls.compliance)
+            .create(
+                {
+                    "name": M("WIMPROVEMENT"),
+                    "proposal": M("WPROPOSAL"),
+                    "proposing_unit_id": cls.unit_compliance.id,
+                    "unit_id": cls.nanjing.id,
+                    "user_id": cls.compliance.id,
+                    "due_date": fields.Date.today(),
+                    "complaint_ids": [Command.set(W.ids)],
+                }
+            )
+        )
+        improvement.action_open()
+        improvement.message_post(body=M("WIMPROVEMENTNOTE"))
         cls._flush_tracking()
         return W
 
@@ -388,6 +406,25 @@ class AdversarialWorld:
         answer._save_lines(text_box, M("CSURVEY"))
         answer._mark_done()
         cls.C_survey_answer = answer
+        cls._flush_tracking()
+        # the branch head proposes an improvement from it (issue 16)
+        improvement = (
+            cls.env["huatai.complaint.improvement"]
+            .with_user(cls.head)
+            .create(
+                {
+                    "name": M("CIMPROVEMENT"),
+                    "proposal": M("CPROPOSAL"),
+                    "proposing_unit_id": cls.jiangsu.id,
+                    "unit_id": cls.nanjing.id,
+                    "user_id": cls.staff.id,
+                    "due_date": fields.Date.today(),
+                    "complaint_ids": [Command.set(C.ids)],
+                }
+            )
+        )
+        improvement.action_open()
+        improvement.message_post(body=M("CIMPROVEMENTNOTE"))
         cls._flush_tracking()
         old_token = C.sudo()._portal_ensure_token()
         # the staff member realises it is a whistleblowing report

@@ -177,6 +177,7 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "mail.activity",
             "huatai.complaint.dispatch",
             "huatai.complaint.callback",
+            "huatai.complaint.improvement",
         ):
             self.assertIn(model, found, f"the scan finds nothing on {model}")
         for what in (
@@ -186,6 +187,9 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "WCOMMENT",
             "WCALLBACK",
             "CPORTALMSG",
+            "WIMPROVEMENT",
+            "CIMPROVEMENT",
+            "CIMPROVEMENTNOTE",
         ):
             self.assertIn(self.M(what), everything)
         # the old facts, only in the tracking values of the formatted messages

@@ -2,6 +2,7 @@
 on a few thousand rows inside the test transaction (rolled back).  No timing is
 asserted: this only keeps the benchmark from rotting."""
 
+import re
 import sys
 from pathlib import Path
 
@@ -160,7 +161,14 @@ class TestBenchSmoke(TransactionCase):
         # the printed table works (the peer side borrowed from ours here)
         text = run.table({"complaints": results, "helpdesk": results})
         self.assertIn("kanban first load, HQ", text)
-        self.assertIn("met", run.targets({"complaints": results}))
+        # every target printed with its verdict (met or MISSED: no timing is
+        # asserted, a loaded machine misses them all at 3,000 rows)
+        verdicts = run.targets({"complaints": results})
+        self.assertEqual(
+            len(re.findall(r"\(target [≤≥] [\d,]+\) (?:met|MISSED)$", verdicts, re.M)),
+            len(run.TARGETS),
+            verdicts,
+        )
 
     def _assert_deadlines_recompute_the_same(self, complaints):
         fnames = [

@@ -20,11 +20,10 @@ from odoo.modules.registry import Registry
 from odoo.tests import common, tagged
 from odoo.tools import SQL
 
-from odoo.addons.huatai_reports.report.huatai_complaint_report import (
+from odoo.addons.huatai_reports.report.complaint_facts import MONTH_KEYS, MONTH_SUMS
+from odoo.addons.huatai_reports.report.database_objects import (
     FACT_TABLE,
     MONTH_DELTA_TABLE,
-    MONTH_KEYS,
-    MONTH_SUMS,
     MONTH_TABLE,
 )
 

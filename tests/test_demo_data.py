@@ -49,24 +49,20 @@ class TestDemoLooksLikeAnOrdinaryMonth(TransactionCase):
         super().setUpClass()
         if not cls.env.ref(DEMO, raise_if_not_found=False):
             cls.env["res.lang"]._activate_lang("zh_CN")
-            convert_file(
-                cls.env,
-                "huatai_complaints",
+            for demo_file in (
                 "demo/huatai_complaint_demo.xml",
-                {},
-                mode="init",
-                noupdate=True,
-                kind="demo",
-            )
-            convert_file(
-                cls.env,
-                "huatai_complaints",
+                "demo/huatai_complaint_demo_closing.xml",
                 "demo/huatai_complaint_incident_demo.xml",
-                {},
-                mode="init",
-                noupdate=True,
-                kind="demo",
-            )
+            ):
+                convert_file(
+                    cls.env,
+                    "huatai_complaints",
+                    demo_file,
+                    {},
+                    mode="init",
+                    noupdate=True,
+                    kind="demo",
+                )
         cls.env.flush_all()
         cls.Complaint = cls.env["huatai.complaint"].with_context(active_test=False)
         cls.complaints = cls.Complaint.search([])
@@ -174,6 +170,27 @@ class TestDemoLooksLikeAnOrdinaryMonth(TransactionCase):
         self.assertGreater(sum(scores) / len(scores), 3.5)
         closed = self.complaints.filtered(lambda c: c.stage_state == "closed")
         self.assertFalse(closed.activity_ids, "finished complaints have no to-do")
+
+    def test_a_held_complaint_and_a_dissatisfied_client(self):
+        """Issue 15: a finished regulator-forwarded complaint on legal hold; a
+        callback that sent a complaint back to handling, its unit head told."""
+        held = self.complaints.filtered("legal_hold")
+        self.assertEqual(len(held), 1)
+        self.assertEqual(held.channel, "regulator")
+        self.assertTrue(held.is_closed and held.legal_hold_reason)
+        self.assertEqual(held.legal_hold_user_id, self.demo_user("compliance"))
+        returned = self.open.filtered("returned_after_callback")
+        self.assertEqual(len(returned), 1)
+        self.assertEqual(returned.stage_state, "in_progress")
+        dissatisfied = self.env.ref(
+            "huatai_complaints.mail_activity_type_dissatisfied_callback"
+        )
+        head = returned.activity_ids.filtered(
+            lambda a: a.activity_type_id == dissatisfied
+        ).user_id
+        unit = returned.handling_unit_id
+        # the unit's head, or its first member where it has none
+        self.assertEqual(head, unit.manager_id or unit.member_ids[:1])
 
     def test_the_portal_client_has_complaints(self):
         client = self.demo_user("client")

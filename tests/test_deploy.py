@@ -227,6 +227,33 @@ def test_nginx_terminates_tls_and_sends_the_websocket_to_the_gevent_port():
     assert set(nginx["ports"]) == {"80:80", "443:443"}
 
 
+def test_nginx_shows_the_web_form_unavailable_not_missing_while_the_db_is_down():
+    """Odoo serves a request without a database when PostgreSQL cannot be
+    reached (odoo/http.py: RegistryError, then _serve_nodb), where the
+    addon's routes do not exist: the web form answered 404 while PostgreSQL
+    restarted (bench/README, faults). nginx turns a 404 of the form's own
+    paths, and Odoo unreachable, into a 503 asking to try again."""
+    text = (ROOT / "deploy" / "nginx" / "odoo.conf").read_text()
+    controllers = (
+        ROOT / "addons" / "huatai_complaints" / "controllers" / "web_form.py"
+    ).read_text()
+    for path in ("/complaints/new", "/complaints/submit"):
+        assert f'"{path}"' in controllers
+    form = re.search(
+        r"location ~ \^/complaints/\(new\|submit\)\$ \{(.*?)\n    \}", text, re.S
+    ).group(1)
+    assert "proxy_pass http://odoo;" in form
+    assert "proxy_intercept_errors on;" in form
+    codes = re.search(r"error_page ([\d ]+) =503 @complaints_unavailable;", form)
+    assert set(codes.group(1).split()) == {"404", "502", "503", "504"}
+    # a refused submission (bad token 400, rate limit 429) passes through
+    assert "400" not in codes.group(1) and "429" not in codes.group(1)
+    page = re.search(r"location @complaints_unavailable \{(.*?)\n    \}", text, re.S)
+    page = page.group(1)
+    assert "add_header Retry-After" in page
+    assert re.search(r"return 503 '<!DOCTYPE html>.*请稍候.*重新提交", page)
+
+
 def test_postgres_primary_streams_to_a_hot_standby():
     primary = SERVICES["db-primary"]
     cmd = " ".join(primary["command"])

@@ -20,6 +20,8 @@
         "views/huatai_report_schedule_views.xml",
         "views/res_config_settings_views.xml",
         "views/huatai_reports_menus.xml",
+        "wizard/huatai_register_import_wizard_views.xml",
+        "views/huatai_complaint_improvement_report_views.xml",
         # the dashboards' chart links name the analysis menu
         "data/spreadsheet_dashboard_data.xml",
     ],

@@ -39,6 +39,8 @@ from . import huatai_complaint_retention
 from . import res_config_settings
 from . import mail_guard
 from . import huatai_complaint_guard
+
+from . import huatai_complaint_improvement
 from . import huatai_complaint_demo
 from . import ir_sequence
 from . import mail_mail
@@ -48,3 +50,6 @@ from . import huatai_complaint_incident_link
 from . import huatai_pattern_alert
 from . import res_config_settings_analysis
 from . import huatai_complaint_incident_demo
+from . import huatai_complaint_legal_hold
+from . import huatai_complaint_callback_return
+from . import huatai_complaint_demo_closing

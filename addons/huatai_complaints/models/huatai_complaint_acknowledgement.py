@@ -128,9 +128,13 @@ class HuataiComplaint(models.Model):
         to_acknowledge = self.filtered("complainant_email")
         if to_acknowledge:
             to_acknowledge.sudo().acknowledgement_pending = True
-            self.env.ref(
-                "huatai_complaints.ir_cron_complaint_acknowledgements"
-            ).sudo()._trigger()
+            # the job by its id: env.ref would check it exists, a query
+            # per intake
+            self.env["ir.cron"].sudo().browse(
+                self.env["ir.model.data"]._xmlid_to_res_id(
+                    "huatai_complaints.ir_cron_complaint_acknowledgements"
+                )
+            )._trigger()
 
     @api.model
     def _cron_send_acknowledgements(self, batch_size=200):

@@ -123,10 +123,20 @@ class HuataiComplaint(models.Model):
         """
         vals_list = [dict(vals) for vals in vals_list]
         Partner = self.env["res.partner"].sudo()
+        # the active confidential categories among those given (read from
+        # the cache after the first intake, where a search is a query each)
         confidential_categories = set(
             self.env["huatai.complaint.category"]
             .sudo()
-            .search([("is_confidential", "=", True)])
+            .browse(
+                {vals["category_id"] for vals in vals_list if vals.get("category_id")}
+            )
+            .filtered(
+                lambda c: (
+                    c.is_confidential
+                    and (c.active or not self.env.context.get("active_test", True))
+                )
+            )
             .ids
         )
         emails = {
@@ -175,7 +185,13 @@ class HuataiComplaint(models.Model):
             else:
                 waiting.append((vals, new_by_email[email]))
         if new_contacts:
-            partners = Partner.create(new_contacts)
+            # a complainant's contact is a by-product of the complaint, whose
+            # chatter records the intake: no "contact created" message on the
+            # contact, nobody subscribed to it (the intake's own queries)
+            partners = Partner.with_context(tracking_disable=True).create(new_contacts)
+            # their stored computed fields in one UPDATE, not one per field
+            # as later queries need them
+            partners.flush_recordset()
             for vals, position in waiting:
                 vals["partner_id"] = partners[position].id
         return vals_list
@@ -247,13 +263,18 @@ class HuataiComplaint(models.Model):
         (replies, portal messages), never internal notes."""
         comment = self.env.ref("mail.mt_comment")
         todo = self.sudo().filtered(
-            lambda c: c.partner_id.email and not c.is_confidential
-        )
-        for partner, complaints in todo.grouped("partner_id").items():
-            complaints = complaints.filtered(
-                lambda c, p=partner: p not in c.message_partner_ids
+            lambda c: (
+                c.partner_id.email and c.partner_id.active and not c.is_confidential
             )
-            if complaints:
-                complaints.message_subscribe(
-                    partner_ids=partner.ids, subtype_ids=comment.ids
-                )
+        )
+        followers = self.env["mail.followers"]
+        for partner, complaints in todo.grouped("partner_id").items():
+            # one who already follows (with whatever subtypes) is left as is
+            followers._insert_followers(
+                complaints._name,
+                complaints.ids,
+                partner.ids,
+                subtypes={partner.id: comment.ids},
+                check_existing=True,
+                existing_policy="skip",
+            )

@@ -248,7 +248,7 @@ class SamplePlan:
         day = self.ago(4)
         add(day, "in_progress", **self.regulator_extra(day), is_major=True)
         day = self.ago(2)
-        add(day, "accepted", **self.regulator_extra(day, "demo_unit_js"))
+        add(day, "accepted", **self.regulator_extra(day))
         add(
             self.ago(8),
             "compliance",

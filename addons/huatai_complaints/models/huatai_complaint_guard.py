@@ -66,6 +66,11 @@ WORKFLOW_FIELDS = frozenset(
         "callback_unit_id",
         "routing_rule_id",
         "records_erased_date",
+        # set and lifted by Compliance (huatai.complaint.legal.hold.wizard)
+        "legal_hold",
+        "legal_hold_reason",
+        "legal_hold_user_id",
+        "legal_hold_date",
         "is_confidential",
         "stage_state",
         "is_closed",
@@ -119,7 +124,13 @@ class HuataiComplaint(models.Model):
         ids = {i for i in ids if isinstance(i, int) and i}
         if not ids:
             return set()
-        complaints = self.sudo().with_context(active_test=False).browse(ids).exists()
+        complaints = self.sudo().with_context(active_test=False).browse(ids)
+        # a complaint whose flag is in the cache (just created, or read in
+        # this transaction) exists: only the others are looked up, which
+        # spares the intake a query per message and follower it creates
+        field = self._fields["is_confidential"]
+        cached = complaints.filtered(lambda c: self.env.cache.contains(c, field))
+        complaints = cached | (complaints - cached).exists()
         return set(complaints.filtered("is_confidential").ids)
 
     @api.model
@@ -213,6 +224,8 @@ class HuataiComplaint(models.Model):
             return
         reports._restrict_confidential_followers()
         reports._leave_shared_analysis()
+        # hook (issue 16): the improvement actions naming them are sealed too
+        self.env["huatai.complaint.improvement"]._seal_for_complaints(reports)
         reports.with_user(SUPERUSER_ID).write({"access_token": False})
         self.env.flush_all()
         cr = self.env.cr

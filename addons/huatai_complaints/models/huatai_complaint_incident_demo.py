@@ -33,7 +33,7 @@ REPLY = (
 
 
 class HuataiComplaintDemo(models.AbstractModel):
-    _inherit = "huatai.complaint.demo"
+    _inherit = "huatai.complaint.demo"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _build_demo_incident(self):

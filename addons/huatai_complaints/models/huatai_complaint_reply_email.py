@@ -4,7 +4,7 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import models
+from odoo import Command, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize
 
@@ -46,8 +46,10 @@ class HuataiComplaint(models.Model):
             if vals.get("partner_id"):
                 complaint.partner_id = vals["partner_id"]
 
-    def _send_reply_by_email(self, body):
-        """Send the reply to the complainant and keep it in the history.
+    def _send_reply_by_email(self, body, attachment_ids=None):
+        """Send the reply to the complainant and keep it in the history
+        (``attachment_ids``: files of the complaint sent with it, e.g. the
+        reply letter).
 
         The complainant's contact gets it as a public message (they find it in
         the portal too): the contact of their email address is linked first
@@ -74,6 +76,7 @@ class HuataiComplaint(models.Model):
                 partner_ids=partner.ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
+                attachment_ids=attachment_ids or [],
             )
             return
         user = self.env.user
@@ -86,6 +89,7 @@ class HuataiComplaint(models.Model):
                 "author_id": user.partner_id.id,
                 "model": self._name,
                 "res_id": self.id,
+                "attachment_ids": [Command.set(attachment_ids or [])],
             }
         )
         sent = self.env._("Reply sent by email to %(email)s:", email=email)
@@ -93,4 +97,5 @@ class HuataiComplaint(models.Model):
             body=Markup("<p>%s</p>%s") % (sent, Markup(body)),
             subject=subject,
             subtype_xmlid="mail.mt_note",
+            attachment_ids=attachment_ids or [],
         )

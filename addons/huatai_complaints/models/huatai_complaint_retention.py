@@ -80,10 +80,15 @@ class HuataiComplaint(models.Model):
         return self._get_setting(RETENTION_YEARS)
 
     def _retention_ended(self):
-        """The complaints among these whose retention period has ended."""
+        """The complaints among these whose retention period has ended (and
+        that no legal hold keeps)."""
         today = fields.Date.context_today(self)
         return self.filtered(
-            lambda c: c.retention_end_date and c.retention_end_date < today
+            lambda c: (
+                c.retention_end_date
+                and c.retention_end_date < today
+                and not c.legal_hold
+            )
         )
 
     @api.model
@@ -99,6 +104,7 @@ class HuataiComplaint(models.Model):
                     ("is_closed", "=", True),
                     ("closed_date", "<", cutoff),
                     ("records_erased_date", "=", False),
+                    ("legal_hold", "=", False),
                 ],
                 order="closed_date, id",
                 limit=batch,
@@ -113,7 +119,11 @@ class HuataiComplaint(models.Model):
 
     def _erase_personal_records(self):
         """Delete the files, erase the complainant's personal data and the
-        narrative, keep the figures; leave a note of it."""
+        narrative, keep the figures; leave a note of it. A complaint under
+        legal hold is kept as it is."""
+        held = self.sudo().filtered("legal_hold")
+        if held:
+            return (self - held)._erase_personal_records()
         if not self:
             return
         complaints = self.sudo().with_context(

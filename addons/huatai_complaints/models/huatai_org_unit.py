@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import str2bool
 
 # Which kinds of unit may sit under which (Art. 4-10): company HQ on top,
 # HQ departments and branch companies under it, sales departments under a
@@ -13,9 +14,16 @@ ALLOWED_PARENT_KINDS = {
 
 # Channels each level may accept (Art. 11).  HQ takes every channel (its
 # Retail Client Service HQ also takes on-site and regulator-forwarded
-# complaints); branches and sales departments take no web submissions.
+# complaints); branches and sales departments take on-site, phone, fax and
+# email complaints.
 HQ_CHANNELS = {"phone", "letter", "email", "fax", "onsite", "website", "regulator"}
-LOCAL_CHANNELS = {"phone", "letter", "email", "fax", "onsite", "regulator"}
+LOCAL_CHANNELS = {"phone", "email", "fax", "onsite"}
+# channels an administrator may open at branches and sales departments too
+# (Settings > Complaints): channel -> system parameter (off by default)
+LOCAL_CHANNEL_PARAMS = {
+    "letter": "huatai_complaints.local_accepts_letter",
+    "regulator": "huatai_complaints.local_accepts_regulator",
+}
 CHANNELS_BY_KIND = {
     "company": HQ_CHANNELS,
     "department": HQ_CHANNELS,
@@ -208,7 +216,12 @@ class HuataiOrgUnit(models.Model):
     def _accepts_channel(self, channel):
         """Whether this unit's level may accept complaints of ``channel``."""
         self.ensure_one()
-        return channel in CHANNELS_BY_KIND[self.kind]
+        if channel in CHANNELS_BY_KIND[self.kind]:
+            return True
+        param = LOCAL_CHANNEL_PARAMS.get(channel)
+        return bool(param) and str2bool(
+            self.env["ir.config_parameter"].sudo().get_param(param, "False")
+        )
 
     def _get_notification_users(self):
         """The people to inform for a unit: its manager, or else its members."""

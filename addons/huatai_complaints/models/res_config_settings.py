@@ -39,6 +39,21 @@ class ResConfigSettings(models.TransientModel):
     # handling
     huatai_group_threshold = setting_field(S.GROUP_THRESHOLD)
     huatai_due_soon_days = setting_field(S.DUE_SOON_DAYS)
+    # channels opened at branches and sales departments beyond the rules'
+    # on-site, phone, fax and email (Art. 11)
+    huatai_local_accepts_letter = fields.Boolean(
+        string="Branches Accept Letters",
+        config_parameter="huatai_complaints.local_accepts_letter",
+        help="Branch companies and sales departments may also register letters "
+        "(the rules take them at company HQ).",
+    )
+    huatai_local_accepts_regulator = fields.Boolean(
+        string="Branches Accept Regulator Forwardings",
+        config_parameter="huatai_complaints.local_accepts_regulator",
+        help="Branch companies and sales departments may also register "
+        "complaints forwarded by a regulator (the rules take them at company "
+        "HQ, Retail Client Service HQ).",
+    )
     # records
     huatai_retention_years = setting_field(S.RETENTION_YEARS)
     # callbacks and satisfaction

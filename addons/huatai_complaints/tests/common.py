@@ -106,6 +106,15 @@ class ComplaintCase(BaseCommon):
     def _make(cls, unit, **values):
         return cls.Complaint.create(cls._complaint_vals(unit, **values))
 
+    @classmethod
+    def _open_local_channels(cls, *channels):
+        """Branches and sales departments take ``channels`` too, beyond the
+        rules' on-site, phone, fax and email (Settings > Complaints)."""
+        for channel in channels:
+            cls.env["ir.config_parameter"].set_param(
+                f"huatai_complaints.local_accepts_{channel}", "True"
+            )
+
     @staticmethod
     def _attach(complaint, name="recording.mp3", mimetype="audio/mpeg"):
         return complaint.env["ir.attachment"].create(

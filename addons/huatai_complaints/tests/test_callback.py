@@ -164,7 +164,9 @@ class TestComplaintCallback(ComplaintIntakeMixin, TransactionCase):
             ["unreached", "satisfied"],
         )
 
-    def test_reached_dissatisfied_moves_to_callback_stage(self):
+    def test_reached_dissatisfied_goes_back_to_handling(self):
+        """Issue 15: the case goes back to handling, the head of the handling
+        unit gets an activity, the complaint counts it."""
         complaint = self._create_complaint(
             accepting_unit_id=self.unit_sales.id, user_id=self.user_sales_agent.id
         )
@@ -176,13 +178,67 @@ class TestComplaintCallback(ComplaintIntakeMixin, TransactionCase):
             satisfaction="dissatisfied",
             remarks="Wants the fee refunded in full",
         ).action_record()
-        self.assertEqual(complaint.stage_state, "callback")
+        self.assertEqual(complaint.stage_state, "in_progress")
         self.assertEqual(complaint.callback_result, "dissatisfied")
+        self.assertEqual(complaint.dissatisfied_callback_count, 1)
+        self.assertTrue(complaint.returned_after_callback)
+        dissatisfied = self.env.ref(
+            "huatai_complaints.mail_activity_type_dissatisfied_callback"
+        )
+        head_activity = complaint.activity_ids.filtered(
+            lambda a: a.activity_type_id == dissatisfied
+        )
+        self.assertEqual(head_activity.user_id, self.user_sales_manager)
+        self.assertIn(complaint.name, head_activity.summary)
         callback = complaint.callback_ids
         self.assertTrue(callback.reached)
         self.assertFalse(callback.satisfied)
         with self.assertRaises(UserError):
             callback.with_user(self.user_sales_agent).write({"satisfied": True})
+
+    def test_dissatisfied_client_cannot_be_closed_from_the_callback(self):
+        complaint = self._create_complaint(
+            accepting_unit_id=self.unit_sales.id, user_id=self.user_sales_agent.id
+        )
+        self._record_reply(complaint, user=self.user_sales_agent)
+        wizard = self._wizard(
+            complaint,
+            self.user_sales_agent,
+            reached="reached",
+            satisfaction="dissatisfied",
+            remarks="Disputes the amount",
+        )
+        wizard.close_complaint = True
+        with self.assertRaisesRegex(UserError, "not satisfied"):
+            wizard.action_record()
+        self.assertFalse(complaint.callback_ids)
+        self.assertEqual(complaint.stage_state, "replied")
+
+    def test_dissatisfied_after_closing_informs_the_head_without_reopening(self):
+        complaint = self._create_complaint(
+            accepting_unit_id=self.unit_sales.id, user_id=self.user_sales_agent.id
+        )
+        self._record_reply(complaint, user=self.user_sales_agent)
+        complaint.with_user(self.user_sales_agent).action_close()
+        self.assertEqual(complaint.stage_state, "closed")
+        self._wizard(
+            complaint,
+            self.user_sales_agent,
+            reached="reached",
+            satisfaction="dissatisfied",
+            remarks="Changed their mind",
+        ).action_record()
+        self.assertEqual(complaint.stage_state, "closed")
+        self.assertEqual(complaint.dissatisfied_callback_count, 1)
+        dissatisfied = self.env.ref(
+            "huatai_complaints.mail_activity_type_dissatisfied_callback"
+        )
+        self.assertEqual(
+            complaint.activity_ids.filtered(
+                lambda a: a.activity_type_id == dissatisfied
+            ).user_id,
+            self.user_sales_manager,
+        )
 
     def test_no_callback_before_reply(self):
         complaint = self._create_complaint(accepting_unit_id=self.unit_sales.id)

@@ -240,7 +240,7 @@ class TestComplaintDeadlines(DeadlineCase):
         )
         phone_major = self._make(
             self.nanjing,
-            channel="letter",
+            channel="fax",
             is_major=True,
             received_date=cn("2026-09-30 10:00"),
         )
@@ -318,6 +318,7 @@ class TestComplaintDeadlines(DeadlineCase):
         self.assertIn("3", complaint.deadline_explanation)
 
     def test_regulator_deadline_caps_the_reply_deadline(self):
+        self._open_local_channels("regulator")
         values = {
             "channel": "regulator",
             "regulator_authority": "csrc_bureau",

@@ -223,6 +223,8 @@ class TestRoutingRules(DeadlineCase):
 @tagged("post_install", "-at_install")
 class TestShippedRoutingRules(DeadlineCase):
     def test_regulator_forwarded_to_retail_hq(self):
+        # registered by a sales department where the firm opened the channel
+        self._open_local_channels("regulator")
         complaint = self._make(
             self.nanjing,
             channel="regulator",

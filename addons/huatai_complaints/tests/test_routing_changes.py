@@ -66,6 +66,7 @@ class TestRerouteOnChange(DeadlineCase):
         self.assertTrue(complaint.with_user(self.staff_nanjing).description)
 
     def test_forwarded_by_regulator_later(self):
+        self._open_local_channels("regulator")
         complaint = self._make(self.nanjing)
         complaint.write(
             {
@@ -187,6 +188,7 @@ class TestRoutingRuleConditions(DeadlineCase):
         self.assertEqual(plain.handling_unit_id, self.nanjing)
 
     def test_keywords_and_conditions_must_both_hold(self):
+        self._open_local_channels("letter")
         by_letter = self._make(
             self.nanjing,
             channel="letter",

@@ -254,6 +254,17 @@ AUDITED_ENDPOINTS = {
     },
     "huatai.complaint.incident.bulk.wizard": {"action_apply"},
     "huatai.complaint.incident.split.wizard": {"action_apply"},
+    # record rules + _check_proposer (open, cancel, draft, proposal fields);
+    # action_done: the record's write access (the business department)
+    "huatai.complaint.improvement": {
+        "action_cancel",
+        "action_done",
+        "action_draft",
+        "action_open",
+        "action_view_complaints",
+        "create",
+        "write",
+    },
     "huatai.complaint.routing.rule": {"action_view_complaints", "create", "write"},
     "huatai.deadline.policy": {"create", "unlink", "write"},
     "huatai.holiday": {"create", "unlink", "write"},

@@ -79,7 +79,7 @@ class TestWorkflow(ComplaintCase):
         self.assertTrue(complaint.accepted_date)
 
     def test_letter_needs_its_scan(self):
-        complaint = self._make(self.nanjing, channel="letter")
+        complaint = self._make(self.retail_hq, channel="letter")
         with self.assertRaises(UserError):
             complaint.write({"stage_id": self.stage["in_progress"].id})
         self._attach(complaint, "来信.pdf", "application/pdf")

@@ -70,6 +70,17 @@ class HuataiComplaintCallbackWizard(models.TransientModel):
                     "satisfied, say what happened."
                 )
             )
+        if (
+            self.reached == "reached"
+            and self.satisfaction == "dissatisfied"
+            and self.close_complaint
+        ):
+            raise UserError(
+                self.env._(
+                    "The client is not satisfied: the complaint goes back to "
+                    "handling and cannot be closed now."
+                )
+            )
         if self.reached == "unreached" and self.retry:
             if not self.retry_date:
                 raise UserError(self.env._("Give the date of the next attempt."))
@@ -126,7 +137,10 @@ class HuataiComplaintCallbackWizard(models.TransientModel):
                 user=retry_user,
                 attempt=callback.attempt + 1,
             )
-        if reached:
+        if reached and not callback.satisfied:
+            # not satisfied: back to handling, the unit head informed
+            complaint._return_to_handling_after_callback(callback)
+        elif reached:
             if complaint.stage_state == "replied":
                 complaint._move_to_state("callback")
             if self.close_complaint and not complaint.is_closed:

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+REPLY_LETTER_REPORT = "huatai_complaints.huatai_complaint_report_reply_letter"
+
 
 class HuataiComplaintReplyWizard(models.TransientModel):
     _name = "huatai.complaint.reply.wizard"
@@ -27,6 +29,12 @@ class HuataiComplaintReplyWizard(models.TransientModel):
     send_email = fields.Boolean(
         string="Send the reply by email",
         help="Also send the reply to the complainant's email address.",
+    )
+    attach_letter = fields.Boolean(
+        string="Attach the reply letter",
+        default=True,
+        help="Send the reply letter (答复函, a PDF on the firm's letterhead) "
+        "with the email; it is kept with the complaint's files.",
     )
     recipient_email = fields.Char(
         string="Send To",
@@ -79,7 +87,10 @@ class HuataiComplaintReplyWizard(models.TransientModel):
         # the reply's date and author are the workflow's to write
         complaint._as_workflow().write(values)
         if self.send_email:
-            complaint._send_reply_by_email(self.reply_text)
+            letter = self._reply_letter() if self.attach_letter else None
+            complaint._send_reply_by_email(
+                self.reply_text, attachment_ids=letter.ids if letter else None
+            )
         else:
             complaint.message_post(
                 body=self.reply_text,
@@ -87,3 +98,23 @@ class HuataiComplaintReplyWizard(models.TransientModel):
                 subtype_xmlid="mail.mt_note",
             )
         return {"type": "ir.actions.act_window_close"}
+
+    def _reply_letter(self):
+        """The reply letter of the complaint, rendered now and kept with its
+        files (an error, e.g. no PDF engine, leaves nothing recorded)."""
+        complaint = self.complaint_id
+        report = self.env.ref(REPLY_LETTER_REPORT)
+        content, kind = self.env["ir.actions.report"]._render_qweb_pdf(
+            report, complaint.ids
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "Reply letter %(ref)s.%(ext)s", ref=complaint.name, ext=kind
+                ),
+                "raw": content,
+                "mimetype": "application/pdf" if kind == "pdf" else "text/html",
+                "res_model": complaint._name,
+                "res_id": complaint.id,
+            }
+        )

@@ -8,8 +8,6 @@ class HuataiComplaint(models.Model):
         """Download the register (台账) of the selected complaints."""
         if not self:
             return False
-        Xlsx = self.env["huatai.complaint.xlsx"]
-        content, filename, _count = Xlsx._build(
+        return self.env["huatai.complaint.xlsx"]._download(
             "register", domain=[("id", "in", self.ids)]
         )
-        return Xlsx._download_action(Xlsx._store_download(content, filename))

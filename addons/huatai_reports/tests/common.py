@@ -1,118 +1,76 @@
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import openpyxl
 
-from odoo.tests import TransactionCase, new_test_user
-
-GROUPS = "huatai_complaints.group_complaint_%s"
+from odoo.addons.huatai_complaints.tests.common import ComplaintCase
+from odoo.addons.huatai_complaints.tools.workdays import (
+    CN_OFFSET,
+    CN_TZ,
+    china_date,
+)
 
 
 def utc(day, hour=10, minute=0):
-    """A China-time moment (UTC+8) as the naive UTC datetime Odoo stores."""
-    return datetime.combine(day, datetime.min.time()).replace(
-        hour=hour, minute=minute
-    ) - timedelta(hours=8)
+    """A China-time moment as the naive UTC datetime Odoo stores."""
+    return datetime.combine(day, time(hour, minute)) - CN_OFFSET
 
 
-class ReportCase(TransactionCase):
-    """A known dataset: an org tree, a user per role, complaints of 2025.
+class ReportCase(ComplaintCase):
+    """The complaint tests' org tree and users (ComplaintCase), and a known
+    dataset: complaints of 2025.
 
     HQ ─┬─ Retail Client Service HQ, Compliance, ... (shipped)
-        ├─ Branch A ─┬─ Sales department A1
-        │            └─ Sales department A2
-        └─ Branch B ─┬─ Sales department B1
-                     └─ Sales department B2 (no complaint)
+        ├─ Jiangsu branch ─┬─ Nanjing Gulou sales department
+        │                  └─ Suzhou sales department
+        └─ Zhejiang branch ─┬─ Hangzhou sales department
+                            └─ Wenzhou sales department (no complaint)
 
     Complaints (received in China time):
-      a1_closed      A1, 2025-01-06, service, replied 01-10 in time, closed 01-15
-      a1_rejected    A1, 2025-01-08, system, rejected 01-09 (decision in time)
-      a1_late        A1, 2025-02-03, marketing, replied 03-03 after its deadline
-      a1_overdue     A1, 2025-02-10, service, in progress, reply overdue
-      a2_paused      A2, 2025-03-03, on-site, compliance review (clock paused),
-                     not replied, reply deadline in the future
-      a1_dispatched  A1, 2025-03-05, service, dispatched to Retail Client
-                     Service HQ, accepted, not replied
-      b1_regulator   B1, 2025-01-20, regulator-forwarded, major, replied 02-10
-                     (in time), closed
-      b1_compensation B1, 2025-02-05, financial service, 5000 claimed, closed
-      hq_new         Retail Client Service HQ, 2025-01-25, website, still
-                     registered, its acceptance deadline missed
-      hq_whistle     Compliance, 2025-01-15, whistleblowing (confidential)
+      nanjing_closed      Nanjing, 2025-01-06, service, replied 01-10 in
+                          time, closed 01-15
+      nanjing_rejected    Nanjing, 2025-01-08, system, rejected 01-09
+                          (decision in time)
+      nanjing_late        Nanjing, 2025-02-03, marketing, replied 03-03
+                          after its deadline
+      nanjing_overdue     Nanjing, 2025-02-10, service, in progress, reply
+                          overdue
+      suzhou_paused       Suzhou, 2025-03-03, on-site, compliance review
+                          (clock paused), not replied, reply deadline in the
+                          future
+      nanjing_dispatched  Nanjing, 2025-03-05, service, dispatched to Retail
+                          Client Service HQ, accepted, not replied
+      hangzhou_regulator  Hangzhou, 2025-01-20, regulator-forwarded, major,
+                          replied 02-10 (in time), closed
+      hangzhou_compensation Hangzhou, 2025-02-05, financial service, 5000
+                          claimed, closed
+      hq_new              Retail Client Service HQ, 2025-01-25, website,
+                          still registered, its acceptance deadline missed
+      hq_whistle          Compliance, 2025-01-15, whistleblowing
+                          (confidential)
 
-    Callbacks: a1_closed reached and satisfied (survey score 4.5);
-    b1_compensation not reached, then reached and not satisfied; a1_late
-    never called back (its callback deadline missed).
+    Callbacks: nanjing_closed reached and satisfied (survey score 4.5);
+    hangzhou_compensation not reached, then reached and not satisfied;
+    nanjing_late never called back (its callback deadline missed).
     """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context,
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_notrack=True,
-                no_reset_password=True,
-                tracking_disable=True,
-            )
-        )
         ref = cls.env.ref
-        Unit = cls.env["huatai.org.unit"]
-        cls.Complaint = cls.env["huatai.complaint"]
         cls.Report = cls.env["huatai.complaint.report"]
         cls.Xlsx = cls.env["huatai.complaint.xlsx"]
-        cls.hq = ref("huatai_complaints.unit_company")
-        cls.retail_hq = ref("huatai_complaints.unit_retail_service_hq")
-        cls.compliance_unit = ref("huatai_complaints.unit_compliance")
-        cls.branch_a = Unit.create(
+        # a sales department without complaints
+        cls.wenzhou = cls.Unit.create(
             {
-                "name": "Branch A",
-                "code": "R-A",
-                "kind": "branch",
-                "parent_id": cls.hq.id,
+                "name": "温州营业部",
+                "code": "T-ZJ-WZ",
+                "kind": "sales_department",
+                "parent_id": cls.zhejiang.id,
             }
         )
-        cls.branch_b = Unit.create(
-            {
-                "name": "Branch B",
-                "code": "R-B",
-                "kind": "branch",
-                "parent_id": cls.hq.id,
-            }
-        )
-        cls.a1, cls.a2 = Unit.create(
-            [
-                {
-                    "name": f"Sales Department A{i}",
-                    "code": f"R-A{i}",
-                    "kind": "sales_department",
-                    "parent_id": cls.branch_a.id,
-                }
-                for i in (1, 2)
-            ]
-        )
-        cls.b1, cls.b2 = Unit.create(
-            [
-                {
-                    "name": f"Sales Department B{i}",
-                    "code": f"R-B{i}",
-                    "kind": "sales_department",
-                    "parent_id": cls.branch_b.id,
-                }
-                for i in (1, 2)
-            ]
-        )
-        cls.staff_a1 = cls._user("r_staff_a1", "user", cls.a1)
-        cls.head_a = cls._user("r_head_a", "manager", cls.branch_a)
-        cls.head_b = cls._user("r_head_b", "manager", cls.branch_b)
-        cls.hq_user = cls._user("r_hq", "hq", cls.retail_hq)
-        cls.compliance_user = cls._user(
-            "r_compliance", "compliance", cls.compliance_unit
-        )
-        cls.branch_a.manager_id = cls.head_a
-        cls.branch_b.manager_id = cls.head_b
+        cls.head_zhejiang = cls._user("t_head_zj", "manager", cls.zhejiang)
+        cls.zhejiang.manager_id = cls.head_zhejiang
         cls.retail_hq.write(
             {"manager_id": cls.hq_user.id, "email": "retail@example.com"}
         )
@@ -127,24 +85,13 @@ class ReportCase(TransactionCase):
                 "other",
             )
         }
-        cls.stage = {
-            stage.state: stage
-            for stage in cls.env["huatai.complaint.stage"].search(
-                [], order="sequence desc"
-            )
-        }
         cls._make_dataset()
 
     @classmethod
     def _user(cls, login, role, unit):
-        user = new_test_user(
-            cls.env,
-            login=login,
-            groups=f"base.group_user,{GROUPS % role}",
-            name=login,
-            tz="Asia/Shanghai",
-        )
-        user.huatai_unit_ids = unit
+        # the workbooks show times in the user's time zone
+        user = super()._user(login, role, unit)
+        user.tz = CN_TZ.zone
         return user
 
     @classmethod
@@ -208,8 +155,8 @@ class ReportCase(TransactionCase):
     @classmethod
     def _make_dataset(cls):
         d = date
-        cls.a1_closed = cls._make(
-            cls.a1,
+        cls.nanjing_closed = cls._make(
+            cls.nanjing,
             d(2025, 1, 6),
             "closed",
             accepted_date=utc(d(2025, 1, 6), 11),
@@ -219,16 +166,16 @@ class ReportCase(TransactionCase):
             reply_deadline=d(2025, 1, 27),
             deadline_state="on_track",
         )
-        cls.a1_rejected = cls._make(
-            cls.a1,
+        cls.nanjing_rejected = cls._make(
+            cls.nanjing,
             d(2025, 1, 8),
             "rejected",
             category_id=cls.cat["system"].id,
             closed_date=utc(d(2025, 1, 9), 16),
             accept_deadline=d(2025, 1, 13),
         )
-        cls.a1_late = cls._make(
-            cls.a1,
+        cls.nanjing_late = cls._make(
+            cls.nanjing,
             d(2025, 2, 3),
             "replied",
             category_id=cls.cat["marketing"].id,
@@ -237,8 +184,8 @@ class ReportCase(TransactionCase):
             accept_deadline=d(2025, 2, 6),
             reply_deadline=d(2025, 2, 24),
         )
-        cls.a1_overdue = cls._make(
-            cls.a1,
+        cls.nanjing_overdue = cls._make(
+            cls.nanjing,
             d(2025, 2, 10),
             "in_progress",
             accepted_date=utc(d(2025, 2, 10), 14),
@@ -246,8 +193,8 @@ class ReportCase(TransactionCase):
             reply_deadline=d(2025, 3, 3),
             deadline_state="overdue",
         )
-        cls.a2_paused = cls._make(
-            cls.a2,
+        cls.suzhou_paused = cls._make(
+            cls.suzhou,
             d(2025, 3, 3),
             "compliance",
             channel="onsite",
@@ -258,8 +205,8 @@ class ReportCase(TransactionCase):
             reply_deadline=date.today() + timedelta(days=30),
             deadline_state="on_track",
         )
-        cls.a1_dispatched = cls._make(
-            cls.a1,
+        cls.nanjing_dispatched = cls._make(
+            cls.nanjing,
             d(2025, 3, 5),
             "accepted",
             accepted_date=utc(d(2025, 3, 5), 11),
@@ -269,14 +216,18 @@ class ReportCase(TransactionCase):
         )
         cls.env["huatai.complaint.dispatch.wizard"].create(
             {
-                "complaint_id": cls.a1_dispatched.id,
+                "complaint_id": cls.nanjing_dispatched.id,
                 "to_unit_id": cls.retail_hq.id,
                 "to_user_id": cls.hq_user.id,
                 "reason": "涉及总部系统，转零售客户服务总部处理",
             }
         ).action_dispatch()
-        cls.b1_regulator = cls._make(
-            cls.b1,
+        # the firm opened regulator forwardings at its branches (Settings)
+        cls.env["ir.config_parameter"].set_param(
+            "huatai_complaints.local_accepts_regulator", "True"
+        )
+        cls.hangzhou_regulator = cls._make(
+            cls.hangzhou,
             d(2025, 1, 20),
             "closed",
             channel="regulator",
@@ -290,8 +241,8 @@ class ReportCase(TransactionCase):
             accept_deadline=d(2025, 1, 23),
             reply_deadline=d(2025, 2, 19),
         )
-        cls.b1_compensation = cls._make(
-            cls.b1,
+        cls.hangzhou_compensation = cls._make(
+            cls.hangzhou,
             d(2025, 2, 5),
             "closed",
             category_id=cls.cat["financial_service"].id,
@@ -321,9 +272,9 @@ class ReportCase(TransactionCase):
         Callback = cls.env["huatai.complaint.callback"]
         Callback.create(
             {
-                "complaint_id": cls.a1_closed.id,
+                "complaint_id": cls.nanjing_closed.id,
                 "date": utc(d(2025, 1, 13)),
-                "unit_id": cls.a1.id,
+                "unit_id": cls.nanjing.id,
                 "reached": True,
                 "satisfied": True,
             }
@@ -331,15 +282,15 @@ class ReportCase(TransactionCase):
         Callback.create(
             [
                 {
-                    "complaint_id": cls.b1_compensation.id,
+                    "complaint_id": cls.hangzhou_compensation.id,
                     "date": utc(d(2025, 2, 17)),
-                    "unit_id": cls.b1.id,
+                    "unit_id": cls.hangzhou.id,
                     "reached": False,
                 },
                 {
-                    "complaint_id": cls.b1_compensation.id,
+                    "complaint_id": cls.hangzhou_compensation.id,
                     "date": utc(d(2025, 2, 18)),
-                    "unit_id": cls.b1.id,
+                    "unit_id": cls.hangzhou.id,
                     "attempt": 2,
                     "reached": True,
                     "satisfied": False,
@@ -348,17 +299,17 @@ class ReportCase(TransactionCase):
         )
         # the survey's answer, as its computation would store it
         cls.env.flush_all()
-        cls.a1_closed.write({"survey_state": "done", "satisfaction_score": 4.5})
+        cls.nanjing_closed.write({"survey_state": "done", "satisfaction_score": 4.5})
         cls.env.flush_all()
         cls.all_2025 = (
-            cls.a1_closed
-            | cls.a1_rejected
-            | cls.a1_late
-            | cls.a1_overdue
-            | cls.a2_paused
-            | cls.a1_dispatched
-            | cls.b1_regulator
-            | cls.b1_compensation
+            cls.nanjing_closed
+            | cls.nanjing_rejected
+            | cls.nanjing_late
+            | cls.nanjing_overdue
+            | cls.suzhou_paused
+            | cls.nanjing_dispatched
+            | cls.hangzhou_regulator
+            | cls.hangzhou_compensation
             | cls.hq_new
             | cls.hq_whistle
         )
@@ -385,8 +336,8 @@ class ReportCase(TransactionCase):
         engine's own calendar (holidays and 调休 included): the analysis
         must count them the same way."""
         calendar = self.env["huatai.workday"]._get_calendar()
-        received = (complaint.received_date + timedelta(hours=8)).date()
-        done = (complaint[done_field] + timedelta(hours=8)).date()
+        received = china_date(complaint.received_date)
+        done = china_date(complaint[done_field])
         return calendar.count_between(calendar.next_working(received), done)
 
     def visible(self, user, complaints=None):

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from odoo.addons.huatai_reports.report.huatai_complaint_report import hundredths
+from odoo.addons.huatai_reports.report.report_statistics import hundredths
 
 from .common import ReportCase, utc
 
@@ -15,17 +15,17 @@ class TestAnalysis(ReportCase):
         return Report.search([("complaint_id", "=", complaint.id)])
 
     def test_rows_follow_complaints(self):
-        row = self.report(self.a1_closed)
-        self.assertEqual(row.name, self.a1_closed.name)
+        row = self.report(self.nanjing_closed)
+        self.assertEqual(row.name, self.nanjing_closed.name)
         self.assertEqual(row.received_day, date(2025, 1, 6))
-        self.assertEqual(row.accepting_branch_id, self.branch_a)
+        self.assertEqual(row.accepting_branch_id, self.jiangsu)
         self.assertEqual(row.accepting_company_id, self.hq)
         self.assertEqual(row.category_root_id, self.cat["service"])
         self.assertEqual(row.stage_state, "closed")
         # Mon 6 -> Fri 10 January 2025: four working days, no holiday between
         self.assertEqual(row.days_to_reply, 4)
         self.assertEqual(
-            row.days_to_reply, self.working_days(self.a1_closed, "replied_date")
+            row.days_to_reply, self.working_days(self.nanjing_closed, "replied_date")
         )
         self.assertEqual(row.days_to_accept, 0)
         self.assertEqual(row.days_to_close, 7)
@@ -33,30 +33,30 @@ class TestAnalysis(ReportCase):
         self.assertEqual((row.accept_met, row.accept_missed), (1, 0))
 
     def test_edge_cases(self):
-        rejected = self.report(self.a1_rejected)
+        rejected = self.report(self.nanjing_rejected)
         self.assertEqual((rejected.nbr_rejected, rejected.nbr_open), (1, 0))
         # the refusal is the acceptance decision, taken in time; no reply owed
         self.assertEqual((rejected.accept_met, rejected.accept_missed), (1, 0))
         self.assertEqual((rejected.reply_met, rejected.reply_missed), (0, 0))
         self.assertFalse(rejected.days_to_close)
 
-        late = self.report(self.a1_late)
+        late = self.report(self.nanjing_late)
         self.assertEqual(
             (late.reply_met, late.reply_missed, late.reply_rate), (0, 1, 0)
         )
         # received during the Spring Festival holiday (3 February 2025):
         # counted from the next working day, 8 February (调休) included
         self.assertEqual(
-            late.days_to_reply, self.working_days(self.a1_late, "replied_date")
+            late.days_to_reply, self.working_days(self.nanjing_late, "replied_date")
         )
         self.assertIn(late.days_to_reply, (19, 20))  # 20 on Monday-Friday
 
-        overdue = self.report(self.a1_overdue)
+        overdue = self.report(self.nanjing_overdue)
         self.assertEqual((overdue.nbr_overdue, overdue.nbr_replied), (1, 0))
         self.assertEqual((overdue.reply_met, overdue.reply_missed), (0, 1))
         self.assertFalse(overdue.days_to_reply)
 
-        paused = self.report(self.a2_paused)
+        paused = self.report(self.suzhou_paused)
         # not due yet: neither met nor missed, no rate
         self.assertEqual(
             (paused.reply_met, paused.reply_missed, paused.nbr_overdue), (0, 0, 0)
@@ -64,20 +64,20 @@ class TestAnalysis(ReportCase):
         self.assertFalse(paused.reply_rate)
         self.assertEqual(paused.stage_state, "compliance")
 
-        dispatched = self.report(self.a1_dispatched)
+        dispatched = self.report(self.nanjing_dispatched)
         self.assertTrue(dispatched.is_transferred)
         self.assertEqual(dispatched.handling_unit_id, self.retail_hq)
-        self.assertEqual(dispatched.accepting_unit_id, self.a1)
+        self.assertEqual(dispatched.accepting_unit_id, self.nanjing)
 
         registered = self.report(self.hq_new)
         self.assertEqual((registered.accept_met, registered.accept_missed), (0, 1))
 
-        regulator = self.report(self.b1_regulator)
+        regulator = self.report(self.hangzhou_regulator)
         self.assertTrue(regulator.is_regulator and regulator.is_major)
         self.assertEqual((regulator.regulator_met, regulator.regulator_missed), (1, 0))
 
     def test_callbacks_and_satisfaction(self):
-        closed = self.report(self.a1_closed)
+        closed = self.report(self.nanjing_closed)
         self.assertEqual(
             (closed.nbr_callbacks, closed.nbr_reached, closed.nbr_satisfied), (1, 1, 1)
         )
@@ -85,11 +85,11 @@ class TestAnalysis(ReportCase):
         self.assertEqual((closed.callback_met, closed.callback_missed), (1, 0))
         self.assertEqual(closed.satisfied_rate, 100)
         self.assertEqual(closed.satisfaction_score, 4.5)
-        compensation = self.report(self.b1_compensation)
+        compensation = self.report(self.hangzhou_compensation)
         self.assertEqual(compensation.callback_result, "dissatisfied")
         self.assertEqual(compensation.satisfied_rate, 0)
         self.assertFalse(compensation.satisfaction_score)
-        late = self.report(self.a1_late)
+        late = self.report(self.nanjing_late)
         self.assertEqual((late.nbr_callbacks, late.callback_missed), (0, 1))
         self.assertFalse(late.satisfied_rate)
         rows = self.Report.with_user(self.hq_user)._get_statistics(
@@ -110,7 +110,7 @@ class TestAnalysis(ReportCase):
 
     def test_report_follows_writes_in_the_transaction(self):
         """The figures are kept by triggers: a change shows at once."""
-        self.a1_overdue.write(
+        self.nanjing_overdue.write(
             {
                 "reply_text": "<p>答复</p>",
                 "reply_method": "phone",
@@ -118,18 +118,18 @@ class TestAnalysis(ReportCase):
                 "stage_id": self.stage["replied"].id,
             }
         )
-        row = self.report(self.a1_overdue)
+        row = self.report(self.nanjing_overdue)
         self.assertEqual((row.nbr_replied, row.reply_met, row.reply_missed), (1, 1, 0))
         self.assertEqual(row.days_to_reply, 8)
-        self.a1_overdue.active = False
-        self.assertFalse(self.report(self.a1_overdue))
+        self.nanjing_overdue.active = False
+        self.assertFalse(self.report(self.nanjing_overdue))
         self.assertTrue(
             self.Report.sudo()
             .with_context(active_test=False)
-            .search([("complaint_id", "=", self.a1_overdue.id)])
+            .search([("complaint_id", "=", self.nanjing_overdue.id)])
         )
-        complaint_id = self.a1_overdue.id
-        self.a1_overdue.sudo().unlink()
+        complaint_id = self.nanjing_overdue.id
+        self.nanjing_overdue.sudo().unlink()
         self.assertFalse(
             self.Report.sudo()
             .with_context(active_test=False)
@@ -138,8 +138,8 @@ class TestAnalysis(ReportCase):
 
     def test_durations_follow_holiday_schedule_changes(self):
         """A holiday declared afterwards changes the durations it falls in."""
-        self.assertEqual(self.report(self.a1_closed).days_to_reply, 4)
-        before = self.report(self.b1_regulator).days_to_reply
+        self.assertEqual(self.report(self.nanjing_closed).days_to_reply, 4)
+        before = self.report(self.hangzhou_regulator).days_to_reply
         schedule = self.env["huatai.holiday.schedule"].search([("year", "=", 2025)])
         if not schedule:
             schedule = self.env["huatai.holiday.schedule"].create({"year": 2025})
@@ -157,13 +157,13 @@ class TestAnalysis(ReportCase):
         self.env["huatai.workday"]._rebuild()
         self.env.invalidate_all()
         # 6 -> 10 January 2025, the 8th now off
-        self.assertEqual(self.report(self.a1_closed).days_to_reply, 3)
+        self.assertEqual(self.report(self.nanjing_closed).days_to_reply, 3)
         self.assertEqual(
-            self.report(self.a1_closed).days_to_reply,
-            self.working_days(self.a1_closed, "replied_date"),
+            self.report(self.nanjing_closed).days_to_reply,
+            self.working_days(self.nanjing_closed, "replied_date"),
         )
         # received after that day: unchanged
-        self.assertEqual(self.report(self.b1_regulator).days_to_reply, before)
+        self.assertEqual(self.report(self.hangzhou_regulator).days_to_reply, before)
 
     def test_period_without_schedule_counts_monday_to_friday(self):
         """Before the working-day table (or in a year without holiday
@@ -173,7 +173,7 @@ class TestAnalysis(ReportCase):
         received = date(2012, 3, 2)  # a Friday
         self.assertTrue(first is None or first > received)
         complaint = self._make(
-            self.a1,
+            self.nanjing,
             received,
             "replied",
             accepted_date=utc(date(2012, 3, 5), 9),
@@ -181,7 +181,7 @@ class TestAnalysis(ReportCase):
         )
         row = self.report(complaint)
         self.assertEqual((row.days_to_accept, row.days_to_reply), (1, 2))
-        rows = self.Report.with_user(self.head_a)._get_statistics(
+        rows = self.Report.with_user(self.head_jiangsu)._get_statistics(
             "2012-01-01", "2012-12-31", period="year", groupby=()
         )
         self.assertEqual([(r["count"], r["days_to_reply"]) for r in rows], [(1, 2.0)])
@@ -189,7 +189,7 @@ class TestAnalysis(ReportCase):
     def test_non_working_day_receipt_counts_from_next_working_day(self):
         # Saturday 2025-01-11, replied Monday 2025-01-13: same first working day
         complaint = self._make(
-            self.a1,
+            self.nanjing,
             date(2025, 1, 11),
             "replied",
             accepted_date=utc(date(2025, 1, 13), 9),
@@ -198,14 +198,23 @@ class TestAnalysis(ReportCase):
         row = self.report(complaint)
         self.assertEqual(row.received_day, date(2025, 1, 11))
         self.assertEqual(row.days_to_reply, 0)
-        self.env.cr.execute(
-            "SELECT huatai_workdays_between('2025-01-10', '2025-01-13'), "
-            "huatai_workdays_elapsed('2025-01-11', '2025-01-14')"
+        # replied Tuesday 2025-01-14: one working day after the first one
+        tuesday = self._make(
+            self.nanjing,
+            date(2025, 1, 11),
+            "replied",
+            accepted_date=utc(date(2025, 1, 13), 9),
+            replied_date=utc(date(2025, 1, 14), 17),
         )
-        self.assertEqual(self.env.cr.fetchone(), (1, 1))
+        self.assertEqual(self.report(tuesday).days_to_reply, 1)
 
     def test_access_mirrors_complaint_rules(self):
-        for user in (self.head_a, self.head_b, self.hq_user, self.compliance_user):
+        for user in (
+            self.head_jiangsu,
+            self.head_zhejiang,
+            self.hq_user,
+            self.compliance_user,
+        ):
             rows = self.Report.with_user(user).search(
                 [("complaint_id", "in", self.all_2025.ids)]
             )
@@ -214,9 +223,9 @@ class TestAnalysis(ReportCase):
                 self.visible(user),
                 f"{user.login} sees its complaints",
             )
-        head_a_rows = self.Report.with_user(self.head_a).search([])
-        self.assertNotIn(self.b1_regulator, head_a_rows.complaint_id)
-        self.assertIn(self.a1_dispatched, head_a_rows.complaint_id)
+        head_a_rows = self.Report.with_user(self.head_jiangsu).search([])
+        self.assertNotIn(self.hangzhou_regulator, head_a_rows.complaint_id)
+        self.assertIn(self.nanjing_dispatched, head_a_rows.complaint_id)
         self.assertNotIn(
             self.hq_whistle,
             self.Report.with_user(self.hq_user).search([]).complaint_id,
@@ -226,7 +235,7 @@ class TestAnalysis(ReportCase):
             self.Report.with_user(self.compliance_user).search([]).complaint_id,
         )
         with self.assertRaises(AccessError):
-            self.Report.with_user(self.staff_a1).search([])
+            self.Report.with_user(self.staff_nanjing).search([])
 
     def test_statistics_against_orm_counts(self):
         Report = self.Report.with_user(self.hq_user)
@@ -266,7 +275,8 @@ class TestAnalysis(ReportCase):
                 len(in_month.filtered(lambda c: c.stage_state == "rejected")),
             )
         january = rows[0]
-        # a1_closed, a1_rejected, b1_regulator, hq_new (whistleblowing hidden)
+        # nanjing_closed, nanjing_rejected, hangzhou_regulator, hq_new
+        # (whistleblowing hidden)
         self.assertEqual(january["count"], 4)
         # hq_new is still registered, past its reply deadline
         self.assertEqual((january["reply_met"], january["reply_missed"]), (2, 1))
@@ -324,8 +334,8 @@ class TestAnalysis(ReportCase):
         before = Report.with_user(self.hq_user)._get_statistics(
             date(2025, 1, 1), date(2025, 1, 31), groupby=()
         )[0]
-        self.a1_rejected.category_id = self.cat["service"]
-        self.a1_closed.active = False
+        self.nanjing_rejected.category_id = self.cat["service"]
+        self.nanjing_closed.active = False
         self.assertTrue(Report._month_deltas_pending())
         after = Report.with_user(self.hq_user)._get_statistics(
             date(2025, 1, 1), date(2025, 1, 31), groupby=("category_id",)
@@ -343,8 +353,8 @@ class TestAnalysis(ReportCase):
         # at the totals' own grain, folded then changed again: the totals
         # merged with the deltas of the (month, unit, type) changed
         Report._cron_fold_monthly_totals()
-        self.a1_late.category_id = self.cat["service"]
-        self.b1_compensation.active = False
+        self.nanjing_late.category_id = self.cat["service"]
+        self.hangzhou_compensation.active = False
         self.assertTrue(Report._month_deltas_pending())
         grain = (date(2025, 1, 1), date(2025, 12, 31), "month")
         groupby = ("category_id", "accepting_unit_id")
@@ -361,7 +371,7 @@ class TestAnalysis(ReportCase):
             )
         )
         self.assertFalse(
-            Report.with_user(self.head_a)._monthly_totals_answer(
+            Report.with_user(self.head_jiangsu)._monthly_totals_answer(
                 date(2025, 1, 1), date(2025, 1, 31), "month", (), None
             )
         )
@@ -373,7 +383,7 @@ class TestAnalysis(ReportCase):
         # a unit subtree (accepting or handling) and handling units: the rows
         self.assertFalse(
             Report.with_user(self.hq_user)._monthly_totals_answer(
-                date(2025, 1, 1), date(2025, 1, 31), "month", (), None, self.a1.ids
+                date(2025, 1, 1), date(2025, 1, 31), "month", (), None, self.nanjing.ids
             )
         )
         self.assertFalse(
@@ -407,7 +417,7 @@ class TestAnalysis(ReportCase):
         self.assertEqual(self.env.cr.fetchone()[0], 3.13)
 
     def test_statistics_per_unit_and_subtree(self):
-        rows = self.Report.with_user(self.head_a)._get_statistics(
+        rows = self.Report.with_user(self.head_jiangsu)._get_statistics(
             date(2025, 1, 1),
             date(2025, 12, 31),
             period="year",
@@ -419,19 +429,19 @@ class TestAnalysis(ReportCase):
         self.assertEqual(
             counts,
             {
-                (self.a1.id, self.cat["service"].id): 3,
-                (self.a1.id, self.cat["system"].id): 1,
-                (self.a1.id, self.cat["marketing"].id): 1,
-                (self.a2.id, self.cat["service"].id): 1,
+                (self.nanjing.id, self.cat["service"].id): 3,
+                (self.nanjing.id, self.cat["system"].id): 1,
+                (self.nanjing.id, self.cat["marketing"].id): 1,
+                (self.suzhou.id, self.cat["service"].id): 1,
             },
         )
         # a subtree inside the user's own: only A2
-        rows = self.Report.with_user(self.head_a)._get_statistics(
+        rows = self.Report.with_user(self.head_jiangsu)._get_statistics(
             date(2025, 1, 1),
             date(2025, 12, 31),
             period=False,
             groupby=(),
-            unit_ids=self.a2.ids,
+            unit_ids=self.suzhou.ids,
         )
         self.assertEqual([row["count"] for row in rows], [1])
         # the dispatched complaint counts for the handling unit's subtree too
@@ -445,7 +455,7 @@ class TestAnalysis(ReportCase):
         in_retail = self.visible(self.hq_user).filtered(
             lambda c: self.retail_hq in (c.accepting_unit_id | c.handling_unit_id)
         )
-        self.assertIn(self.a1_dispatched, in_retail)
+        self.assertIn(self.nanjing_dispatched, in_retail)
         self.assertIn(self.hq_new, in_retail)
         expected = {}
         for complaint in in_retail:
@@ -456,10 +466,10 @@ class TestAnalysis(ReportCase):
         )
 
     def test_statistics_bad_input(self):
-        Report = self.Report.with_user(self.head_a)
+        Report = self.Report.with_user(self.head_jiangsu)
         with self.assertRaises(UserError):
             Report._get_statistics(
-                date(2025, 1, 1), date(2025, 3, 1), unit_ids=self.b1.ids
+                date(2025, 1, 1), date(2025, 3, 1), unit_ids=self.hangzhou.ids
             )
         with self.assertRaises(UserError):
             Report._get_statistics(date(2025, 3, 1), date(2025, 1, 1))
@@ -474,26 +484,26 @@ class TestAnalysis(ReportCase):
                 date(2025, 1, 1), date(2025, 3, 1), groupby=("name",)
             )
         with self.assertRaises(AccessError):
-            self.Report.with_user(self.staff_a1)._get_statistics(
+            self.Report.with_user(self.staff_nanjing)._get_statistics(
                 date(2025, 1, 1), date(2025, 3, 1)
             )
         # an empty period, a unit without complaints: no rows, no error
         self.assertEqual(Report._get_statistics("2010-01-01", "2010-12-31"), [])
         self.assertEqual(
-            self.Report.with_user(self.head_b)._get_statistics(
-                date(2025, 1, 1), date(2025, 12, 31), unit_ids=self.b2.ids
+            self.Report.with_user(self.head_zhejiang)._get_statistics(
+                date(2025, 1, 1), date(2025, 12, 31), unit_ids=self.wenzhou.ids
             ),
             [],
         )
 
     def test_read_group_for_pivots_and_dashboards(self):
-        groups = self.Report.with_user(self.head_b).read_group(
+        groups = self.Report.with_user(self.head_zhejiang).read_group(
             [("received_date", ">=", "2024-12-31 16:00:00")],
             ["nbr_complaints:sum", "reply_rate:avg", "days_to_reply:avg"],
             ["accepting_unit_id"],
         )
         self.assertEqual(len(groups), 1)
-        self.assertEqual(groups[0]["accepting_unit_id"][0], self.b1.id)
+        self.assertEqual(groups[0]["accepting_unit_id"][0], self.hangzhou.id)
         self.assertEqual(groups[0]["nbr_complaints"], 2)
         self.assertEqual(groups[0]["reply_rate"], 100.0)
 

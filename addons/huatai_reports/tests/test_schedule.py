@@ -103,15 +103,15 @@ class TestScheduledReports(ReportCase):
         schedule._send(today=date(2025, 4, 2))
         mails = self.mails_of(schedule)
         by_partner = {mail.recipient_ids: mail for mail in mails}
-        self.assertIn(self.head_a.partner_id, by_partner)
-        self.assertIn(self.head_b.partner_id, by_partner)
-        book = self.workbook_of(by_partner[self.head_b.partner_id])
+        self.assertIn(self.head_jiangsu.partner_id, by_partner)
+        self.assertIn(self.head_zhejiang.partner_id, by_partner)
+        book = self.workbook_of(by_partner[self.head_zhejiang.partner_id])
         header, rows = self.sheet_rows(book["Statistics"])
         units = {row["Accepting Unit"] for row in self.as_dicts(header, rows)[:-1]}
-        self.assertEqual(units, {"Sales Department B1"})
+        self.assertEqual(units, {"杭州营业部"})
         header, rows = self.sheet_rows(book["By Unit"])
         self.assertEqual(rows[0][0], "2025-Q1")
-        book = self.workbook_of(by_partner[self.head_a.partner_id])
+        book = self.workbook_of(by_partner[self.head_jiangsu.partner_id])
         header, rows = self.sheet_rows(book["By Unit"])
         self.assertEqual(self.as_dicts(header, rows)[-1]["Complaints"], 6)
 
@@ -131,25 +131,25 @@ class TestScheduledReports(ReportCase):
         self.assertEqual(self.as_dicts(header, rows)[-1]["Complaints"], 9)
         register = self.Schedule.create(
             {
-                "name": "Branch B register",
+                "name": "浙江分公司台账",
                 "frequency": "monthly",
                 "report_type": "register",
-                "unit_id": self.branch_b.id,
-                "user_ids": [(6, 0, self.head_b.ids)],
+                "unit_id": self.zhejiang.id,
+                "user_ids": [(6, 0, self.head_zhejiang.ids)],
             }
         )
         register._send(today=date(2025, 2, 3))
         header, rows = self.sheet_rows(
             self.workbook_of(self.mails_of(register)).worksheets[0]
         )
-        self.assertEqual([row[0] for row in rows], [self.b1_regulator.name])
+        self.assertEqual([row[0] for row in rows], [self.hangzhou_regulator.name])
 
     def test_cron_and_recipients(self):
         schedule = self.Schedule.create(
             {
                 "name": "Nobody",
                 "frequency": "monthly",
-                "recipient_unit_id": self.b2.id,
+                "recipient_unit_id": self.wenzhou.id,
             }
         )
         # a unit without manager or address: nothing sent, no error
@@ -165,8 +165,11 @@ class TestScheduledReports(ReportCase):
 
     def test_schedule_access(self):
         with self.assertRaises(AccessError):
-            self.Schedule.with_user(self.head_a).search([])
-        self.assertTrue(self.Schedule.with_user(self.hq_user).search([]))
+            self.Schedule.with_user(self.head_jiangsu).search([])
+        # HQ reads every schedule, the shipped ones included
+        self.assertEqual(
+            self.Schedule.with_user(self.hq_user).search([]), self.Schedule.search([])
+        )
         with self.assertRaises(AccessError):
             self.Schedule.with_user(self.hq_user).create(
                 {"name": "x", "frequency": "monthly"}
@@ -186,7 +189,7 @@ class TestScheduledReports(ReportCase):
             "complainant_id_number": "320102199001017007",
             "client_account": "CANARY-ACCOUNT-7007",
         }
-        ordinary = self._make(self.a1, date(2025, 3, 10), **personal)
+        ordinary = self._make(self.nanjing, date(2025, 3, 10), **personal)
         self._make(
             self.compliance_unit,
             date(2025, 3, 11),
@@ -246,7 +249,7 @@ class TestScheduledReports(ReportCase):
         self.load_chinese()
         Schedule = self.Schedule.with_context(lang="zh_CN")
         vals = {"name": "Register", "frequency": "monthly", "report_type": "register"}
-        for user in (self.head_a, self.staff_a1):
+        for user in (self.head_jiangsu, self.staff_nanjing):
             with self.assertRaises(ValidationError) as caught:
                 Schedule.create({**vals, "user_id": user.id})
             self.assertIn("总部", str(caught.exception))
@@ -258,7 +261,11 @@ class TestScheduledReports(ReportCase):
         self.assertEqual(self.Schedule.with_user(admin).create(vals).user_id, admin)
         # a Run As user who lost the rights: the report is not built
         schedule = Schedule.create(
-            {**vals, "user_id": self.hq_user.id, "user_ids": [(6, 0, self.head_a.ids)]}
+            {
+                **vals,
+                "user_id": self.hq_user.id,
+                "user_ids": [(6, 0, self.head_jiangsu.ids)],
+            }
         )
         self.hq_user.active = False
         with self.assertRaises(UserError) as caught:

@@ -30,13 +30,19 @@ class TestXlsxExports(ReportCase):
     # ------------------------------------------------------------------
     def test_register_unit_head(self):
         book, header, rows, count = self.register(
-            self.head_a, date_from=date(2025, 1, 1), date_to=date(2025, 3, 31)
+            self.head_jiangsu, date_from=date(2025, 1, 1), date_to=date(2025, 3, 31)
         )
-        expected = self.visible(self.head_a).sorted(lambda c: (c.received_date, c.id))
+        expected = self.visible(self.head_jiangsu).sorted(
+            lambda c: (c.received_date, c.id)
+        )
         self.assertEqual(count, len(expected))
         self.assertEqual([row["Reference"] for row in rows], expected.mapped("name"))
         self.assertFalse(
-            {self.b1_regulator.name, self.b1_compensation.name, self.hq_whistle.name}
+            {
+                self.hangzhou_regulator.name,
+                self.hangzhou_compensation.name,
+                self.hq_whistle.name,
+            }
             & {row["Reference"] for row in rows},
             "a unit head gets nothing of another branch",
         )
@@ -46,14 +52,14 @@ class TestXlsxExports(ReportCase):
         self.assertIn("ID Number", header)
         by_ref = {row["Reference"]: row for row in rows}
 
-        closed = by_ref[self.a1_closed.name]
+        closed = by_ref[self.nanjing_closed.name]
         self.assertMoment(closed["Received On"], datetime(2025, 1, 6, 10, 0))
         self.assertMoment(closed["Replied On"], datetime(2025, 1, 10, 15, 0))
         self.assertEqual(closed["Reply Deadline"], datetime(2025, 1, 27))
         self.assertEqual(closed["Channel"], "Email")
         self.assertEqual(closed["Stage"], "Closed")
-        self.assertEqual(closed["Accepting Unit"], "Sales Department A1")
-        self.assertEqual(closed["Accepting Branch Company"], "Branch A")
+        self.assertEqual(closed["Accepting Unit"], "南京鼓楼营业部")
+        self.assertEqual(closed["Accepting Branch Company"], "江苏分公司")
         self.assertEqual(closed["Replied in Time"], "Yes")
         self.assertEqual(closed["Working Days to Reply"], 4)
         self.assertEqual(closed["Reply to Complainant"], "已核实并答复客户。")
@@ -65,34 +71,34 @@ class TestXlsxExports(ReportCase):
         received_cell = sheet.cell(row=2, column=header.index("Received On") + 1)
         self.assertEqual(received_cell.number_format, "yyyy-mm-dd hh:mm")
 
-        rejected = by_ref[self.a1_rejected.name]
+        rejected = by_ref[self.nanjing_rejected.name]
         self.assertEqual(rejected["Stage"], "Rejected")
         self.assertEqual(rejected["Rejection Reason"], "不属于投诉受理范围")
         self.assertIsNone(rejected["Replied On"])
         self.assertIsNone(rejected["Replied in Time"])
 
-        late = by_ref[self.a1_late.name]
+        late = by_ref[self.nanjing_late.name]
         self.assertEqual(late["Replied in Time"], "No")
         self.assertEqual(
             late["Working Days to Reply"],
-            self.working_days(self.a1_late, "replied_date"),
+            self.working_days(self.nanjing_late, "replied_date"),
         )
 
-        overdue = by_ref[self.a1_overdue.name]
+        overdue = by_ref[self.nanjing_overdue.name]
         self.assertIsNone(overdue["Replied On"])
         self.assertEqual(overdue["Deadline Status"], "Overdue")
         self.assertEqual(overdue["Replied in Time"], "No")
 
-        paused = by_ref[self.a2_paused.name]
+        paused = by_ref[self.suzhou_paused.name]
         self.assertEqual(paused["Stage"], "Compliance Review")
         self.assertEqual(paused["Channel"], "On-site")
         self.assertEqual(paused["Recording Consent"], "Consented to recording")
         self.assertEqual(paused["Difficult"], "Yes")
         self.assertIsNone(paused["Replied in Time"])
 
-        dispatched = by_ref[self.a1_dispatched.name]
+        dispatched = by_ref[self.nanjing_dispatched.name]
         self.assertEqual(dispatched["Handling Unit"], "Retail Client Service HQ")
-        self.assertEqual(dispatched["Accepting Unit"], "Sales Department A1")
+        self.assertEqual(dispatched["Accepting Unit"], "南京鼓楼营业部")
         self.assertEqual(dispatched["Dispatches"], 1)
         self.assertEqual(dispatched["Owner"], self.hq_user.name)
 
@@ -101,20 +107,20 @@ class TestXlsxExports(ReportCase):
 
     def test_register_regulator_and_compensation_fields(self):
         _book, _header, rows, _count = self.register(
-            self.head_b, date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)
+            self.head_zhejiang, date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)
         )
         by_ref = {row["Reference"]: row for row in rows}
         self.assertEqual(
-            set(by_ref), {self.b1_regulator.name, self.b1_compensation.name}
+            set(by_ref), {self.hangzhou_regulator.name, self.hangzhou_compensation.name}
         )
-        regulator = by_ref[self.b1_regulator.name]
+        regulator = by_ref[self.hangzhou_regulator.name]
         self.assertEqual(regulator["Channel"], "Forwarded by Regulator")
         self.assertEqual(regulator["Forwarding Authority"], "CSRC Local Bureau")
         self.assertEqual(regulator["Regulator Reference"], "JSJ-2025-001")
         self.assertEqual(regulator["Regulator Deadline"], datetime(2025, 2, 19))
         self.assertEqual(regulator["Major"], "Yes")
         self.assertEqual(
-            by_ref[self.b1_compensation.name]["Compensation Claimed"], 5000
+            by_ref[self.hangzhou_compensation.name]["Compensation Claimed"], 5000
         )
 
     def test_register_whistleblowing_for_compliance_only(self):
@@ -135,27 +141,31 @@ class TestXlsxExports(ReportCase):
 
     def test_register_bad_input(self):
         with self.assertRaises(UserError):
-            self.Xlsx.with_user(self.head_a)._build("register", unit_ids=self.b1.ids)
+            self.Xlsx.with_user(self.head_jiangsu)._build(
+                "register", unit_ids=self.hangzhou.ids
+            )
         with self.assertRaises(UserError):
-            self.Xlsx.with_user(self.head_a)._build(
+            self.Xlsx.with_user(self.head_jiangsu)._build(
                 "register", date_from=date(2025, 3, 1), date_to=date(2025, 1, 1)
             )
         with self.assertRaises(AccessError):
-            self.Xlsx.with_user(self.staff_a1)._build("register")
+            self.Xlsx.with_user(self.staff_nanjing)._build("register")
         # an empty period: a well-formed workbook with its header only
         book, header, rows, count = self.register(
-            self.head_a, date_from=date(2010, 1, 1), date_to=date(2010, 12, 31)
+            self.head_jiangsu, date_from=date(2010, 1, 1), date_to=date(2010, 12, 31)
         )
         self.assertEqual((count, rows), (0, []))
         self.assertEqual(header[0], "Reference")
         self.assertEqual(book.sheetnames, ["Complaint Register", "About"])
 
     def test_register_from_list_selection(self):
-        selection = (self.a1_closed | self.a1_late).with_user(self.head_a)
+        selection = (self.nanjing_closed | self.nanjing_late).with_user(
+            self.head_jiangsu
+        )
         action = selection.action_export_register_xlsx()
         attachment_id = int(action["url"].split("/")[3].split("?")[0])
         attachment = (
-            self.env["ir.attachment"].with_user(self.head_a).browse(attachment_id)
+            self.env["ir.attachment"].with_user(self.head_jiangsu).browse(attachment_id)
         )
         _header, rows = self.sheet_rows(self.open_xlsx(attachment.raw).worksheets[0])
         self.assertEqual(
@@ -163,15 +173,15 @@ class TestXlsxExports(ReportCase):
         )
         # the file is its creator's
         with self.assertRaises(AccessError):
-            self.env["ir.attachment"].with_user(self.head_b).browse(attachment_id).read(
-                ["raw"]
-            )
+            self.env["ir.attachment"].with_user(self.head_zhejiang).browse(
+                attachment_id
+            ).read(["raw"])
         # the server action on the list does the same
         server_action = self.env.ref(
             "huatai_reports.huatai_complaint_action_export_register"
         )
         result = (
-            server_action.with_user(self.head_a)
+            server_action.with_user(self.head_jiangsu)
             .with_context(active_model="huatai.complaint", active_ids=selection.ids)
             .run()
         )
@@ -179,14 +189,12 @@ class TestXlsxExports(ReportCase):
 
     def test_register_streams_rows_in_chunks(self):
         """More rows than a chunk: order and count hold across chunks."""
-        from ..report import huatai_complaint_xlsx
+        from unittest.mock import patch
 
-        chunk = huatai_complaint_xlsx.REGISTER_CHUNK
-        huatai_complaint_xlsx.REGISTER_CHUNK = 3
-        try:
+        from ..report import xlsx_register
+
+        with patch.object(xlsx_register, "REGISTER_CHUNK", 3):
             _b, _h, rows, count = self.register(self.compliance_user)
-        finally:
-            huatai_complaint_xlsx.REGISTER_CHUNK = chunk
         expected = self.Complaint.with_user(self.compliance_user).search(
             [], order="received_date, id"
         )
@@ -209,8 +217,11 @@ class TestXlsxExports(ReportCase):
 
     def test_register_writes_to_a_stream(self):
         stream = io.BytesIO()
-        count = self.Xlsx.with_user(self.head_b)._write_register(
-            stream, date_from="2025-01-01", date_to="2025-12-31", unit_ids=self.b1.ids
+        count = self.Xlsx.with_user(self.head_zhejiang)._write_register(
+            stream,
+            date_from="2025-01-01",
+            date_to="2025-12-31",
+            unit_ids=self.hangzhou.ids,
         )
         self.assertEqual(count, 2)
         self.assertEqual(stream.getvalue()[:2], b"PK")
@@ -225,16 +236,18 @@ class TestXlsxExports(ReportCase):
                 "write_statistics",
                 "write_regulator_summary",
             ),
-            self.Report: ("get_statistics", "load_dashboard", "period_bounds"),
+            self.Report: ("get_statistics", "dashboard_filter_domain", "period_bounds"),
         }
         for model, names in helpers.items():
             for name in names:
                 with self.subTest(model=model._name, method=name):
                     # what /web/dataset/call_kw and execute_kw check first
                     with self.assertRaises(AttributeError):
-                        get_public_method(model.with_user(self.head_b), name)
+                        get_public_method(model.with_user(self.head_zhejiang), name)
                     with self.assertRaises(AccessError):
-                        get_public_method(model.with_user(self.head_b), f"_{name}")
+                        get_public_method(
+                            model.with_user(self.head_zhejiang), f"_{name}"
+                        )
 
     def test_every_endpoint_is_audited(self):
         """What huatai_reports' code exposes over JSON-RPC: two actions that
@@ -250,6 +263,9 @@ class TestXlsxExports(ReportCase):
                 "huatai.complaint": {"action_export_register_xlsx"},
                 "huatai.report.export.wizard": {"action_export"},
                 "huatai.report.schedule": {"action_send_now"},
+                # complaint administrators only (ACL; _check_importer again
+                # in the import itself)
+                "huatai.register.import.wizard": {"action_check", "action_import"},
             },
         )
 
@@ -258,7 +274,7 @@ class TestXlsxExports(ReportCase):
             path = os.path.join(folder, "x.xlsx")
             for target in (path, path.encode()):
                 with self.assertRaises(TypeError):
-                    self.Xlsx.with_user(self.head_b)._write_register(
+                    self.Xlsx.with_user(self.head_zhejiang)._write_register(
                         target, date_from="2025-01-01", date_to="2025-12-31"
                     )
             with self.assertRaises(TypeError):
@@ -273,16 +289,23 @@ class TestXlsxExports(ReportCase):
     # statistics
     # ------------------------------------------------------------------
     def test_statistics_workbook(self):
-        content, _name, count = self.Xlsx.with_user(self.head_b)._build(
+        content, _name, count = self.Xlsx.with_user(self.head_zhejiang)._build(
             "statistics",
             date_from=date(2025, 1, 1),
             date_to=date(2025, 3, 31),
             period="month",
         )
-        self.assertEqual(count, len(self.visible(self.head_b)))
+        self.assertEqual(count, len(self.visible(self.head_zhejiang)))
         book = self.open_xlsx(content)
         self.assertEqual(
-            book.sheetnames, ["Statistics", "By Unit", "By Complaint Type", "About"]
+            book.sheetnames,
+            [
+                "Statistics",
+                "By Unit",
+                "By Complaint Type",
+                "Improvement Actions",
+                "About",
+            ],
         )
         header, rows = self.sheet_rows(book["Statistics"])
         self.assertEqual(book["Statistics"].freeze_panes, "A2")
@@ -294,12 +317,12 @@ class TestXlsxExports(ReportCase):
                 for r in data
             ],
             [
-                ("2025-01", "Sales Department B1", "Service", "Forwarded by Regulator"),
-                ("2025-02", "Sales Department B1", "Financial Service", "Email"),
+                ("2025-01", "杭州营业部", "Service", "Forwarded by Regulator"),
+                ("2025-02", "杭州营业部", "Financial Service", "Email"),
             ],
         )
         self.assertEqual([r["Complaints"] for r in data], [1, 1])
-        self.assertEqual(data[0]["Branch Company"], "Branch B")
+        self.assertEqual(data[0]["Branch Company"], "浙江分公司")
         self.assertEqual(data[0]["Forwarded by Regulator"], 1)
         self.assertEqual(data[0]["Regulator Deadline Met (%)"], 1)
         self.assertEqual(data[1]["Compensation Claimed"], 5000)
@@ -325,7 +348,7 @@ class TestXlsxExports(ReportCase):
         )
 
     def test_statistics_recurring_types_trend(self):
-        content, _name, _count = self.Xlsx.with_user(self.head_a)._build(
+        content, _name, _count = self.Xlsx.with_user(self.head_jiangsu)._build(
             "statistics",
             date_from=date(2025, 1, 1),
             date_to=date(2025, 3, 31),
@@ -333,7 +356,8 @@ class TestXlsxExports(ReportCase):
         )
         header, rows = self.sheet_rows(self.open_xlsx(content)["By Complaint Type"])
         march = [r for r in self.as_dicts(header, rows) if r["Period"] == "2025-03"]
-        # March: service x2 (A2 on-site, A1 dispatched); February had service x1
+        # March: service x2 (Suzhou on-site, Nanjing dispatched); February
+        # had service x1
         self.assertEqual(march[0]["Complaint Type"], "Service")
         self.assertEqual(
             (march[0]["Rank"], march[0]["Complaints"], march[0]["Previous Period"]),
@@ -354,11 +378,11 @@ class TestXlsxExports(ReportCase):
 
     def test_statistics_refuses_foreign_unit(self):
         with self.assertRaises(UserError):
-            self.Xlsx.with_user(self.head_b)._build(
+            self.Xlsx.with_user(self.head_zhejiang)._build(
                 "statistics",
                 date_from=date(2025, 1, 1),
                 date_to=date(2025, 3, 31),
-                unit_ids=self.a1.ids,
+                unit_ids=self.nanjing.ids,
             )
 
     # ------------------------------------------------------------------
@@ -377,20 +401,26 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(count, len(self.visible(self.hq_user)))
         self.assertNotIn("Whistleblowing", header)
         by_code = {row["Unit Code"]: row for row in rows[:-1]}
-        a1 = by_code["R-A1"]
-        self.assertEqual(a1["Complaints"], 5)
-        self.assertEqual((a1["Service"], a1["System"], a1["Marketing"]), (3, 1, 1))
-        self.assertEqual(a1["Branch Company"], "Branch A")
-        self.assertEqual(a1["Unit Level"], "Sales Department")
-        self.assertEqual(a1["Rejected"], 1)
-        self.assertEqual(a1["Open"], 3)  # replied late, overdue, dispatched
-        self.assertEqual((a1["Replied in Time"], a1["Reply Deadline Missed"]), (1, 2))
-        b1 = by_code["R-B1"]
-        self.assertEqual((b1["Complaints"], b1["Forwarded by Regulator"]), (2, 1))
-        self.assertEqual(b1["Compensation Claimed"], 5000)
-        self.assertEqual(b1["Reply Compliance Rate"], 1)
+        nanjing = by_code["T-JS-NJ"]
+        self.assertEqual(nanjing["Complaints"], 5)
+        self.assertEqual(
+            (nanjing["Service"], nanjing["System"], nanjing["Marketing"]), (3, 1, 1)
+        )
+        self.assertEqual(nanjing["Branch Company"], "江苏分公司")
+        self.assertEqual(nanjing["Unit Level"], "Sales Department")
+        self.assertEqual(nanjing["Rejected"], 1)
+        self.assertEqual(nanjing["Open"], 3)  # replied late, overdue, dispatched
+        self.assertEqual(
+            (nanjing["Replied in Time"], nanjing["Reply Deadline Missed"]), (1, 2)
+        )
+        hangzhou = by_code["T-ZJ-HZ"]
+        self.assertEqual(
+            (hangzhou["Complaints"], hangzhou["Forwarded by Regulator"]), (2, 1)
+        )
+        self.assertEqual(hangzhou["Compensation Claimed"], 5000)
+        self.assertEqual(hangzhou["Reply Compliance Rate"], 1)
         # a sales department without complaints is listed with zeros
-        self.assertEqual(by_code["R-B2"]["Complaints"], 0)
+        self.assertEqual(by_code["T-ZJ-WZ"]["Complaints"], 0)
         # HQ units that accepted complaints are listed too
         self.assertEqual(by_code["HQ-RETAIL"]["Complaints"], 1)
         total = rows[-1]
@@ -403,9 +433,9 @@ class TestXlsxExports(ReportCase):
         self.assertIn("Whistleblowing", header)
         self.assertEqual(rows[-1]["Complaints"], 10)
         self.assertEqual(rows[-1]["Whistleblowing"], 1)
-        _book, header, rows, count = self.summary(self.head_a)
+        _book, header, rows, count = self.summary(self.head_jiangsu)
         codes = [row["Unit Code"] for row in rows[:-1]]
-        self.assertEqual(sorted(codes), ["R-A1", "R-A2"])
+        self.assertEqual(sorted(codes), ["T-JS-NJ", "T-JS-SZ"])
         self.assertEqual(rows[-1]["Branch Company"], "Total")
         self.assertEqual(rows[-1]["Complaints"], count)
         self.assertEqual(count, 6)
@@ -418,7 +448,7 @@ class TestXlsxExports(ReportCase):
         with self.assertRaises(UserError):
             self.summary(self.hq_user, year="twenty")
         with self.assertRaises(UserError):
-            self.summary(self.head_a, unit_ids=self.branch_b.ids)
+            self.summary(self.head_jiangsu, unit_ids=self.zhejiang.ids)
         _book, _header, rows, count = self.summary(self.hq_user, year=2010)
         self.assertEqual(count, 0)
         self.assertEqual(rows[-1]["Complaints"], 0)
@@ -428,7 +458,7 @@ class TestXlsxExports(ReportCase):
     # wizard
     # ------------------------------------------------------------------
     def test_wizard(self):
-        Wizard = self.env["huatai.report.export.wizard"].with_user(self.head_a)
+        Wizard = self.env["huatai.report.export.wizard"].with_user(self.head_jiangsu)
         wizard = Wizard.create(
             {
                 "report_type": "statistics",
@@ -437,12 +467,12 @@ class TestXlsxExports(ReportCase):
                 "period": "quarter",
             }
         )
-        self.assertEqual(wizard.unit_id, self.branch_a)
+        self.assertEqual(wizard.unit_id, self.jiangsu)
         action = wizard.action_export()
         self.assertEqual(action["type"], "ir.actions.act_url")
         attachment = (
             self.env["ir.attachment"]
-            .with_user(self.head_a)
+            .with_user(self.head_jiangsu)
             .search(
                 [("res_model", "=", "huatai.complaint.xlsx")], order="id desc", limit=1
             )
@@ -451,29 +481,29 @@ class TestXlsxExports(ReportCase):
         self.assertEqual(rows[0][0], "2025-Q1")
         wizard.write({"report_type": "regulator_summary", "year": 2025})
         self.assertEqual(wizard.action_export()["type"], "ir.actions.act_url")
-        wizard.write({"report_type": "register", "unit_id": self.b1.id})
+        wizard.write({"report_type": "register", "unit_id": self.hangzhou.id})
         with self.assertRaises(UserError):
             wizard.action_export()
         with self.assertRaises(AccessError):
-            self.env["huatai.report.export.wizard"].with_user(self.staff_a1).create(
-                {"report_type": "register"}
-            )
+            self.env["huatai.report.export.wizard"].with_user(
+                self.staff_nanjing
+            ).create({"report_type": "register"})
 
     def test_wizard_selection_is_read_with_the_users_rights(self):
         """Complaint ids given to the wizard over RPC do not widen what the
         user reads: another branch's complaint or a whistleblowing report in
         the selection is refused, and no file is made."""
-        Wizard = self.env["huatai.report.export.wizard"].with_user(self.head_a)
+        Wizard = self.env["huatai.report.export.wizard"].with_user(self.head_jiangsu)
         Attachment = self.env["ir.attachment"].sudo()
         files = [("res_model", "=", "huatai.complaint.xlsx")]
         before = Attachment.search(files)
-        for other in (self.b1_regulator, self.hq_whistle):
+        for other in (self.hangzhou_regulator, self.hq_whistle):
             wizard = Wizard.create(
                 {
                     "report_type": "register",
                     "date_from": False,
                     "date_to": False,
-                    "complaint_ids": [(6, 0, (self.a1_closed | other).ids)],
+                    "complaint_ids": [(6, 0, (self.nanjing_closed | other).ids)],
                 }
             )
             with self.assertRaises(AccessError):
@@ -486,7 +516,7 @@ class TestXlsxExports(ReportCase):
             ["huatai_complaints", "huatai_reports"], ["zh_CN"]
         )
         content, filename, _count = (
-            self.Xlsx.with_user(self.head_a)
+            self.Xlsx.with_user(self.head_jiangsu)
             .with_context(lang="zh_CN")
             ._build("register", date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
         )

@@ -97,8 +97,6 @@ class HuataiReportExportWizard(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        Xlsx = self.env["huatai.complaint.xlsx"]
-        content, filename, _count = Xlsx._build(
+        return self.env["huatai.complaint.xlsx"]._download(
             self.report_type, **self._report_kwargs()
         )
-        return Xlsx._download_action(Xlsx._store_download(content, filename))

@@ -1,0 +1,2 @@
+from . import huatai_complaint_document_report
+from . import huatai_complaint_recording

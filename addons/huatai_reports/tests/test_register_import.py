@@ -1,0 +1,269 @@
+"""Import of historical complaint registers (台账)."""
+
+import base64
+import csv
+import io
+from datetime import date
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from ..models import huatai_register_import as register_import
+from .common import ReportCase, utc
+
+YEAR = (date(2025, 1, 1), date(2025, 12, 31))
+
+
+@tagged("post_install", "-at_install")
+class TestRegisterImport(ReportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Import = cls.env["huatai.complaint.register.import"]
+        cls.finished = (
+            cls.nanjing_closed
+            | cls.nanjing_rejected
+            | cls.hangzhou_regulator
+            | cls.hangzhou_compensation
+        )
+        cls.finished_names = cls.finished.mapped("name")
+        cls.n_nanjing_closed = cls.nanjing_closed.name
+        cls.n_hangzhou_regulator = cls.hangzhou_regulator.name
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["huatai_complaints", "huatai_reports"], ["zh_CN"]
+        )
+
+    def _export(self, complaints, lang="zh_CN"):
+        content, _name, count = (
+            self.Xlsx.with_user(self.compliance_user)
+            .with_context(lang=lang, tz="Asia/Shanghai")
+            ._build("register", domain=[("id", "in", complaints.ids)])
+        )
+        self.assertEqual(count, len(complaints))
+        return content
+
+    def _statistics(self):
+        return self.Report.with_user(self.compliance_user)._get_statistics(
+            *YEAR, period="month", groupby=["accepting_unit_id", "category_id"]
+        )
+
+    def _delete(self, complaints):
+        complaints.sudo().with_context(active_test=False).unlink()
+        self.env.flush_all()
+
+    def _import(self, content, filename="台账.xlsx", dry_run=False, user=None):
+        Import = self.Import.with_user(user or self.admin_user).with_context(
+            tz="Asia/Shanghai"
+        )
+        return Import._import_register(content, filename, dry_run=dry_run)
+
+    def _csv(self, rows):
+        stream = io.StringIO()
+        csv.writer(stream).writerows(rows)
+        return stream.getvalue().encode("utf-8-sig")
+
+    def _register_csv(self, complaints, lang="zh_CN"):
+        """The exported register, as a csv (as Excel would save it)."""
+        book = self.open_xlsx(self._export(complaints, lang))
+        header, rows = self.sheet_rows(book.worksheets[0])
+
+        def text(value):
+            if value is None:
+                return ""
+            if hasattr(value, "strftime"):
+                return value.strftime("%Y-%m-%d %H:%M:%S")
+            return str(value)
+
+        return header, [[text(v) for v in row] for row in rows]
+
+    # ------------------------------------------------------------------
+    def test_exported_register_reimports_with_identical_statistics(self):
+        before = self._statistics()
+        content = self._export(self.finished)
+        names = self.finished_names
+        fields = ["name", "received_date", "accepted_date", "replied_date"]
+        fields += ["closed_date", "stage_id", "accept_deadline", "reply_deadline"]
+        fields += ["regulator_deadline", "compensation_amount", "callback_result"]
+        fields += ["accepting_unit_id", "handling_unit_id", "category_id", "is_major"]
+        fields += ["user_id", "accepting_user_id", "replied_by_id", "channel"]
+        fields += ["regulator_authority", "regulator_reference", "is_confidential"]
+        original = {c["name"]: c for c in self.finished.read(fields)}
+        self._delete(self.finished)
+        self.assertNotEqual(self._statistics(), before)
+
+        result = self._import(content)
+        self.assertEqual(result["errors"], [])
+        self.assertEqual((result["rows"], result["imported"]), (4, 4))
+        imported = self.Complaint.search([("name", "in", names)])
+        self.assertEqual(len(imported), 4)
+        for record in imported.read(fields):
+            expected = original[record["name"]]
+            for field in fields[1:]:
+                self.assertEqual(record[field], expected[field], field)
+        # callback timeliness needs the callback's date, which the register
+        # does not carry: everything else counts the same
+        untimed = ("callback_met", "callback_late", "callback_rate")
+        after = self._statistics()
+        self.assertEqual(len(after), len(before))
+        for row_before, row_after in zip(before, after, strict=True):
+            for key, value in row_before.items():
+                if key not in untimed:
+                    self.assertEqual(row_after[key], value, key)
+
+    def test_imported_complaints_run_no_clock(self):
+        content = self._export(self.nanjing_closed | self.hangzhou_regulator)
+        self._delete(self.nanjing_closed | self.hangzhou_regulator)
+        mails = self.env["mail.mail"].search_count([])
+        messages = self.env["mail.message"].search_count([])
+        self._import(content)
+        imported = self.Complaint.search(
+            [("name", "in", [self.n_nanjing_closed, self.n_hangzhou_regulator])]
+        )
+        self.assertEqual(len(imported), 2)
+        for complaint in imported:
+            self.assertTrue(complaint.is_closed)
+            self.assertFalse(complaint.deadline_state)
+            self.assertFalse(complaint.next_deadline)
+            self.assertFalse(complaint.activity_ids)
+            self.assertFalse(complaint.acknowledgement_pending)
+            self.assertFalse(complaint.routing_rule_id)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        self.assertEqual(self.env["mail.message"].search_count([]), messages)
+
+    def test_reimport_is_idempotent(self):
+        content = self._export(self.finished)
+        self._delete(self.nanjing_closed)
+        first = self._import(content)
+        self.assertEqual((first["new"], first["existing"]), (1, 3))
+        self.assertEqual(first["imported"], 1)
+        again = self._import(content)
+        self.assertEqual(
+            (again["new"], again["existing"], again["imported"]), (0, 4, 0)
+        )
+        self.assertEqual(
+            self.Complaint.search_count([("name", "=", self.n_nanjing_closed)]), 1
+        )
+
+    def test_preview_imports_nothing(self):
+        content = self._export(self.finished)
+        self._delete(self.finished)
+        result = self._import(content, dry_run=True)
+        self.assertEqual((result["rows"], result["new"], result["imported"]), (4, 4, 0))
+        self.assertEqual(len(result["preview"]), 4)
+        self.assertEqual(result["preview"][0]["投诉编号"], self.n_nanjing_closed)
+        self.assertFalse(self.Complaint.search([("name", "=", self.n_nanjing_closed)]))
+
+    def test_csv_with_english_headers_and_codes(self):
+        header, rows = self._register_csv(self.finished, lang="en_US")
+        self._delete(self.finished)
+        col = {h: i for i, h in enumerate(header)}
+        # units by code, staff by login, types by code
+        rows[0][col["Accepting Unit"]] = "T-JS-NJ"
+        rows[0][col["Owner"]] = "t_staff_nj"
+        rows[0][col["Complaint Type"]] = "service"
+        result = self._import(self._csv([header, *rows]), "register.csv")
+        self.assertEqual(result["errors"], [])
+        self.assertEqual(result["imported"], 4)
+        complaint = self.Complaint.search([("name", "=", self.n_nanjing_closed)])
+        self.assertEqual(complaint.received_date, utc(date(2025, 1, 6)))
+        self.assertEqual(complaint.closed_date, utc(date(2025, 1, 15), 9))
+        self.assertEqual(complaint.accepting_unit_id, self.nanjing)
+        self.assertEqual(complaint.user_id, self.staff_nanjing)
+        self.assertEqual(complaint.category_id, self.cat["service"])
+
+    def test_oversized_files_are_refused(self):
+        with patch.object(register_import, "MAX_BYTES", 1000):
+            result = self._import(self._export(self.finished))
+        self.assertEqual(result["imported"], 0)
+        self.assertEqual(len(result["errors"]), 1)
+        self.assertEqual(result["errors"][0][:2], (0, ""))
+        self.assertIn("MB", result["errors"][0][2])
+
+    def test_names_shared_by_two_units_ask_for_the_code(self):
+        header, rows = self._register_csv(self.nanjing_closed)
+        self._delete(self.nanjing_closed)
+        self.env["huatai.org.unit"].create(
+            {
+                "name": "南京鼓楼营业部",
+                "code": "R-X1",
+                "kind": "department",
+                "parent_id": self.hq.id,
+            }
+        )
+        result = self._import(self._csv([header, *rows]), "register.csv")
+        self.assertEqual(result["imported"], 0)
+        self.assertIn(("受理机构", 2), {(e[1], e[0]) for e in result["errors"]})
+
+    def test_bad_rows_are_reported_and_nothing_imported(self):
+        header, rows = self._register_csv(self.finished)
+        self._delete(self.finished)
+        col = {h: i for i, h in enumerate(header)}
+        rows[0][col["受理机构"]] = "不存在的营业部"
+        rows[1][col["接收时间"]] = "2099-01-01 10:00:00"
+        rows[2][col["投诉编号"]] = rows[3][col["投诉编号"]]
+        result = self._import(self._csv([header, *rows]), "register.csv")
+        self.assertEqual(result["imported"], 0)
+        self.assertEqual(
+            [(row, column) for row, column, _message in result["errors"]],
+            [(2, "受理机构"), (3, "接收时间"), (5, "投诉编号")],
+        )
+        self.assertFalse(self.Complaint.search([("name", "in", self.finished_names)]))
+        report = self.Import._errors_csv(result["errors"]).decode("utf-8-sig")
+        self.assertIn("不存在的营业部", report)
+
+    def test_open_complaints_are_refused(self):
+        header, rows = self._register_csv(self.nanjing_overdue)
+        self._delete(self.nanjing_overdue)
+        result = self._import(self._csv([header, *rows]), "register.csv")
+        self.assertEqual(result["imported"], 0)
+        self.assertEqual(
+            {column for _row, column, _message in result["errors"]},
+            {"阶段", "结束时间"},
+        )
+
+    def test_wrong_headers_and_unreadable_files(self):
+        result = self._import(self._csv([["编号", "时间"], ["X", "Y"]]), "a.csv")
+        self.assertEqual([e[:2] for e in result["errors"]], [(1, "编号")])
+        result = self._import(b"PK\x03\x04 not a workbook", "a.xlsx")
+        self.assertEqual(len(result["errors"]), 1)
+        self.assertEqual(result["errors"][0][0], 0)
+        result = self._import(b"", "a.csv")
+        self.assertEqual(result["errors"][0][0], 0)
+        result = self._import(b"%PDF-1.4", "a.pdf")
+        self.assertEqual(result["errors"][0][0], 0)
+
+    def test_only_complaint_administrators_import(self):
+        content = self._export(self.finished)
+        for user in (self.staff_nanjing, self.head_jiangsu, self.hq_user):
+            with self.assertRaises(AccessError):
+                self._import(content, user=user)
+
+    def test_wizard_checks_then_imports(self):
+        content = self._export(self.finished)
+        self._delete(self.finished)
+        Wizard = self.env["huatai.register.import.wizard"].with_user(self.admin_user)
+        wizard = Wizard.create(
+            {"file": base64.b64encode(content), "filename": "台账.xlsx"}
+        )
+        wizard.with_context(tz="Asia/Shanghai").action_check()
+        self.assertEqual(
+            (wizard.state, wizard.row_count, wizard.new_count), ("preview", 4, 4)
+        )
+        self.assertIn(self.n_nanjing_closed, wizard.preview_html)
+        wizard.with_context(tz="Asia/Shanghai").action_import()
+        self.assertEqual((wizard.state, wizard.imported_count), ("done", 4))
+
+    def test_wizard_offers_the_error_report(self):
+        Wizard = self.env["huatai.register.import.wizard"].with_user(self.admin_user)
+        wizard = Wizard.create(
+            {
+                "file": base64.b64encode(self._csv([["编号"], ["X"]])),
+                "filename": "bad.csv",
+            }
+        )
+        wizard.action_import()
+        self.assertEqual((wizard.state, wizard.error_count), ("error", 1))
+        report = base64.b64decode(wizard.error_file).decode("utf-8-sig")
+        self.assertIn("编号", report)

@@ -1,0 +1,1 @@
+"""The developer commands behind scripts/dev.py, one module per concern."""
