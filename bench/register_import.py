@@ -49,6 +49,7 @@ FILLED = (
     "reply_method",
     "reply",
     "closed",
+    "callback_date",
     "callback_result",
     "callback_attempts",
 )
@@ -106,6 +107,7 @@ def build_rows(env, rows, seed=7):
             "reply_method": methods[i % len(methods)],
             "reply": "经核实，已向客户说明情况。",
             "closed": received + timedelta(days=9),
+            "callback_date": (received + timedelta(days=7)).date(),
             "callback_result": results[i % len(results)],
             "callback_attempts": 1,
         }

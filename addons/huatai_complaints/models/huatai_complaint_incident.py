@@ -11,12 +11,14 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext
 
+from ..tools.workdays import CN_TZ
 from . import huatai_text_similarity as similarity
 from .huatai_analysis_params import analysis_param
 
@@ -632,8 +634,8 @@ class HuataiComplaintIncident(models.Model):
                     "units between %(first)s and %(last)s.",
                     count=len(members),
                     units=len(members.accepting_unit_id),
-                    first=target.first_received,
-                    last=target.last_received,
+                    first=self._china_time(target.first_received),
+                    last=self._china_time(target.last_received),
                 )
             )
             return target
@@ -656,6 +658,14 @@ class HuataiComplaintIncident(models.Model):
         return target
 
     @api.model
+    def _china_time(self, moment):
+        """A stored (UTC) moment in China time, as the job writes it in the
+        incident's name and history (the job's user has no time zone of
+        the firm's)."""
+        local = pytz.utc.localize(moment).astimezone(CN_TZ)
+        return local.strftime("%Y-%m-%d %H:%M:%S")
+
+    @api.model
     def _proposal_name(self, members, vectors):
         """The terms most of the cluster shares (never one person's words)."""
         shared = Counter()
@@ -669,7 +679,6 @@ class HuataiComplaintIncident(models.Model):
                 if shared[g] * 2 >= len(vectors):
                     weight[g] += x
         terms = [g for g, _x in weight.most_common(3)]
-        first = min(members.mapped("received_date"))
-        when = fields.Datetime.context_timestamp(self, first).strftime("%Y-%m-%d %H:%M")
+        when = self._china_time(min(members.mapped("received_date")))[:16]
         label = "、".join(terms) or members[0].category_id.name
         return f"{label} · {when}"

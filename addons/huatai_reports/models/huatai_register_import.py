@@ -38,7 +38,7 @@ from odoo.tools import SQL, plaintext2html
 
 from odoo.addons.huatai_complaints.models.huatai_complaint import SEVERITY_FLAGS
 
-from ..report.complaint_facts import REPORT_TZ
+from ..report.complaint_facts import REPORT_TZ, REPORT_UTC_OFFSET_HOURS
 from ..report.xlsx_register import RegisterReport
 from . import xlsx_reader
 
@@ -54,7 +54,13 @@ LANGS = ("zh_CN", "en_US")
 # register columns that the import reads -> how
 # (the others: derived figures, accepted and ignored)
 MOMENTS = ("received", "accepted", "replied", "closed")
-DAYS = ("regulator_deadline", "accept_deadline", "reply_deadline", "callback_deadline")
+DAYS = (
+    "regulator_deadline",
+    "accept_deadline",
+    "reply_deadline",
+    "callback_deadline",
+    "callback_date",
+)
 TEXTS = {
     "name": "name",
     "complainant": "complainant_name",
@@ -685,12 +691,73 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
                     ),
                 )
             )
+        self._insert_callbacks(records)
         self._continue_references(records)
         # the planner's figures of the table after a bulk insert
         self.env.cr.execute("ANALYZE huatai_complaint")
         Complaint.invalidate_model()
         _logger.info("Imported %s complaints from a register", len(records))
         return len(records)
+
+    @api.model
+    def _insert_callbacks(self, records):
+        """One callback per complaint of the register that was called back,
+        on its "Called Back On" day (noon, China time): the analysis' callback
+        timeliness reads the first callback's date. Made by the complaint's
+        replier (else its owner, else the importer), from the replying unit
+        (else the handling unit), with the complaint's callback outcome."""
+        rows = [
+            (vals["name"], vals["callback_date"])
+            for vals in records
+            if vals.get("callback_date")
+        ]
+        if not rows:
+            return
+        self.env["huatai.complaint.callback"].flush_model()
+        noon = timedelta(hours=12 - REPORT_UTC_OFFSET_HOURS)
+        uid = self.env.uid
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start : start + INSERT_CHUNK]
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO huatai_complaint_callback
+                        (complaint_id, date, user_id, unit_id, unit_kind,
+                         branch_id, attempt, reached, satisfied, result,
+                         create_uid, write_uid, create_date, write_date)
+                    SELECT c.id, r.day + %(noon)s,
+                           COALESCE(c.replied_by_id, c.user_id, %(uid)s),
+                           u.id, u.kind, u.branch_id, 1,
+                           COALESCE(c.callback_result IN
+                                    ('satisfied', 'dissatisfied'), FALSE),
+                           COALESCE(c.callback_result = 'satisfied', FALSE),
+                           CASE WHEN c.callback_result IN
+                                     ('satisfied', 'dissatisfied')
+                                THEN c.callback_result ELSE 'unreached' END,
+                           %(uid)s, %(uid)s, r.day + %(noon)s, r.day + %(noon)s
+                      FROM unnest(%(names)s::varchar[], %(days)s::date[])
+                           AS r(name, day)
+                      JOIN huatai_complaint c ON c.name = r.name
+                 LEFT JOIN huatai_org_unit u
+                        ON u.id = COALESCE(c.replied_unit_id, c.handling_unit_id)
+                    """,
+                    noon=noon,
+                    uid=uid,
+                    names=[name for name, _day in chunk],
+                    days=[day for _name, day in chunk],
+                )
+            )
+            # the planner's figures of the callbacks just inserted: else the
+            # fact rows' callback join scans the table once per complaint
+            self.env.cr.execute("ANALYZE huatai_complaint_callback")
+            # the analysis' fact rows follow the complaints (their triggers):
+            # an update without change has them read the callbacks
+            self.env.cr.execute(
+                "UPDATE huatai_complaint c SET write_date = c.write_date "
+                "FROM unnest(%s::varchar[]) AS r(name) WHERE c.name = r.name",
+                [[name for name, _day in chunk]],
+            )
+        self.env["huatai.complaint.callback"].invalidate_model()
 
     @api.model
     def _insert_columns(self):

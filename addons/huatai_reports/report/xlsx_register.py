@@ -4,7 +4,7 @@ complaint office keeps, in the order of the workflow."""
 from odoo import fields
 from odoo.tools import SQL
 
-from .complaint_facts import REPORT_TZ, fact_columns, fact_joins
+from .complaint_facts import REPORT_TZ, china_day, fact_columns, fact_joins
 from .xlsx_stream import LABEL, html_to_text
 from .xlsx_workbook import XlsxReport
 
@@ -105,6 +105,8 @@ class RegisterReport(XlsxReport):
                 "callback_deadline",
                 self.number(_("Callback Deadline"), "date", 12),
             ),
+            # the first callback: the day the callback clock stopped
+            ("callback_date", self.number(_("Called Back On"), "date", 12)),
             ("closed", self.moment_column(_("Finished On"))),
             ("deadline_state", label(_("Deadline Status"), 10, "deadline_state")),
             ("rejection_reason", c(_("Rejection Reason"), width=24)),
@@ -247,6 +249,8 @@ class RegisterReport(XlsxReport):
             "replied_unit": SQL("c.replied_unit_id"),
             "reply": SQL("c.reply_text"),
             "callback_deadline": day("c.callback_deadline"),
+            # the analysis' first callback (CALLBACK_JOIN), its day in China
+            "callback_date": day(china_day("cb.first_date")),
             "closed": stamp("c.closed_date"),
             "deadline_state": SQL("c.deadline_state"),
             "rejection_reason": SQL("c.rejection_reason"),
