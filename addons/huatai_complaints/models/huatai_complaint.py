@@ -377,7 +377,7 @@ class HuataiComplaint(models.Model):
         return self.env.user.huatai_unit_ids[:1]
 
     def _default_stage(self):
-        return self.env["huatai.complaint.stage"].search([], limit=1)
+        return self.env["huatai.complaint.stage"]._first()
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):

@@ -251,7 +251,7 @@ class HuataiComplaint(models.Model):
         "is_compensation",
     )
     def _compute_deadline_policy_id(self):
-        select = self.env["huatai.deadline.policy"].sudo().search([])._selector()
+        select = self.env["huatai.deadline.policy"]._active_records()._selector()
         for complaint in self:
             if complaint.deadline_policy_override_id:
                 complaint.deadline_policy_id = complaint.deadline_policy_override_id
