@@ -552,7 +552,7 @@ class HuataiComplaint(models.Model):
                 fields.Datetime.to_datetime(vals.get("received_date"))
                 or fields.Datetime.now()
             )
-            vals["name"] = self.env["ir.sequence"].next_by_code(
+            vals["name"] = self.env["ir.sequence"]._next_by_code_cached(
                 "huatai.complaint", sequence_date=received
             ) or self.env._("New")
         if not vals.get("handling_unit_id") and vals.get("accepting_unit_id"):

@@ -240,7 +240,15 @@ AUDITED_ENDPOINTS = {
         "write",
     },
     "huatai.callback.spot.check.wizard": {"action_sample"},
-    "huatai.complaint.routing.rule": {"action_view_complaints", "create", "write"},
+    "huatai.complaint.routing.rule": {
+        "action_view_complaints",
+        "create",
+        "unlink",
+        "write",
+    },
+    # the ORM's CRUD (model access rights), clearing the cached ids of the
+    # first stage / of a sequence code
+    "huatai.complaint.stage": {"create", "unlink", "write"},
     "huatai.deadline.policy": {"create", "unlink", "write"},
     "huatai.holiday": {"create", "unlink", "write"},
     "huatai.holiday.import.wizard": {"action_import"},
@@ -255,6 +263,7 @@ AUDITED_ENDPOINTS = {
     },
     "huatai.org.unit": {"action_view_complaints"},
     "huatai.whistleblowing.wizard": {"action_hand_over"},
+    "ir.sequence": {"create", "unlink", "write"},
     "res.users": {"write"},
     "resource.calendar.leaves": {"create", "unlink", "write"},
     "survey.user_input": {"write"},
