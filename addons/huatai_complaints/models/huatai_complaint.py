@@ -189,9 +189,15 @@ class HuataiComplaint(models.Model):
         ondelete="restrict",
     )
     stage_state = fields.Selection(
-        related="stage_id.state", string="Stage Meaning", store=True, index=True
+        related="stage_id.state",
+        string="Stage Meaning",
+        store=True,
+        index=True,
+        precompute=True,
     )
-    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    is_closed = fields.Boolean(
+        related="stage_id.is_closed", store=True, index=True, precompute=True
+    )
     # severity
     is_major = fields.Boolean(string="Major", tracking=True, groups="base.group_user")
     is_group = fields.Boolean(
@@ -199,6 +205,7 @@ class HuataiComplaint(models.Model):
         compute="_compute_is_group",
         store=True,
         readonly=False,
+        precompute=True,
         tracking=True,
         groups="base.group_user",
     )
@@ -222,6 +229,7 @@ class HuataiComplaint(models.Model):
         compute="_compute_is_compensation",
         store=True,
         readonly=False,
+        precompute=True,
         tracking=True,
         groups="base.group_user",
     )
@@ -404,8 +412,11 @@ class HuataiComplaint(models.Model):
     @api.depends("compensation_amount")
     def _compute_is_compensation(self):
         for complaint in self:
-            if complaint.compensation_amount:
-                complaint.is_compensation = True
+            # an amount implies it; without one, what was set by hand stays
+            # (assigned either way: computed before the INSERT too)
+            complaint.is_compensation = (
+                bool(complaint.compensation_amount) or complaint.is_compensation
+            )
 
     def _compute_dispatch_count(self):
         counts = dict(
