@@ -189,9 +189,15 @@ class HuataiComplaint(models.Model):
         ondelete="restrict",
     )
     stage_state = fields.Selection(
-        related="stage_id.state", string="Stage Meaning", store=True, index=True
+        related="stage_id.state",
+        string="Stage Meaning",
+        store=True,
+        index=True,
+        precompute=True,
     )
-    is_closed = fields.Boolean(related="stage_id.is_closed", store=True, index=True)
+    is_closed = fields.Boolean(
+        related="stage_id.is_closed", store=True, index=True, precompute=True
+    )
     # severity
     is_major = fields.Boolean(string="Major", tracking=True, groups="base.group_user")
     is_group = fields.Boolean(
@@ -199,6 +205,7 @@ class HuataiComplaint(models.Model):
         compute="_compute_is_group",
         store=True,
         readonly=False,
+        precompute=True,
         tracking=True,
         groups="base.group_user",
     )
@@ -222,6 +229,7 @@ class HuataiComplaint(models.Model):
         compute="_compute_is_compensation",
         store=True,
         readonly=False,
+        precompute=True,
         tracking=True,
         groups="base.group_user",
     )
@@ -377,7 +385,7 @@ class HuataiComplaint(models.Model):
         return self.env.user.huatai_unit_ids[:1]
 
     def _default_stage(self):
-        return self.env["huatai.complaint.stage"].search([], limit=1)
+        return self.env["huatai.complaint.stage"]._first()
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -404,8 +412,11 @@ class HuataiComplaint(models.Model):
     @api.depends("compensation_amount")
     def _compute_is_compensation(self):
         for complaint in self:
-            if complaint.compensation_amount:
-                complaint.is_compensation = True
+            # an amount implies it; without one, what was set by hand stays
+            # (assigned either way: computed before the INSERT too)
+            complaint.is_compensation = (
+                bool(complaint.compensation_amount) or complaint.is_compensation
+            )
 
     def _compute_dispatch_count(self):
         counts = dict(
@@ -554,7 +565,7 @@ class HuataiComplaint(models.Model):
                 fields.Datetime.to_datetime(vals.get("received_date"))
                 or fields.Datetime.now()
             )
-            vals["name"] = self.env["ir.sequence"].next_by_code(
+            vals["name"] = self.env["ir.sequence"]._next_by_code_cached(
                 "huatai.complaint", sequence_date=received
             ) or self.env._("New")
         if not vals.get("handling_unit_id") and vals.get("accepting_unit_id"):

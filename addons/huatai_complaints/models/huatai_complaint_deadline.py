@@ -83,6 +83,7 @@ class HuataiComplaint(models.Model):
         "huatai.deadline.policy",
         compute="_compute_deadline_policy_id",
         store=True,
+        precompute=True,
         tracking=True,
         groups="base.group_user",
     )
@@ -90,6 +91,7 @@ class HuataiComplaint(models.Model):
     acknowledgement_deadline = fields.Date(
         compute="_compute_acknowledgement_deadline",
         store=True,
+        precompute=True,
         readonly=False,
         tracking=True,
         copy=False,
@@ -101,6 +103,7 @@ class HuataiComplaint(models.Model):
         string="Acceptance Deadline",
         compute="_compute_accept_deadline",
         store=True,
+        precompute=True,
         readonly=False,
         tracking=True,
         copy=False,
@@ -109,6 +112,7 @@ class HuataiComplaint(models.Model):
     reply_deadline = fields.Date(
         compute="_compute_reply_deadline",
         store=True,
+        precompute=True,
         readonly=False,
         tracking=True,
         index=True,
@@ -118,6 +122,7 @@ class HuataiComplaint(models.Model):
     callback_deadline = fields.Date(
         compute="_compute_callback_deadline",
         store=True,
+        precompute=True,
         readonly=False,
         tracking=True,
         copy=False,
@@ -128,6 +133,7 @@ class HuataiComplaint(models.Model):
         string="Years Without Holiday Schedule",
         compute="_compute_deadline_fallback_years",
         store=True,
+        precompute=True,
         help="The deadlines reach into these years, for which no official "
         "holiday schedule is in force yet: they count Monday to Friday there.",
         groups="base.group_user",
@@ -152,6 +158,7 @@ class HuataiComplaint(models.Model):
     next_deadline = fields.Date(
         compute="_compute_deadline_state",
         store=True,
+        precompute=True,
         index="btree_not_null",
         help="The earliest deadline of the clocks still running.",
         groups="base.group_user",
@@ -162,6 +169,7 @@ class HuataiComplaint(models.Model):
         string="Next Deadline For",
         compute="_compute_deadline_state",
         store=True,
+        precompute=True,
         groups="base.group_user",
     )
 
@@ -169,6 +177,7 @@ class HuataiComplaint(models.Model):
         DEADLINE_STATES,
         compute="_compute_deadline_state",
         store=True,
+        precompute=True,
         index=True,
         copy=False,
         groups="base.group_user",
@@ -251,7 +260,7 @@ class HuataiComplaint(models.Model):
         "is_compensation",
     )
     def _compute_deadline_policy_id(self):
-        select = self.env["huatai.deadline.policy"].sudo().search([])._selector()
+        select = self.env["huatai.deadline.policy"]._active_records()._selector()
         for complaint in self:
             if complaint.deadline_policy_override_id:
                 complaint.deadline_policy_id = complaint.deadline_policy_override_id

@@ -34,7 +34,7 @@ class HuataiComplaint(models.Model):
         "replied_date",
     )
     def _compute_deadline_explanation(self):
-        policies = self.env["huatai.deadline.policy"].sudo().search([])
+        policies = self.env["huatai.deadline.policy"]._active_records()
         for complaint in self:
             complaint.deadline_explanation = "\n".join(
                 complaint._deadline_explanation_lines(policies)

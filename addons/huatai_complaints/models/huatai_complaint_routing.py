@@ -99,7 +99,7 @@ class HuataiComplaint(models.Model):
         """
         if not self:
             return
-        rules = self.env["huatai.complaint.routing.rule"].sudo().search([])
+        rules = self.env["huatai.complaint.routing.rule"]._active_records()
         matches, remaining = rules._match(self)
         loads = OwnerLoads(self.env)
         for rule, matched in matches:
@@ -113,7 +113,7 @@ class HuataiComplaint(models.Model):
         complaints = self.filtered(lambda c: not c.is_closed)
         if not complaints:
             return None
-        rules = self.env["huatai.complaint.routing.rule"].sudo().search([])
+        rules = self.env["huatai.complaint.routing.rule"]._active_records()
         if not rules:
             return None
         return complaints, rules, rules._first_match_by_complaint(complaints)

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from .huatai_complaint import CHANNELS
@@ -128,11 +128,13 @@ class HuataiDeadlinePolicy(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         policies = super().create(vals_list)
+        self.env.registry.clear_cache()  # _active_ids
         self.env["huatai.complaint"]._recompute_open_deadlines(policies=True)
         return policies
 
     def write(self, vals):
         res = super().write(vals)
+        self.env.registry.clear_cache()  # _active_ids
         if set(vals) & set(CLOCK_FIELDS):
             self.env["huatai.complaint"]._recompute_open_deadlines(policies=self)
         if set(vals) - set(CLOCK_FIELDS) - {"name", "description"}:
@@ -141,12 +143,27 @@ class HuataiDeadlinePolicy(models.Model):
 
     def unlink(self):
         res = super().unlink()
+        self.env.registry.clear_cache()  # _active_ids
         self.env["huatai.complaint"]._recompute_open_deadlines(policies=True)
         return res
 
     # ------------------------------------------------------------------
     # Matching
     # ------------------------------------------------------------------
+    @api.model
+    def _active_records(self):
+        """The policies ``search([])`` gives (active ones unless
+        ``active_test`` is off, in their order), as superuser: every intake
+        looks for them, their ids are cached per registry (cleared by their
+        create, write and unlink)."""
+        active_test = self.env.context.get("active_test", True)
+        return self.sudo().browse(self._active_ids(bool(active_test)))
+
+    @tools.ormcache("active_test")
+    def _active_ids(self, active_test):
+        policies = self.sudo().with_context(active_test=active_test).search([])
+        return tuple(policies.ids)
+
     def _criteria_labels(self):
         self.ensure_one()
         labels = []

@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo import api, models
+from odoo import api, models, tools
 
 COMPLAINT_SEQUENCE = "huatai_complaints.seq_huatai_complaint"
 
@@ -37,3 +37,48 @@ class IrSequence(models.Model):
                 limit=1,
             ):
                 sequence._create_date_range_seq(day)
+
+    # ------------------------------------------------------------------
+    # The sequence of a code, cached: every intake draws a reference
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequences = super().create(vals_list)
+        self.env.registry.clear_cache()  # _sequence_id_by_code
+        return sequences
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()  # _sequence_id_by_code
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()  # _sequence_id_by_code
+        return res
+
+    @api.model
+    def _next_by_code_cached(self, sequence_code, sequence_date=None):
+        """``next_by_code``: the same sequence (the current company's, else a
+        shared one, among those the user may read), its id cached per
+        registry instead of searched on every call (cleared by the
+        sequences' create, write and unlink)."""
+        self.browse().check_access("read")
+        sequence = self.browse(
+            self._sequence_id_by_code(
+                sequence_code,
+                self.env.company.id,
+                self.env.uid,
+                bool(self.env.context.get("active_test", True)),
+            )
+        )
+        return sequence._next(sequence_date=sequence_date) if sequence else False
+
+    @tools.ormcache("sequence_code", "company_id", "uid", "active_test")
+    def _sequence_id_by_code(self, sequence_code, company_id, uid, active_test):
+        sequence = self.with_context(active_test=active_test).search(
+            [("code", "=", sequence_code), ("company_id", "in", [company_id, False])],
+            order="company_id",
+            limit=1,
+        )
+        return sequence.id

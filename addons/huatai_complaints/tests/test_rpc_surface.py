@@ -265,7 +265,6 @@ AUDITED_ENDPOINTS = {
         "create",
         "write",
     },
-    "huatai.complaint.routing.rule": {"action_view_complaints", "create", "write"},
     # issue 15: each checks the complaint's access and the caller's role
     "huatai.complaint.compensation.wizard": {"action_approve", "create"},
     "huatai.complaint.order.wizard": {"action_give_order", "create"},
@@ -274,6 +273,15 @@ AUDITED_ENDPOINTS = {
         "create",
         "default_get",
     },
+    "huatai.complaint.routing.rule": {
+        "action_view_complaints",
+        "create",
+        "unlink",
+        "write",
+    },
+    # the ORM's CRUD (model access rights), clearing the cached ids of the
+    # first stage / of a sequence code
+    "huatai.complaint.stage": {"create", "unlink", "write"},
     "huatai.deadline.policy": {"create", "unlink", "write"},
     "huatai.holiday": {"create", "unlink", "write"},
     "huatai.holiday.import.wizard": {"action_import"},
@@ -288,6 +296,7 @@ AUDITED_ENDPOINTS = {
     },
     "huatai.org.unit": {"action_view_complaints"},
     "huatai.whistleblowing.wizard": {"action_hand_over"},
+    "ir.sequence": {"create", "unlink", "write"},
     "res.users": {"write"},
     "resource.calendar.leaves": {"create", "unlink", "write"},
     "survey.user_input": {"write"},
