@@ -1432,3 +1432,76 @@ def _bulk_helpdesk(env, org, size, teams, today, seed, uid):
         [base_id, base_id],
     )
     _activity_rows(cr, "helpdesk.ticket", "bench_r", base_id, uid)
+
+
+# ---------------------------------------------------------------------------
+# outage burst (issue 16): a labelled set for the incident proposals
+# ---------------------------------------------------------------------------
+
+
+def outage_burst(
+    units,
+    start,
+    burst=100,
+    background=200,
+    events=("login", "order", "quote"),
+    minutes=20,
+    seed=42,
+):
+    """Complaint values of an outage burst among background complaints.
+
+    ``burst`` complaints about ``events`` (paraphrased, zh.OUTAGE_EVENTS)
+    arrive at the sales departments ``units`` within ``minutes`` of
+    ``start``; ``background`` ordinary complaints (every type, zh.FACTS) are
+    spread over the 7 days before ``start`` and the burst's morning. Returns
+    [(label, values)] sorted by arrival, where label is the event of a burst
+    complaint and None for the background; values take the category code in
+    ``category`` (the caller maps it to a record) and the unit in
+    ``accepting_unit_id``.
+    """
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for k in range(burst):
+        event = events[k % len(events)]
+        text = (
+            rng.choice(zh.OUTAGE_OPENINGS)
+            + rng.choice(zh.OUTAGE_EVENTS[event])
+            + rng.choice(zh.OUTAGE_CONSEQUENCES)
+        )
+        received = start + datetime.timedelta(seconds=rng.uniform(0, minutes * 60))
+        rows.append((event, received, "system", text))
+    codes = sorted(zh.FACTS)
+    for _k in range(background):
+        code = rng.choice(codes)
+        # the same openings and demands as the outage complaints: what every
+        # complainant says carries no sign of an event
+        text = (
+            rng.choice(zh.OUTAGE_OPENINGS)
+            + rng.choice(zh.FACTS[code])
+            + rng.choice(zh.OUTAGE_CONSEQUENCES + zh.DEMANDS)
+        )
+        offset = rng.uniform(-7 * 24 * 3600, 3 * 3600)
+        rows.append((None, start + datetime.timedelta(seconds=offset), code, text))
+    rows.sort(key=lambda row: row[1])
+    out = []
+    for label, received, code, text in rows:
+        unit = rng.choice(units)
+        surname, given = rng.choice(zh.SURNAMES), rng.choice(zh.GIVEN)
+        out.append(
+            (
+                label,
+                {
+                    "channel": "phone",
+                    "category": code,
+                    "accepting_unit_id": unit,
+                    "received_date": received.replace(microsecond=0),
+                    "complainant_name": f"{surname}{given}",
+                    "complainant_phone": f"139{rng.randrange(10**8):08d}",
+                    "client_account": f"{rng.randrange(10**10):010d}",
+                    "description": text,
+                },
+            )
+        )
+    return out

@@ -60,6 +60,7 @@ SHOTS = {
     "analysis": ("hq", "analysis", ".o_graph_renderer canvas"),
     "portal": ("client", "portal", "#wrap .o_portal_chatter, #wrap .o_portal_wrap"),
     "webform": (None, "webform", "#wrap form"),
+    "incident": ("hq", "incident", ".o_form_view .o_form_sheet .o_field_widget"),
 }
 # no spinner, no pending request, no spreadsheet still loading
 SETTLED_JS = """
@@ -296,6 +297,16 @@ def page_url(base_url, page, session):
             "received_date desc",
         )
         return f"{complaints}/{cid}"
+    if page == "incident":
+        # the morning's outage at four sales departments (issue 16)
+        iid = search_one(
+            base_url,
+            session,
+            "huatai.complaint.incident",
+            [("state", "=", "confirmed")],
+            "first_received desc",
+        )
+        return f"/odoo/action-huatai_complaints.huatai_complaint_incident_action/{iid}"
     if page == "dashboard":
         return f"/odoo/dashboards?dashboard_id={dashboard_id()}"
     if page == "webform":

@@ -182,6 +182,9 @@ class AdversarialWorld:
         cls.W = cls._build_whistleblowing_report()
         cls.D = cls._build_ordinary_complaint()
         cls.C, cls.C_old_token = cls._build_handed_over_complaint()
+        # the cross-complaint jobs (issue 16) have seen them all
+        env["huatai.complaint.incident"]._cron_propose_incidents()
+        env["huatai.pattern.alert"]._cron_raise_pattern_alerts()
         env.flush_all()
 
     @classmethod

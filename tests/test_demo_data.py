@@ -52,6 +52,7 @@ class TestDemoLooksLikeAnOrdinaryMonth(TransactionCase):
             for demo_file in (
                 "demo/huatai_complaint_demo.xml",
                 "demo/huatai_complaint_demo_closing.xml",
+                "demo/huatai_complaint_incident_demo.xml",
             ):
                 convert_file(
                     cls.env,
@@ -80,6 +81,22 @@ class TestDemoLooksLikeAnOrdinaryMonth(TransactionCase):
         self.assertGreaterEqual(states.count("due_soon"), 1)
         self.assertLessEqual(states.count("due_soon"), len(self.open) // 4)
         self.assertGreater(states.count("on_track"), len(self.open) / 2)
+
+    def test_one_outage_incident_and_no_spurious_one(self):
+        """The morning's outage is the demo's one incident; the proposal
+        job, run over the whole sample, finds no other."""
+        incidents = self.env["huatai.complaint.incident"].search([])
+        self.assertEqual(len(incidents), 1)
+        self.assertEqual(incidents.state, "confirmed")
+        self.assertEqual(incidents.complaint_count, 4)
+        self.assertEqual(incidents.user_id, self.demo_user("hq"))
+        self.assertTrue(incidents.reply_text)
+        self.env["huatai.complaint"].sudo().search([]).write(
+            {"incident_scan_pending": True}
+        )
+        self.env["huatai.complaint.incident"]._cron_propose_incidents()
+        self.assertEqual(self.env["huatai.complaint.incident"].search([]), incidents)
+        self.assertEqual(incidents.complaint_count, 4)
 
     def test_open_complaints_are_in_every_stage(self):
         self.assertLessEqual(

@@ -54,6 +54,11 @@ from . import huatai_complaint_demo_showcase
 from . import ir_sequence
 from . import mail_mail
 from . import huatai_complaint_idempotency
+from . import huatai_complaint_incident
+from . import huatai_complaint_incident_link
+from . import huatai_pattern_alert
+from . import res_config_settings_analysis
+from . import huatai_complaint_incident_demo
 from . import huatai_complaint_legal_hold
 from . import huatai_complaint_callback_return
 from . import huatai_complaint_demo_closing

@@ -466,7 +466,8 @@ class HuataiComplaint(models.Model):
         5. a whistleblowing report is sealed and handed over to Compliance;
         6. the deadline clocks (paused or running);
         7. routing, owner, escalation to HQ and Compliance;
-        8. the complainant follows it and is acknowledged (queued);
+        8. the complainant follows it and is acknowledged (queued); the
+           analysis job (incidents, duplicates) is triggered;
         9. a report's owner is a Compliance member.
         """
         retried = self._find_retried_submissions(vals_list)
@@ -495,6 +496,7 @@ class HuataiComplaint(models.Model):
         complaints._escalate()
         complaints._subscribe_complainant()
         complaints._queue_acknowledgements()
+        complaints._schedule_analysis()
         complaints._check_confidential_owner()
         return self._with_retried_submissions(vals_list, retried, complaints)
 

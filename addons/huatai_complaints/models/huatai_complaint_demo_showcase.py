@@ -148,17 +148,29 @@ class HuataiComplaintDemo(models.AbstractModel):
         # approved by the branch head in person: the level follows the user
         third.with_user(ref(head))._approve_compensation(60000, china_today())
         # 4. a regulator-forwarded complaint reported back to the authority
-        regulator = make(
-            complainant_name="吴昊",
-            complainant_phone="13951000014",
-            description="客户通过12386热线投诉营业部拖延办理销户。",
-            demand="要求尽快办理销户。",
-            channel="regulator",
-            recording_consent_state=False,
-            regulator_authority="hotline_12386",
-            regulator_reference="12386〔2026〕8801号",
-            regulator_deadline=china_today() + timedelta(days=20),
+        # taken at Retail Client Service HQ, as regulator forwardings are,
+        # and handled by the sales department complained about
+        regulator = (
+            as_user("demo_user_hq")["huatai.complaint"]
+            .with_context(huatai_skip_routing=True)
+            .create(
+                {
+                    **common,
+                    "accepting_unit_id": ref("unit_retail_service_hq").id,
+                    "handling_unit_id": nanjing.id,
+                    "complainant_name": "吴昊",
+                    "complainant_phone": "13951000014",
+                    "description": "客户通过12386热线投诉营业部拖延办理销户。",
+                    "demand": "要求尽快办理销户。",
+                    "channel": "regulator",
+                    "recording_consent_state": False,
+                    "regulator_authority": "hotline_12386",
+                    "regulator_reference": "12386〔2026〕8801号",
+                    "regulator_deadline": china_today() + timedelta(days=20),
+                }
+            )
         )
+        regulator.with_env(as_user(staff)).action_accept()
         regulator.with_env(as_user(staff))._record_regulator_reply(
             china_today(),
             "华泰南京〔2026〕12号",

@@ -89,6 +89,12 @@ WORKFLOW_FIELDS = frozenset(
         "regulator_reply_text",
         "regulator_reply_attachment_id",
         "regulator_reply_deadline",
+        # cross-complaint analysis (huatai_complaint_incident_link.py)
+        "incident_id",
+        "incident_scan_pending",
+        "incident_excluded",
+        "duplicate_of_id",
+        "duplicate_candidate_id",
     }
 )
 # what a registration may give (a hotline integration gives the time of the
@@ -231,6 +237,7 @@ class HuataiComplaint(models.Model):
         if not reports:
             return
         reports._restrict_confidential_followers()
+        reports._leave_shared_analysis()
         # hook (issue 16): the improvement actions naming them are sealed too
         self.env["huatai.complaint.improvement"]._seal_for_complaints(reports)
         reports.with_user(SUPERUSER_ID).write({"access_token": False})

@@ -33,6 +33,8 @@ from . import test_model_shape
 from . import test_workdays
 from . import test_migrations
 from . import test_mail_encodings
+from . import test_incidents
+from . import test_duplicates_alerts
 from . import test_legal_hold
 from . import test_channels_per_level
 from . import test_documents

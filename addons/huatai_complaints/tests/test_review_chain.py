@@ -22,6 +22,9 @@ class ReviewCase(DeadlineCase):
         # the complaints stay with their sales department (the shipped
         # routing sends major ones to Retail Client Service HQ)
         cls._archive_shipped_rules()
+        # regulator forwardings are taken at HQ by the rules (Art. 11); these
+        # tests keep them at the sales department to follow its reviews
+        cls._open_local_channels("regulator")
         cls.Opinion = cls.env["huatai.complaint.opinion"]
         cls.head_zhejiang = cls._user("t_head_zj", "manager", cls.zhejiang)
         cls.zhejiang.manager_id = cls.head_zhejiang

@@ -240,6 +240,20 @@ AUDITED_ENDPOINTS = {
         "write",
     },
     "huatai.callback.spot.check.wizard": {"action_sample"},
+    # issue 16: Retail HQ's actions check the group and the incident's access
+    # (_check_hq); the wizards are HQ's only (ACL) and call those checks
+    "huatai.complaint.incident": {
+        "action_close",
+        "action_confirm",
+        "action_dismiss",
+        "action_merge",
+        "action_open_bulk_wizard",
+        "action_open_split_wizard",
+        "action_reopen",
+        "action_view_complaints",
+    },
+    "huatai.complaint.incident.bulk.wizard": {"action_apply"},
+    "huatai.complaint.incident.split.wizard": {"action_apply"},
     # record rules + _check_proposer (open, cancel, draft, proposal fields);
     # action_done: the record's write access (the business department)
     "huatai.complaint.improvement": {

@@ -12,6 +12,7 @@ from . import huatai_complaint_acknowledge_wizard
 from . import huatai_complaint_handover_wizard
 from . import huatai_complaint_reopen_wizard
 from . import huatai_complaint_correction_wizard
+from . import huatai_complaint_incident_wizard
 from . import huatai_complaint_legal_hold_wizard
 from . import huatai_complaint_review_wizard
 from . import huatai_complaint_order_wizard

@@ -1,0 +1,90 @@
+"""Demo: this morning's trading-system outage, complained about at four sales
+departments, proposed by the job and confirmed by Retail HQ (issue 16)."""
+
+from datetime import datetime, time, timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..tools.workdays import china_today
+from .huatai_complaint_demo import QUIET
+
+OUTAGE = [
+    (
+        "demo_unit_nj",
+        "王建国",
+        "今天开盘后交易系统无法登录，一直提示网络异常，错过了卖出时机。",
+    ),
+    (
+        "demo_unit_sz",
+        "李秀英",
+        "网上交易登录不上，交易系统无法登录，打客服电话也一直占线。",
+    ),
+    ("demo_unit_hz", "陈志强", "手机APP登录失败，交易系统无法登录，反复提示系统繁忙。"),
+    ("demo_unit_nb", "刘芳", "交易软件登不上去，交易系统无法登录，要求公司解释原因。"),
+]
+REPLY = (
+    "<p>尊敬的客户：今日9:30至10:05，因交易系统登录服务故障，部分客户无法登录"
+    "网上交易。故障已于10:05修复。由此造成的损失，请携相关材料联系所属营业部"
+    "核实，我司将依规处理。给您带来不便，深表歉意。</p>"
+)
+
+
+class HuataiComplaintDemo(models.AbstractModel):
+    _inherit = "huatai.complaint.demo"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _build_demo_incident(self):
+        if not self.env.su:
+            raise AccessError(self.env._("Only the demo data builds the sample."))
+        env = self.env(context=dict(self.env.context, **QUIET))
+        category = env.ref("huatai_complaints.category_system")
+        # 09:35 in China today, or yesterday's when that is still ahead
+        day = china_today()
+        start = datetime.combine(day, time(1, 35))
+        if start + timedelta(minutes=40) > fields.Datetime.now():
+            start -= timedelta(days=1)
+        complaints = env["huatai.complaint"]
+        for k, (unit, name, text) in enumerate(OUTAGE):
+            complaints |= complaints.create(
+                {
+                    "channel": "phone",
+                    "category_id": category.id,
+                    "accepting_unit_id": env.ref(f"huatai_complaints.{unit}").id,
+                    "complainant_name": name,
+                    "complainant_phone": f"1395100{k:04d}",
+                    "description": text,
+                    "received_date": start + timedelta(minutes=4 * k),
+                }
+            )
+        # recorded, acknowledged by phone and being handled, as the units did
+        for complaint in complaints:
+            env["ir.attachment"].create(
+                {
+                    "name": "来电录音.mp3",
+                    "mimetype": "audio/mpeg",
+                    "raw": b"demo",
+                    "res_model": complaint._name,
+                    "res_id": complaint.id,
+                }
+            )
+            complaint.write(
+                {
+                    "acknowledged_date": min(
+                        complaint.received_date + timedelta(minutes=10),
+                        fields.Datetime.now(),
+                    ),
+                    "acknowledgement_method": "phone",
+                }
+            )
+        complaints.action_start()
+        incident = env["huatai.complaint.incident"]._propose_for(complaints)[:1]
+        complaints.write({"incident_scan_pending": False})
+        if not incident:
+            return False
+        hq = env.ref("huatai_complaints.demo_user_hq")
+        incident.write({"user_id": hq.id, "reply_text": Markup(REPLY)})
+        incident.with_user(hq).action_confirm()
+        return incident
