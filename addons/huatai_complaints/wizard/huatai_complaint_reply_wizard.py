@@ -42,6 +42,18 @@ class HuataiComplaintReplyWizard(models.TransientModel):
         help="The complainant's email address, where the reply is sent.",
     )
 
+    @api.model
+    def default_get(self, fields_list):
+        """The reply starts from the incident's coordinated reply."""
+        values = super().default_get(fields_list)
+        if "reply_text" in fields_list and not values.get("reply_text"):
+            complaint = self.env["huatai.complaint"].browse(values.get("complaint_id"))
+            if complaint.exists() and complaint.has_access("read"):
+                text = complaint.sudo().incident_id.reply_text
+                if text:
+                    values["reply_text"] = text
+        return values
+
     @api.depends("complaint_id")
     def _compute_recipient_email(self):
         for wizard in self:
