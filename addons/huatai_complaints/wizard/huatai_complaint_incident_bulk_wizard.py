@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models.huatai_complaint import REPLY_METHODS
+
 
 class HuataiComplaintIncidentBulkWizard(models.TransientModel):
     _name = "huatai.complaint.incident.bulk.wizard"
@@ -12,12 +14,7 @@ class HuataiComplaintIncidentBulkWizard(models.TransientModel):
         default="reply",
     )
     reply_method = fields.Selection(
-        [
-            ("phone", "Phone"),
-            ("email", "Email"),
-            ("letter", "Letter"),
-            ("onsite", "In Person"),
-        ],
+        REPLY_METHODS,
         string="Replied By Means Of",
         default="phone",
     )

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from ..models.huatai_complaint import REPLY_METHODS
+
 REPLY_LETTER_REPORT = "huatai_complaints.huatai_complaint_report_reply_letter"
 
 
@@ -13,12 +15,7 @@ class HuataiComplaintReplyWizard(models.TransientModel):
     complaint_id = fields.Many2one("huatai.complaint", required=True)
     reply_text = fields.Html(string="Reply", required=True)
     reply_method = fields.Selection(
-        [
-            ("phone", "Phone"),
-            ("email", "Email"),
-            ("letter", "Letter"),
-            ("onsite", "In Person"),
-        ],
+        REPLY_METHODS,
         string="Replied By Means Of",
         required=True,
         default="phone",
