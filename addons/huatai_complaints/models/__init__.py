@@ -37,7 +37,9 @@ from . import survey_survey
 from . import survey_user_input
 from . import huatai_complaint_retention
 from . import res_config_settings
-from . import mail_guard
+from . import mail_followers
+from . import mail_message
+from . import mail_notification
 from . import huatai_complaint_guard
 
 from . import huatai_complaint_improvement

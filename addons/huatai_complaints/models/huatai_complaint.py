@@ -31,6 +31,15 @@ REGULATOR_AUTHORITIES = [
     ("other", "Other Authority"),
 ]
 
+# how the reply was given (the complaint, the reply wizard, an incident's
+# coordinated reply)
+REPLY_METHODS = [
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("onsite", "In Person"),
+]
+
 # stage meanings that come after the complaint was accepted for handling
 WORKED_STATES = {
     "accepted",
@@ -261,15 +270,7 @@ class HuataiComplaint(models.Model):
     # not tracked (the chatter cannot track HTML): the reply wizard posts the
     # reply's text in the chatter when it records it
     reply_text = fields.Html(string="Reply to Complainant", copy=False)
-    reply_method = fields.Selection(
-        [
-            ("phone", "Phone"),
-            ("email", "Email"),
-            ("letter", "Letter"),
-            ("onsite", "In Person"),
-        ],
-        copy=False,
-    )
+    reply_method = fields.Selection(REPLY_METHODS, copy=False)
     replied_date = fields.Datetime(
         string="Replied On", copy=False, tracking=True, readonly=True
     )

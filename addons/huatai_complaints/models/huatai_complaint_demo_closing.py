@@ -8,7 +8,7 @@ DISSATISFIED_REMARKS = "客户认为退还的佣金不足，要求重新核算�
 
 
 class HuataiComplaintDemo(models.AbstractModel):
-    _inherit = "huatai.complaint.demo"
+    _inherit = "huatai.complaint.demo"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _build_closing_examples(self):

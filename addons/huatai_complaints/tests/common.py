@@ -1,8 +1,15 @@
 import base64
+import datetime
 
-from odoo.tests import new_test_user
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import Form, new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+
+from ..tools.workdays import CN_TZ as CN
 
 GROUPS = "huatai_complaints.group_complaint_%s"
 
@@ -106,6 +113,21 @@ class ComplaintCase(BaseCommon):
     def _make(cls, unit, **values):
         return cls.Complaint.create(cls._complaint_vals(unit, **values))
 
+    def _closed_years_ago(self, years, **values):
+        """A complaint of Nanjing rejected (closed) ``years`` years and a day
+        ago."""
+        complaint = self._make(self.nanjing, **values)
+        complaint.write(
+            {
+                "rejection_reason": "不属于受理范围",
+                "stage_id": self.stage["rejected"].id,
+            }
+        )
+        complaint.closed_date = fields.Datetime.now() - relativedelta(
+            years=years, days=1
+        )
+        return complaint
+
     @classmethod
     def _open_local_channels(cls, *channels):
         """Branches and sales departments take ``channels`` too, beyond the
@@ -126,3 +148,69 @@ class ComplaintCase(BaseCommon):
                 "datas": base64.b64encode(b"ID3 fake audio frame"),
             }
         )
+
+
+def cn(value):
+    """China time "YYYY-MM-DD HH:MM" as the naive UTC datetime Odoo stores."""
+    local = CN.localize(datetime.datetime.strptime(value, "%Y-%m-%d %H:%M"))
+    return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def day(value):
+    return datetime.date.fromisoformat(value)
+
+
+class DeadlineCase(ComplaintCase):
+    """ComplaintCase with heads of the Nanjing, retail HQ, Compliance and
+    institutional units, and what the deadline, routing, compliance and review
+    tests share."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.institutional_unit = ref("huatai_complaints.unit_institutional_service_hq")
+        cls.default_policy = ref("huatai_complaints.deadline_policy_default")
+        cls.Policy = cls.env["huatai.deadline.policy"]
+        cls.Rule = cls.env["huatai.complaint.routing.rule"]
+        cls.head_nanjing = cls._user("t_head_nj", "manager", cls.nanjing)
+        cls.institutional_user = cls._user(
+            "t_institutional", "hq", cls.institutional_unit
+        )
+        cls.nanjing.manager_id = cls.head_nanjing
+        cls.retail_hq.manager_id = cls.hq_user
+        cls.compliance_unit.manager_id = cls.compliance_user
+        cls.institutional_unit.manager_id = cls.institutional_user
+
+    @classmethod
+    def _archive_shipped_rules(cls):
+        cls.Rule.search([]).action_archive()
+
+    @classmethod
+    def _load_chinese(cls):
+        """Activate Simplified Chinese with this module's translations."""
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["huatai_complaints"], ["zh_CN"], overwrite=True
+        )
+
+    def _reply(self, complaint, user):
+        """Record the reply through the reply wizard's form, as ``user``."""
+        wizard = Form(
+            self.env["huatai.complaint.reply.wizard"]
+            .with_user(user)
+            .with_context(default_complaint_id=complaint.id)
+        )
+        wizard.reply_text = "已向客户说明处理结果"
+        wizard.reply_method = "phone"
+        wizard.save().action_record_reply()
+
+    def _activities(self, complaint, xmlid=None):
+        domain = [("res_model", "=", complaint._name), ("res_id", "=", complaint.id)]
+        if xmlid:
+            domain.append(("activity_type_id", "=", self.env.ref(xmlid).id))
+        return self.env["mail.activity"].search(domain)
+
+    def _notified_partners(self, complaint):
+        """Partners notified by the messages posted on the complaint."""
+        return complaint.message_ids.notified_partner_ids

@@ -28,7 +28,8 @@ def b64_lines(data):
 
 
 class ComplaintIntakeMixin:
-    """To mix into a TransactionCase/HttpCase (before it in the bases)."""
+    """To mix into ComplaintCase, HttpCase or MailCommon (before it in the
+    bases)."""
 
     @classmethod
     def _setup_intake_data(cls):
@@ -41,9 +42,11 @@ class ComplaintIntakeMixin:
         cls.category_service = ref("huatai_complaints.category_service")
         cls.category_whistle = ref("huatai_complaints.category_whistleblowing")
         cls.stage_replied = ref("huatai_complaints.stage_replied")
-        # the org tree of ComplaintCase (common.py)
-        Unit = env["huatai.org.unit"].with_context(tracking_disable=True)
-        build_org_tree(cls, Unit, cls.unit_hq, "T")
+        # the org tree of ComplaintCase (common.py): already there when mixed
+        # into ComplaintCase, built here for HttpCase and MailCommon
+        if not hasattr(cls, "nanjing"):
+            Unit = env["huatai.org.unit"].with_context(tracking_disable=True)
+            build_org_tree(cls, Unit, cls.unit_hq, "T")
         cls.unit_branch = cls.jiangsu
         cls.unit_sales = cls.nanjing
         cls.unit_sales_2 = cls.suzhou

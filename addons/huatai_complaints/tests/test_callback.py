@@ -7,14 +7,15 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form, tagged
 
 from ..models.huatai_callback_spot_check import select_sample
+from .common import ComplaintCase
 from .intake_common import ComplaintIntakeMixin
 
 
 @tagged("post_install", "-at_install", "huatai_intake")
-class TestComplaintCallback(ComplaintIntakeMixin, TransactionCase):
+class TestComplaintCallback(ComplaintIntakeMixin, ComplaintCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -247,7 +248,7 @@ class TestComplaintCallback(ComplaintIntakeMixin, TransactionCase):
 
 
 @tagged("post_install", "-at_install", "huatai_intake")
-class TestCallbackSpotCheck(ComplaintIntakeMixin, TransactionCase):
+class TestCallbackSpotCheck(ComplaintIntakeMixin, ComplaintCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

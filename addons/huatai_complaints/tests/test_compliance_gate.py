@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common_deadlines import DeadlineCase
+from .common import DeadlineCase
 
 OPINION_ACTIVITY = "huatai_complaints.mail_activity_type_compliance_opinion"
 MEDIA_ACTIVITY = "huatai_complaints.mail_activity_type_media_coordination"
@@ -19,16 +19,6 @@ class TestComplianceGate(DeadlineCase):
         cls.env["huatai.complaint.review.rule"].search(
             [("kind", "!=", "compliance")]
         ).action_archive()
-
-    def _reply(self, complaint, user):
-        wizard = Form(
-            self.env["huatai.complaint.reply.wizard"]
-            .with_user(user)
-            .with_context(default_complaint_id=complaint.id)
-        )
-        wizard.reply_text = "已向客户说明处理结果"
-        wizard.reply_method = "phone"
-        wizard.save().action_record_reply()
 
     def _reject(self, complaint, user):
         wizard = (

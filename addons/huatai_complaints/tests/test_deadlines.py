@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common_deadlines import DeadlineCase, cn, day
+from .common import DeadlineCase, cn, day
 
 DEADLINE_ACTIVITY = "huatai_complaints.mail_activity_type_complaint_deadline"
 

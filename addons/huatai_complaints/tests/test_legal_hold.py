@@ -1,9 +1,6 @@
 """Legal hold (issue 15): set and lifted by Compliance with a reason, kept by
 the retention job."""
 
-from dateutil.relativedelta import relativedelta
-
-from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -12,19 +9,6 @@ from .common import ComplaintCase
 
 @tagged("post_install", "-at_install")
 class TestLegalHold(ComplaintCase):
-    def _closed_years_ago(self, years, **values):
-        complaint = self._make(self.nanjing, **values)
-        complaint.write(
-            {
-                "rejection_reason": "不属于受理范围",
-                "stage_id": self.stage["rejected"].id,
-            }
-        )
-        complaint.closed_date = fields.Datetime.now() - relativedelta(
-            years=years, days=1
-        )
-        return complaint
-
     def _hold(self, complaint, user, reason="（2026）苏0106民初1234号诉讼未决"):
         action = complaint.with_user(user).action_open_legal_hold_wizard()
         wizard = (

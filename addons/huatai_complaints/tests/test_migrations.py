@@ -10,7 +10,7 @@ import os
 
 from odoo.tests import tagged
 
-from .common_deadlines import DeadlineCase, cn, day
+from .common import DeadlineCase, cn, day
 
 MIGRATIONS = os.path.join(os.path.dirname(__file__), os.pardir, "migrations")
 

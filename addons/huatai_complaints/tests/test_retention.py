@@ -1,6 +1,5 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -11,19 +10,6 @@ from .common import ComplaintCase
 class TestRetention(ComplaintCase):
     """SPEC §11: files and personal data are kept for the retention period
     after closing (20 years by default), then erased; the figures stay."""
-
-    def _closed_years_ago(self, years, **values):
-        complaint = self._make(self.nanjing, **values)
-        complaint.write(
-            {
-                "rejection_reason": "不属于受理范围",
-                "stage_id": self.stage["rejected"].id,
-            }
-        )
-        complaint.closed_date = fields.Datetime.now() - relativedelta(
-            years=years, days=1
-        )
-        return complaint
 
     def _with_history(self, complaint):
         """A complainant's email with a file, and a tracked phone change."""

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from ..tools.workdays import china_today
-from .common_deadlines import DeadlineCase
+from .common import DeadlineCase
 
 REVIEW_ACTIVITY = "huatai_complaints.mail_activity_type_plan_review"
 REVISE_ACTIVITY = "huatai_complaints.mail_activity_type_plan_revise"
@@ -33,16 +33,6 @@ class ReviewCase(DeadlineCase):
         cls.csc_user = cls._user("t_csc", "hq", cls.csc)
         cls.retail_hq.manager_id = cls.hq_user
         cls.compliance_unit.manager_id = cls.compliance_user
-
-    def _reply(self, complaint, user):
-        wizard = Form(
-            self.env["huatai.complaint.reply.wizard"]
-            .with_user(user)
-            .with_context(default_complaint_id=complaint.id)
-        )
-        wizard.reply_text = "已向客户说明处理结果"
-        wizard.reply_method = "phone"
-        wizard.save().action_record_reply()
 
     def _review(self, complaint, user, kind, decision="approve", text="同意处理方案"):
         wizard = Form(

@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common_deadlines import DeadlineCase, cn, day
+from .common import DeadlineCase, cn, day
 
 
 @tagged("post_install", "-at_install")

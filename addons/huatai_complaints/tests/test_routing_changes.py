@@ -6,7 +6,7 @@ import json
 
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .common_deadlines import DeadlineCase
+from .common import DeadlineCase
 
 
 @tagged("post_install", "-at_install")

@@ -12,7 +12,9 @@ from . import huatai_complaint_acknowledge_wizard
 from . import huatai_complaint_handover_wizard
 from . import huatai_complaint_reopen_wizard
 from . import huatai_complaint_correction_wizard
-from . import huatai_complaint_incident_wizard
+from . import huatai_complaint_incident_split_wizard
+from . import huatai_complaint_incident_bulk_wizard
+from . import huatai_complaint_duplicate_wizard
 from . import huatai_complaint_legal_hold_wizard
 from . import huatai_complaint_review_wizard
 from . import huatai_complaint_order_wizard

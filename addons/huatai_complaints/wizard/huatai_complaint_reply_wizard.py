@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from ..models.huatai_complaint import REPLY_METHODS
+
 REPLY_LETTER_REPORT = "huatai_complaints.huatai_complaint_report_reply_letter"
 
 
@@ -13,12 +15,7 @@ class HuataiComplaintReplyWizard(models.TransientModel):
     complaint_id = fields.Many2one("huatai.complaint", required=True)
     reply_text = fields.Html(string="Reply", required=True)
     reply_method = fields.Selection(
-        [
-            ("phone", "Phone"),
-            ("email", "Email"),
-            ("letter", "Letter"),
-            ("onsite", "In Person"),
-        ],
+        REPLY_METHODS,
         string="Replied By Means Of",
         required=True,
         default="phone",
@@ -41,6 +38,18 @@ class HuataiComplaintReplyWizard(models.TransientModel):
         compute="_compute_recipient_email",
         help="The complainant's email address, where the reply is sent.",
     )
+
+    @api.model
+    def default_get(self, fields_list):
+        """The reply starts from the incident's coordinated reply."""
+        values = super().default_get(fields_list)
+        if "reply_text" in fields_list and not values.get("reply_text"):
+            complaint = self.env["huatai.complaint"].browse(values.get("complaint_id"))
+            if complaint.exists() and complaint.has_access("read"):
+                text = complaint.sudo().incident_id.reply_text
+                if text:
+                    values["reply_text"] = text
+        return values
 
     @api.depends("complaint_id")
     def _compute_recipient_email(self):

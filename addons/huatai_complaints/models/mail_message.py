@@ -1,0 +1,73 @@
+"""Messages of whistleblowing reports: flagged ``huatai_confidential`` for the
+record rules of messages and notifications, recipients outside Compliance
+taken off (confidentiality of complaints: ``huatai_complaint_guard.py``).
+
+Every check starts with the model name: messages of other models pay one
+comparison, no query.
+"""
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError
+
+from .mail_followers import COMPLAINT, complaint_ids
+
+
+class MailMessage(models.Model):
+    _inherit = "mail.message"
+
+    # read by the record rules of mail.message and mail.notification: the
+    # messages of whistleblowing reports are for Compliance, their authors and
+    # recipients included
+    huatai_confidential = fields.Boolean(
+        string="Whistleblowing Report Message", readonly=True, copy=False
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        ids = complaint_ids(vals_list, "model", "res_id")
+        confidential = self.env[COMPLAINT]._huatai_confidential_ids(ids) if ids else ()
+        if confidential:
+            vals_list = [
+                {**vals, "huatai_confidential": True}
+                if vals.get("model") == COMPLAINT and vals.get("res_id") in confidential
+                else vals
+                for vals in vals_list
+            ]
+        elif any("huatai_confidential" in vals for vals in vals_list):
+            vals_list = [
+                {k: v for k, v in vals.items() if k != "huatai_confidential"}
+                for vals in vals_list
+            ]
+        messages = super().create(vals_list)
+        if confidential:
+            messages.filtered("huatai_confidential")._huatai_drop_outsiders()
+        return messages
+
+    def write(self, vals):
+        if "huatai_confidential" in vals and not self.env.su:
+            raise AccessError(
+                self.env._("Whether a message is confidential follows its complaint.")
+            )
+        res = super().write(vals)
+        if "model" in vals or "res_id" in vals:
+            self._huatai_follow_complaint()
+        return res
+
+    def _huatai_follow_complaint(self):
+        """Messages moved to or from a complaint take its confidentiality."""
+        ids = {m.res_id for m in self.sudo() if m.model == COMPLAINT}
+        confidential = self.env[COMPLAINT]._huatai_confidential_ids(ids)
+        for message in self.sudo():
+            flag = message.model == COMPLAINT and message.res_id in confidential
+            if message.huatai_confidential != flag:
+                message.huatai_confidential = flag
+        self.sudo().filtered("huatai_confidential")._huatai_drop_outsiders()
+
+    def _huatai_drop_outsiders(self):
+        """Recipients outside Compliance are taken off confidential messages
+        (a recipient may read a message whatever its document)."""
+        insiders = self.env[COMPLAINT]._huatai_insider_partners()
+        for message in self.sudo():
+            outsiders = message.partner_ids - insiders
+            if outsiders:
+                message.partner_ids = [Command.unlink(p.id) for p in outsiders]
