@@ -75,6 +75,10 @@ MONTH_SUMS = [
             "nbr_reached",
             "nbr_satisfied",
             "nbr_surveyed",
+            # the outcome (issue 15)
+            "nbr_founded",
+            "nbr_partly_founded",
+            "nbr_unfounded",
             "accept_met",
             "accept_late",
             "reply_met",
@@ -100,6 +104,7 @@ MONTH_SUMS = [
         "CASE WHEN f.satisfaction_score IS NULL THEN 0 ELSE 1 END",
     ),
     ("compensation_amount", "numeric", "COALESCE(f.compensation_amount, 0)"),
+    ("compensation_paid", "numeric", "COALESCE(f.compensation_paid, 0)"),
 ]
 # the deadlines whose clocks the figures follow
 CLOCKS = ("accept", "reply", "regulator", "callback")
@@ -232,6 +237,10 @@ def fact_columns():
         "nbr_reached": "c.callback_result IN ('satisfied', 'dissatisfied')",
         "nbr_satisfied": "c.callback_result = 'satisfied'",
         "nbr_surveyed": "c.survey_state = 'done'",
+        # the outcome (issue 15)
+        "nbr_founded": "c.outcome = 'founded'",
+        "nbr_partly_founded": "c.outcome = 'partly_founded'",
+        "nbr_unfounded": "c.outcome = 'unfounded'",
     }
     # clock: (day it stopped, deadline, when it runs)
     clocks = {
@@ -293,9 +302,11 @@ def fact_columns():
         ),
         ("callback_day", "date", cbk),
         ("compensation_amount", "numeric", "c.compensation_amount"),
+        ("compensation_paid", "numeric", "c.compensation_paid"),
         ("channel", "varchar NOT NULL", "c.channel"),
         ("stage_state", "varchar", "c.stage_state"),
         ("deadline_state", "varchar", "c.deadline_state"),
         ("regulator_authority", "varchar", "c.regulator_authority"),
         ("callback_result", "varchar", "c.callback_result"),
+        ("outcome", "varchar", "c.outcome"),
     ]

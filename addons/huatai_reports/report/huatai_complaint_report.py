@@ -55,6 +55,8 @@ class HuataiComplaintReport(models.Model):
             "is_judicial",
             "is_compensation",
             "compensation_amount",
+            "outcome",
+            "compensation_paid",
             "regulator_authority",
             "regulator_deadline",
             "accepted_date",
@@ -140,6 +142,17 @@ class HuataiComplaintReport(models.Model):
         REGULATOR_AUTHORITIES, string="Forwarding Authority", readonly=True
     )
     compensation_amount = fields.Float(string="Compensation Claimed", readonly=True)
+    # the outcome (issue 15)
+    outcome = fields.Selection(
+        [
+            ("founded", "Founded"),
+            ("partly_founded", "Partly Founded"),
+            ("unfounded", "Unfounded"),
+        ],
+        string="Complaint Outcome",
+        readonly=True,
+    )
+    compensation_paid = fields.Float(readonly=True)
     # dates and deadlines
     accepted_date = fields.Datetime(string="Accepted On", readonly=True)
     replied_date = fields.Datetime(string="Replied On", readonly=True)
@@ -174,6 +187,11 @@ class HuataiComplaintReport(models.Model):
     )
     nbr_regulator = fields.Integer(string="Regulator-forwarded", readonly=True)
     nbr_transferred = fields.Integer(string="Dispatched Complaints", readonly=True)
+    nbr_founded = fields.Integer(string="Founded Complaints", readonly=True)
+    nbr_partly_founded = fields.Integer(
+        string="Partly Founded Complaints", readonly=True
+    )
+    nbr_unfounded = fields.Integer(string="Unfounded Complaints", readonly=True)
     days_to_accept = fields.Float(
         string="Working Days to Accept",
         aggregator="avg",
@@ -323,6 +341,8 @@ class HuataiComplaintReport(models.Model):
                 f.nbr_transferred = 1 AS is_transferred,
                 f.regulator_authority AS regulator_authority,
                 f.compensation_amount AS compensation_amount,
+                f.outcome AS outcome,
+                f.compensation_paid AS compensation_paid,
                 c.accepted_date AS accepted_date,
                 c.replied_date AS replied_date,
                 c.closed_date AS closed_date,
@@ -347,6 +367,9 @@ class HuataiComplaintReport(models.Model):
                 f.nbr_compensation AS nbr_compensation,
                 f.nbr_regulator AS nbr_regulator,
                 f.nbr_transferred AS nbr_transferred,
+                f.nbr_founded AS nbr_founded,
+                f.nbr_partly_founded AS nbr_partly_founded,
+                f.nbr_unfounded AS nbr_unfounded,
                 f.days_to_accept AS days_to_accept,
                 f.days_to_reply AS days_to_reply,
                 f.days_to_close AS days_to_close,

@@ -81,11 +81,15 @@ def month_measures(total):
         ("reached", "nbr_reached"),
         ("satisfied", "nbr_satisfied"),
         ("surveyed", "nbr_surveyed"),
+        ("founded", "nbr_founded"),
+        ("partly_founded", "nbr_partly_founded"),
+        ("unfounded", "nbr_unfounded"),
     ):
         measures[key] = total(column)
     measures["compensation_amount"] = (
         f"COALESCE({total('compensation_amount')}, 0)::float8"
     )
+    measures["compensation_paid"] = f"COALESCE({total('compensation_paid')}, 0)::float8"
     for key in CLOCKS:
         missed = f"({total(f'{key}_late')} + {total(f'{key}_run')})"
         measures[f"{key}_met"] = total(f"{key}_met")
@@ -117,6 +121,7 @@ STAT_DIMENSIONS = {
     "stage_id": "stage_id",
     "stage_state": "stage_state",
     "regulator_authority": "regulator_authority",
+    "outcome": "outcome",
 }
 DEFAULT_STAT_GROUPBY = ("accepting_unit_id",)
 
@@ -136,6 +141,10 @@ STAT_MEASURES = {
     "judicial": "SUM(nbr_judicial)",
     "compensation": "SUM(nbr_compensation)",
     "compensation_amount": "COALESCE(SUM(compensation_amount), 0)::float8",
+    "founded": "SUM(nbr_founded)",
+    "partly_founded": "SUM(nbr_partly_founded)",
+    "unfounded": "SUM(nbr_unfounded)",
+    "compensation_paid": "COALESCE(SUM(compensation_paid), 0)::float8",
     "regulator": "SUM(nbr_regulator)",
     "transferred": "SUM(nbr_transferred)",
     "accept_met": "SUM(accept_met)",

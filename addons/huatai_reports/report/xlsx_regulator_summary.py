@@ -1,6 +1,7 @@
 """The yearly complaint summary for the local CSRC bureau: a line per unit
 with its counts per main complaint type, handling, deadlines and
-compensation, the total, and the complaints per type."""
+compensation (claimed and paid), the outcomes, the total, and the
+complaints per type."""
 
 from collections import defaultdict
 from datetime import date
@@ -23,6 +24,10 @@ SUMMARY_KEYS = (
     "days_to_reply",
     "compensation",
     "compensation_amount",
+    "founded",
+    "partly_founded",
+    "unfounded",
+    "compensation_paid",
     "major",
     "group",
     "media",
