@@ -9,7 +9,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..models import huatai_register_import as register_import
+from ..models import register_file
 from .common import ReportCase, utc
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
@@ -174,7 +174,7 @@ class TestRegisterImport(ReportCase):
         self.assertEqual(complaint.category_id, self.cat["service"])
 
     def test_oversized_files_are_refused(self):
-        with patch.object(register_import, "MAX_BYTES", 1000):
+        with patch.object(register_file, "MAX_BYTES", 1000):
             result = self._import(self._export(self.finished))
         self.assertEqual(result["imported"], 0)
         self.assertEqual(len(result["errors"]), 1)
