@@ -75,6 +75,7 @@ MONTH_SUMS = [
             "nbr_reached",
             "nbr_satisfied",
             "nbr_surveyed",
+            "nbr_returned_after_callback",
             "accept_met",
             "accept_late",
             "reply_met",
@@ -232,6 +233,8 @@ def fact_columns():
         "nbr_reached": "c.callback_result IN ('satisfied', 'dissatisfied')",
         "nbr_satisfied": "c.callback_result = 'satisfied'",
         "nbr_surveyed": "c.survey_state = 'done'",
+        # a dissatisfied callback sent it back to handling
+        "nbr_returned_after_callback": "c.returned_after_callback",
     }
     # clock: (day it stopped, deadline, when it runs)
     clocks = {

@@ -81,6 +81,7 @@ def month_measures(total):
         ("reached", "nbr_reached"),
         ("satisfied", "nbr_satisfied"),
         ("surveyed", "nbr_surveyed"),
+        ("returned_after_callback", "nbr_returned_after_callback"),
     ):
         measures[key] = total(column)
     measures["compensation_amount"] = (
@@ -148,6 +149,7 @@ STAT_MEASURES = {
     "reached": "SUM(nbr_reached)",
     "satisfied": "SUM(nbr_satisfied)",
     "surveyed": "SUM(nbr_surveyed)",
+    "returned_after_callback": "SUM(nbr_returned_after_callback)",
     "callback_met": "SUM(callback_met)",
     "callback_missed": "SUM(callback_missed)",
     "satisfaction_score": "ROUND(AVG(satisfaction_score), 2)::float8",
