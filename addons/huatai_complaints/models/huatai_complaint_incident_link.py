@@ -6,7 +6,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from . import huatai_text_similarity as similarity
+from ..tools import text_similarity as similarity
+from . import incident_proposal
 from .huatai_analysis_params import analysis_param
 
 ANALYSIS_CRON_XMLID = "huatai_complaints.ir_cron_complaint_incidents"
@@ -151,8 +152,8 @@ class HuataiComplaint(models.Model):
             if not others:
                 continue
             texts = [complaint.description, *others.mapped("description")]
-            reference = self.env["huatai.complaint.incident"]._reference_texts(
-                complaint.received_date - days
+            reference = incident_proposal.reference_texts(
+                self.env, complaint.received_date - days
             )
             vectors = similarity.tfidf_vectors(texts, reference)
             scores = [similarity.cosine(vectors[0], v) for v in vectors[1:]]
