@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from odoo import fields
 
+from ..tools import settings as S
 from ..tools import text_similarity as similarity
-from .huatai_analysis_params import analysis_param
+from ..tools.settings import read_setting
 
 OPEN_STATES = ("proposed", "confirmed")
 # most complaints one job run clusters (nearest in time to the new ones)
@@ -39,7 +40,7 @@ def propose_for(Incident, pending):
     that resemble it; two confirmed incidents are never merged.
     """
     Complaint = Incident.env["huatai.complaint"].sudo()
-    window = timedelta(minutes=analysis_param(Incident.env, "incident_window_minutes"))
+    window = timedelta(minutes=read_setting(Incident.env, S.INCIDENT_WINDOW_MINUTES))
 
     def usable(c):
         return similarity.meaningful_length(c.description) >= similarity.MIN_CHARS
@@ -77,7 +78,7 @@ def propose_for(Incident, pending):
     for k, complaint in enumerate(items):
         if complaint.incident_id.state == "confirmed":
             confirmed.setdefault(complaint.incident_id, []).append(k)
-    threshold = analysis_param(Incident.env, "incident_similarity_percent") / 100
+    threshold = read_setting(Incident.env, S.INCIDENT_SIMILARITY_PERCENT) / 100
     clusters = similarity.average_linkage(
         vectors, comparable, threshold, locked=confirmed.values()
     )
@@ -99,7 +100,7 @@ def propose_for(Incident, pending):
 def reference_texts(env, before):
     """Descriptions of ordinary complaints received before ``before``:
     what every complaint says weighs little in the similarity."""
-    size = analysis_param(env, "incident_reference_size")
+    size = read_setting(env, S.INCIDENT_REFERENCE_SIZE)
     if not size:
         return []
     complaints = (
@@ -132,10 +133,10 @@ def reconcile(Incident, members, vectors):
             ),
         )
     else:
-        if len(members) < analysis_param(Incident.env, "incident_min_complaints"):
+        if len(members) < read_setting(Incident.env, S.INCIDENT_MIN_COMPLAINTS):
             return Incident.browse()
-        if len(members.accepting_unit_id) < analysis_param(
-            Incident.env, "incident_min_units"
+        if len(members.accepting_unit_id) < read_setting(
+            Incident.env, S.INCIDENT_MIN_UNITS
         ):
             return Incident.browse()
         target = Incident.create(
