@@ -62,6 +62,9 @@ class HuataiComplaintIncident(models.Model):
     complaint_count = fields.Integer(
         compute="_compute_figures", store=True, aggregator="sum"
     )
+    improvement_count = fields.Integer(
+        string="Improvement Actions", compute="_compute_improvement_count"
+    )
     # for the record rules: a rule through complaint_ids would read that
     # one2many as superuser into the cache every user of the request shares
     unit_ids = fields.Many2many(
@@ -172,6 +175,20 @@ class HuataiComplaintIncident(models.Model):
                 incident.reply_hours = round(delta.total_seconds() / 3600, 2)
             else:
                 incident.reply_hours = 0.0
+
+    @api.depends_context("uid")
+    def _compute_improvement_count(self):
+        """The improvement actions answering the incident that the user may
+        read (their record rules: a confidential action is not counted)."""
+        Improvement = self.env["huatai.complaint.improvement"]
+        counts = {}
+        if self.ids and Improvement.has_access("read"):
+            groups = Improvement._read_group(
+                [("incident_ids", "in", self.ids)], ["incident_ids"], ["__count"]
+            )
+            counts = {incident.id: count for incident, count in groups}
+        for incident in self:
+            incident.improvement_count = counts.get(incident.id, 0)
 
     # ------------------------------------------------------------------
     # Actions (Retail Client Service HQ)
@@ -330,6 +347,21 @@ class HuataiComplaintIncident(models.Model):
             "views": [(False, "list"), (False, "kanban"), (False, "form")],
             "domain": [("incident_id", "=", self.id)],
             "context": {"create": False},
+        }
+
+    def action_view_improvements(self):
+        """The improvement actions answering this incident (those the user
+        may read: the actions' record rules)."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Improvement Actions of %(name)s", name=self.name),
+            "res_model": "huatai.complaint.improvement",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("incident_ids", "in", self.ids)],
+            "context": {"default_incident_ids": self.ids},
         }
 
     def _action_open(self):
