@@ -27,10 +27,11 @@ class Setting(NamedTuple):
     maximum: float | None = None
     label: str = ""
     help: str | None = None
+    prefix: str = PREFIX  # the addon's: huatai_reports. for the reports'
 
     @property
     def param(self):
-        return PREFIX + self.key
+        return self.prefix + self.key
 
     def parse(self, value):
         """The setting's value from its stored text: the default when it is
