@@ -16,7 +16,7 @@ MODULE = "huatai_complaints"
 
 
 class HuataiComplaintDemo(models.AbstractModel):
-    _inherit = "huatai.complaint.demo"
+    _inherit = "huatai.complaint.demo"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _build_review_showcase(self):
