@@ -154,6 +154,9 @@ class HuataiComplaintDemo(models.AbstractModel):
             description="客户通过12386热线投诉营业部拖延办理销户。",
             demand="要求尽快办理销户。",
             channel="regulator",
+            # forwarded complaints are taken at HQ (channels per level)
+            accepting_unit_id=ref("unit_retail_service_hq").id,
+            handling_unit_id=nanjing.id,
             recording_consent_state=False,
             regulator_authority="hotline_12386",
             regulator_reference="12386〔2026〕8801号",
