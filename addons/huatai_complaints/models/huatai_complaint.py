@@ -605,11 +605,3 @@ class HuataiComplaint(models.Model):
         if self:
             raise UserError(self.env._("Complaints cannot be duplicated."))
         return super().copy(default=default)
-
-    # ------------------------------------------------------------------
-    # Portal
-    # ------------------------------------------------------------------
-    def _get_portal_url_with_token(self):
-        """The link that opens the complaint in the portal without login."""
-        self.ensure_one()
-        return self.sudo().get_portal_url()

@@ -13,7 +13,7 @@ Visibility is stated on the action itself (record rules are evaluated as
 superuser, so a rule on ``complaint_ids.…`` would not apply the complaints'
 own rules): an action that names a whistleblowing report is confidential
 (``is_confidential``) and only Compliance sees it; nobody can link a
-complaint they cannot read.
+complaint or incident they cannot read.
 """
 
 from datetime import timedelta
@@ -113,6 +113,16 @@ class HuataiComplaintImprovement(models.Model):
         copy=False,
     )
     complaint_count = fields.Integer(compute="_compute_complaint_count")
+    incident_ids = fields.Many2many(
+        "huatai.complaint.incident",
+        "huatai_complaint_improvement_incident_rel",
+        "improvement_id",
+        "incident_id",
+        string="Incidents",
+        copy=False,
+        help="The incidents (complaints of several units about one event) the "
+        "action answers.",
+    )
     is_confidential = fields.Boolean(
         compute="_compute_is_confidential",
         store=True,
@@ -180,7 +190,7 @@ class HuataiComplaintImprovement(models.Model):
             HuataiComplaintImprovement,
             self.with_context(mail_auto_subscribe_no_notify=True),
         ).create(vals_list)
-        actions._check_complaints_readable()
+        actions._check_links_readable()
         actions.filtered("is_confidential")._seal_for_compliance()
         actions.filtered(lambda a: a.state == "open")._schedule_owner_activity()
         return actions
@@ -200,8 +210,9 @@ class HuataiComplaintImprovement(models.Model):
             HuataiComplaintImprovement,
             self.with_context(mail_auto_subscribe_no_notify=True),
         ).write(vals)
+        if "complaint_ids" in vals or "incident_ids" in vals:
+            self._check_links_readable()
         if "complaint_ids" in vals:
-            self._check_complaints_readable()
             self.filtered("is_confidential")._seal_for_compliance()
         if {"user_id", "due_date"} & set(vals):
             opened = self.filtered(lambda a: a.state == "open")
@@ -301,14 +312,15 @@ class HuataiComplaintImprovement(models.Model):
                     )
                 )
 
-    def _check_complaints_readable(self):
-        """Nobody links a complaint they may not read (a whistleblowing
-        report for anyone but Compliance): the ordinary access error."""
+    def _check_links_readable(self):
+        """Nobody links a complaint or an incident they may not read (a
+        whistleblowing report for anyone but Compliance, an incident of
+        other units): the ordinary access error."""
         if self.env.su:
             return
-        complaints = self.sudo().complaint_ids
-        if complaints:
-            complaints.with_env(self.env).check_access("read")
+        for links in (self.sudo().complaint_ids, self.sudo().incident_ids):
+            if links:
+                links.with_env(self.env).check_access("read")
 
     def _schedule_owner_activity(self):
         """One activity for the owner, due on the due date (moved with them)."""

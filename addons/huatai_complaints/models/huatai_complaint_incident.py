@@ -8,19 +8,14 @@ Whistleblowing reports are never part of an incident.
 """
 
 import logging
-from collections import Counter
-from datetime import timedelta
 
-import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext
 
-from ..tools.workdays import CN_TZ
-from . import huatai_text_similarity as similarity
-from .huatai_analysis_params import analysis_param
+from . import incident_proposal
 
 _logger = logging.getLogger(__name__)
 
@@ -28,9 +23,7 @@ HQ_GROUP = "huatai_complaints.group_complaint_hq"
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
 COMPLIANCE_UNIT_XMLID = "huatai_complaints.unit_compliance"
 ALERT_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_incident_alert"
-OPEN_STATES = ("proposed", "confirmed")
-# most complaints one job run clusters (nearest in time to the new ones)
-MAX_CANDIDATES = 1500
+OPEN_STATES = incident_proposal.OPEN_STATES
 
 
 class HuataiComplaintIncident(models.Model):
@@ -68,6 +61,9 @@ class HuataiComplaintIncident(models.Model):
     )
     complaint_count = fields.Integer(
         compute="_compute_figures", store=True, aggregator="sum"
+    )
+    improvement_count = fields.Integer(
+        string="Improvement Actions", compute="_compute_improvement_count"
     )
     # for the record rules: a rule through complaint_ids would read that
     # one2many as superuser into the cache every user of the request shares
@@ -179,6 +175,20 @@ class HuataiComplaintIncident(models.Model):
                 incident.reply_hours = round(delta.total_seconds() / 3600, 2)
             else:
                 incident.reply_hours = 0.0
+
+    @api.depends_context("uid")
+    def _compute_improvement_count(self):
+        """The improvement actions answering the incident that the user may
+        read (their record rules: a confidential action is not counted)."""
+        Improvement = self.env["huatai.complaint.improvement"]
+        counts = {}
+        if self.ids and Improvement.has_access("read"):
+            groups = Improvement._read_group(
+                [("incident_ids", "in", self.ids)], ["incident_ids"], ["__count"]
+            )
+            counts = {incident.id: count for incident, count in groups}
+        for incident in self:
+            incident.improvement_count = counts.get(incident.id, 0)
 
     # ------------------------------------------------------------------
     # Actions (Retail Client Service HQ)
@@ -339,6 +349,21 @@ class HuataiComplaintIncident(models.Model):
             "context": {"create": False},
         }
 
+    def action_view_improvements(self):
+        """The improvement actions answering this incident (those the user
+        may read: the actions' record rules)."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Improvement Actions of %(name)s", name=self.name),
+            "res_model": "huatai.complaint.improvement",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("incident_ids", "in", self.ids)],
+            "context": {"default_incident_ids": self.ids},
+        }
+
     def _action_open(self):
         return {
             "type": "ir.actions.act_window",
@@ -482,7 +507,7 @@ class HuataiComplaintIncident(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Proposal job
+    # Proposal job (incident_proposal.py)
     # ------------------------------------------------------------------
     @api.model
     def _cron_propose_incidents(self, batch_size=2000):
@@ -495,190 +520,8 @@ class HuataiComplaintIncident(models.Model):
         )
         if not pending:
             return
-        self.sudo()._propose_for(pending)
+        incident_proposal.propose_for(self.sudo(), pending)
         pending._propose_duplicates()
         pending.write({"incident_scan_pending": False})
         remaining = Complaint.search_count([("incident_scan_pending", "=", True)])
         self.env["ir.cron"]._notify_progress(done=len(pending), remaining=remaining)
-
-    @api.model
-    def _candidate_domain(self):
-        return [
-            ("active", "=", True),
-            ("is_confidential", "=", False),
-            ("incident_excluded", "=", False),
-            ("duplicate_of_id", "=", False),
-            ("stage_state", "!=", "rejected"),
-        ]
-
-    @api.model
-    def _propose_for(self, pending):
-        """Cluster the new complaints with the others of their time window.
-
-        Proposed incidents are the job's own: each run shapes them again
-        from the whole window (a burst arrives over several runs). A
-        confirmed incident keeps its complaints and takes in the new ones
-        that resemble it; two confirmed incidents are never merged.
-        """
-        Complaint = self.env["huatai.complaint"].sudo()
-        window = timedelta(minutes=analysis_param(self.env, "incident_window_minutes"))
-
-        def usable(c):
-            return similarity.meaningful_length(c.description) >= similarity.MIN_CHARS
-
-        new = pending.filtered_domain(
-            [*self._candidate_domain(), ("incident_id", "=", False)]
-        ).filtered(usable)
-        if not new:
-            return self.browse()
-        start = min(new.mapped("received_date")) - window
-        end = max(new.mapped("received_date")) + window
-        others = Complaint.search(
-            [
-                *self._candidate_domain(),
-                ("received_date", ">=", start),
-                ("received_date", "<=", end),
-                ("id", "not in", new.ids),
-                "|",
-                ("incident_id", "=", False),
-                ("incident_id.state", "in", OPEN_STATES),
-            ],
-            order="received_date desc",
-            limit=MAX_CANDIDATES,
-        ).filtered(usable)
-        items = new | others
-        reference = self._reference_texts(start)
-        vectors = similarity.tfidf_vectors([c.description for c in items], reference)
-        dates = [c.received_date for c in items]
-        categories = [c.category_id.id for c in items]
-
-        def comparable(i, j):
-            return categories[i] == categories[j] and abs(dates[i] - dates[j]) <= window
-
-        confirmed = {}
-        for k, complaint in enumerate(items):
-            if complaint.incident_id.state == "confirmed":
-                confirmed.setdefault(complaint.incident_id, []).append(k)
-        threshold = analysis_param(self.env, "incident_similarity_percent") / 100
-        clusters = similarity.average_linkage(
-            vectors, comparable, threshold, locked=confirmed.values()
-        )
-        touched = self.browse()
-        for cluster in clusters:
-            members = Complaint.browse([items[k].id for k in cluster])
-            touched |= self._reconcile(members, [vectors[k] for k in cluster])
-        # proposals left without complaints were reshaped into others
-        emptied = (others.incident_id - touched).filtered(
-            lambda i: i.state == "proposed" and not i.complaint_ids
-        )
-        emptied.unlink()
-        touched = touched.exists()
-        touched._alert_group()
-        touched._apply_group_flag()
-        return touched
-
-    @api.model
-    def _reference_texts(self, before):
-        """Descriptions of ordinary complaints received before ``before``:
-        what every complaint says weighs little in the similarity."""
-        size = analysis_param(self.env, "incident_reference_size")
-        if not size:
-            return []
-        complaints = (
-            self.env["huatai.complaint"]
-            .sudo()
-            .search(
-                [("is_confidential", "=", False), ("received_date", "<", before)],
-                order="received_date desc",
-                limit=size,
-            )
-        )
-        return complaints.mapped("description")
-
-    @api.model
-    def _reconcile(self, members, vectors):
-        """One cluster of this run: the confirmed incident in it takes the
-        others in; else the proposed incident most of it is in becomes the
-        cluster (its complaints elsewhere leave it); else a new proposal is
-        made when the cluster is large and spread enough."""
-        incidents = members.incident_id
-        confirmed = incidents.filtered(lambda i: i.state == "confirmed")
-        if confirmed:
-            target = confirmed[0]
-        elif incidents:
-            target = max(
-                incidents,
-                key=lambda i: (
-                    len(members.filtered(lambda c: c.incident_id == i)),
-                    -i.id,
-                ),
-            )
-        else:
-            if len(members) < analysis_param(self.env, "incident_min_complaints"):
-                return self.browse()
-            if len(members.accepting_unit_id) < analysis_param(
-                self.env, "incident_min_units"
-            ):
-                return self.browse()
-            target = self.create(
-                {
-                    "name": self._proposal_name(members, vectors),
-                    "category_id": members[0].category_id.id,
-                    "user_id": False,
-                }
-            )
-            members.write({"incident_id": target.id})
-            target.message_post(
-                body=self.env._(
-                    "Proposed by the job: %(count)s similar complaints of %(units)s "
-                    "units between %(first)s and %(last)s.",
-                    count=len(members),
-                    units=len(members.accepting_unit_id),
-                    first=self._china_time(target.first_received),
-                    last=self._china_time(target.last_received),
-                )
-            )
-            return target
-        joining = members.filtered(lambda c: c.incident_id != target)
-        # a confirmed incident keeps its complaints; the job reshapes proposals
-        joining = joining.filtered(lambda c: c.incident_id.state != "confirmed")
-        if target.state == "proposed":
-            leaving = target.complaint_ids - members
-            leaving.write({"incident_id": False})
-        if joining:
-            joining.write({"incident_id": target.id})
-            target.message_post(
-                body=self.env._(
-                    "%(count)s similar complaints added by the proposal job.",
-                    count=len(joining),
-                )
-            )
-        if target.state == "proposed" and len(target.complaint_ids) >= 2:
-            target.name = self._proposal_name(target.complaint_ids, vectors)
-        return target
-
-    @api.model
-    def _china_time(self, moment):
-        """A stored (UTC) moment in China time, as the job writes it in the
-        incident's name and history (the job's user has no time zone of
-        the firm's)."""
-        local = pytz.utc.localize(moment).astimezone(CN_TZ)
-        return local.strftime("%Y-%m-%d %H:%M:%S")
-
-    @api.model
-    def _proposal_name(self, members, vectors):
-        """The terms most of the cluster shares (never one person's words)."""
-        shared = Counter()
-        for vector in vectors:
-            shared.update(
-                g for g in vector if len(g) == 2 and not g.isascii() and g.isalpha()
-            )
-        weight = Counter()
-        for vector in vectors:
-            for g, x in vector.items():
-                if shared[g] * 2 >= len(vectors):
-                    weight[g] += x
-        terms = [g for g, _x in weight.most_common(3)]
-        when = self._china_time(min(members.mapped("received_date")))[:16]
-        label = "、".join(terms) or members[0].category_id.name
-        return f"{label} · {when}"

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.workdays import china_today
+from . import incident_proposal
 from .huatai_complaint_demo import QUIET
 
 OUTAGE = [
@@ -80,7 +81,9 @@ class HuataiComplaintDemo(models.AbstractModel):
                 }
             )
         complaints.action_start()
-        incident = env["huatai.complaint.incident"]._propose_for(complaints)[:1]
+        incident = incident_proposal.propose_for(
+            env["huatai.complaint.incident"], complaints
+        )[:1]
         complaints.write({"incident_scan_pending": False})
         if not incident:
             return False

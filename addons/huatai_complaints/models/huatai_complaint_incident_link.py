@@ -6,8 +6,10 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from . import huatai_text_similarity as similarity
-from .huatai_analysis_params import analysis_param
+from ..tools import settings as S
+from ..tools import text_similarity as similarity
+from ..tools.settings import read_setting
+from . import incident_proposal
 
 ANALYSIS_CRON_XMLID = "huatai_complaints.ir_cron_complaint_incidents"
 
@@ -130,8 +132,8 @@ class HuataiComplaint(models.Model):
         is proposed as the one it duplicates."""
         from datetime import timedelta
 
-        days = timedelta(days=analysis_param(self.env, "duplicate_days"))
-        threshold = analysis_param(self.env, "duplicate_similarity_percent") / 100
+        days = timedelta(days=read_setting(self.env, S.DUPLICATE_DAYS))
+        threshold = read_setting(self.env, S.DUPLICATE_SIMILARITY_PERCENT) / 100
         Complaint = self.sudo()
         proposed = Complaint.browse()
         for complaint in self.sudo().filtered(
@@ -151,8 +153,8 @@ class HuataiComplaint(models.Model):
             if not others:
                 continue
             texts = [complaint.description, *others.mapped("description")]
-            reference = self.env["huatai.complaint.incident"]._reference_texts(
-                complaint.received_date - days
+            reference = incident_proposal.reference_texts(
+                self.env, complaint.received_date - days
             )
             vectors = similarity.tfidf_vectors(texts, reference)
             scores = [similarity.cosine(vectors[0], v) for v in vectors[1:]]

@@ -8,16 +8,14 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import format_amount
 
+from ..tools import settings as S
 from ..tools.workdays import china_date, china_today
 from .huatai_complaint import MANAGER_GROUP
 
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
-LIMIT_PARAMS = {
-    "sales_department": (
-        "huatai_complaints.compensation_limit_sales_department",
-        10000.0,
-    ),
-    "branch": ("huatai_complaints.compensation_limit_branch", 100000.0),
+LIMIT_SETTINGS = {
+    "sales_department": S.COMPENSATION_LIMIT_SALES_DEPARTMENT,
+    "branch": S.COMPENSATION_LIMIT_BRANCH,
 }
 APPROVAL_LEVELS = [
     ("sales_department", "Sales Department Head"),
@@ -235,14 +233,9 @@ class HuataiComplaint(models.Model):
     @api.model
     def _compensation_limit(self, level):
         """The most the head of ``level`` approves (None: no limit)."""
-        if level not in LIMIT_PARAMS:
+        if level not in LIMIT_SETTINGS:
             return None
-        key, default = LIMIT_PARAMS[level]
-        value = self.env["ir.config_parameter"].sudo().get_param(key)
-        try:
-            return float(value) if value not in (None, False, "") else default
-        except ValueError:
-            return default
+        return S.read_setting(self.env, LIMIT_SETTINGS[level])
 
     def _compensation_level(self, user):
         """The highest approval level of ``user`` for this complaint: Retail

@@ -231,3 +231,9 @@ class HuataiComplaint(models.Model):
             len(attachments),
         )
         return complaint
+
+    def _get_portal_url_with_token(self):
+        """The link the web form gives the complainant to follow the
+        complaint in the portal without login."""
+        self.ensure_one()
+        return self.sudo().get_portal_url()

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import str2bool
+
+from ..tools import settings as S
 
 # Which kinds of unit may sit under which (Art. 4-10): company HQ on top,
 # HQ departments and branch companies under it, sales departments under a
@@ -20,9 +21,9 @@ HQ_CHANNELS = {"phone", "letter", "email", "fax", "onsite", "website", "regulato
 LOCAL_CHANNELS = {"phone", "email", "fax", "onsite"}
 # channels an administrator may open at branches and sales departments too
 # (Settings > Complaints): channel -> system parameter (off by default)
-LOCAL_CHANNEL_PARAMS = {
-    "letter": "huatai_complaints.local_accepts_letter",
-    "regulator": "huatai_complaints.local_accepts_regulator",
+LOCAL_CHANNEL_SETTINGS = {
+    "letter": S.LOCAL_ACCEPTS_LETTER,
+    "regulator": S.LOCAL_ACCEPTS_REGULATOR,
 }
 CHANNELS_BY_KIND = {
     "company": HQ_CHANNELS,
@@ -218,10 +219,8 @@ class HuataiOrgUnit(models.Model):
         self.ensure_one()
         if channel in CHANNELS_BY_KIND[self.kind]:
             return True
-        param = LOCAL_CHANNEL_PARAMS.get(channel)
-        return bool(param) and str2bool(
-            self.env["ir.config_parameter"].sudo().get_param(param, "False")
-        )
+        setting = LOCAL_CHANNEL_SETTINGS.get(channel)
+        return bool(setting) and S.read_setting(self.env, setting)
 
     def _get_notification_users(self):
         """The people to inform for a unit: its manager, or else its members."""

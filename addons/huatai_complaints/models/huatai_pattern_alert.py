@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from .huatai_analysis_params import analysis_param
+from ..tools import settings as S
+from ..tools.settings import read_setting
 
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
 COMPLIANCE_UNIT_XMLID = "huatai_complaints.unit_compliance"
@@ -116,8 +117,8 @@ class HuataiPatternAlert(models.Model):
 
     @api.model
     def _raise_complainant(self, now):
-        k = analysis_param(self.env, "alert_complainant_count")
-        months = analysis_param(self.env, "alert_complainant_months")
+        k = read_setting(self.env, S.ALERT_COMPLAINANT_COUNT)
+        months = read_setting(self.env, S.ALERT_COMPLAINANT_MONTHS)
         since = now - relativedelta(months=months)
         month_start = self._month_start(now)
         complaints = (
@@ -164,8 +165,8 @@ class HuataiPatternAlert(models.Model):
 
     @api.model
     def _raise_respondent(self, now):
-        k = analysis_param(self.env, "alert_respondent_count")
-        months = analysis_param(self.env, "alert_respondent_months")
+        k = read_setting(self.env, S.ALERT_RESPONDENT_COUNT)
+        months = read_setting(self.env, S.ALERT_RESPONDENT_MONTHS)
         since = now - relativedelta(months=months)
         month_start = self._month_start(now)
         complaints = (
@@ -210,9 +211,9 @@ class HuataiPatternAlert(models.Model):
     def _raise_unit_rate(self, now):
         """This month's complaints of a type at a unit against the unit's
         own monthly average over the previous months."""
-        rate = analysis_param(self.env, "alert_unit_rate_percent") / 100
-        minimum = analysis_param(self.env, "alert_unit_min_count")
-        months = analysis_param(self.env, "alert_unit_baseline_months")
+        rate = read_setting(self.env, S.ALERT_UNIT_RATE_PERCENT) / 100
+        minimum = read_setting(self.env, S.ALERT_UNIT_MIN_COUNT)
+        months = read_setting(self.env, S.ALERT_UNIT_BASELINE_MONTHS)
         month_start = self._month_start(now)
         since = month_start - relativedelta(months=months)
         Complaint = self.env["huatai.complaint"].sudo()

@@ -41,18 +41,9 @@ class ResConfigSettings(models.TransientModel):
     huatai_due_soon_days = setting_field(S.DUE_SOON_DAYS)
     # channels opened at branches and sales departments beyond the rules'
     # on-site, phone, fax and email (Art. 11)
-    huatai_local_accepts_letter = fields.Boolean(
-        string="Branches Accept Letters",
-        config_parameter="huatai_complaints.local_accepts_letter",
-        help="Branch companies and sales departments may also register letters "
-        "(the rules take them at company HQ).",
-    )
-    huatai_local_accepts_regulator = fields.Boolean(
-        string="Branches Accept Regulator Forwardings",
-        config_parameter="huatai_complaints.local_accepts_regulator",
-        help="Branch companies and sales departments may also register "
-        "complaints forwarded by a regulator (the rules take them at company "
-        "HQ, Retail Client Service HQ).",
+    huatai_local_accepts_letter = setting_field(S.LOCAL_ACCEPTS_LETTER, fields.Boolean)
+    huatai_local_accepts_regulator = setting_field(
+        S.LOCAL_ACCEPTS_REGULATOR, fields.Boolean
     )
     # records
     huatai_retention_years = setting_field(S.RETENTION_YEARS)

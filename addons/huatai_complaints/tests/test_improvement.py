@@ -188,3 +188,64 @@ class TestImprovementConfidentiality(ImprovementCase):
         )
         action.action_open()
         self.assertFalse(action.activity_ids)  # the owner is not Compliance
+
+
+@tagged("post_install", "-at_install")
+class TestImprovementIncidents(ImprovementCase):
+    """An improvement action answers incidents; nobody links an incident
+    they cannot read."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Incident = cls.env["huatai.complaint.incident"].sudo()
+        cls.incident_jiangsu = Incident.create({"name": "App 登录故障"})
+        cls.complaint.sudo().incident_id = cls.incident_jiangsu
+        cls.incident_zhejiang = Incident.create({"name": "行情延迟"})
+        cls._make(cls.hangzhou).sudo().incident_id = cls.incident_zhejiang
+        cls.env.flush_all()
+
+    def test_an_action_links_the_incidents_its_proposer_reads(self):
+        action = self._propose(
+            self.head_jiangsu, incident_ids=[(6, 0, self.incident_jiangsu.ids)]
+        )
+        self.assertEqual(action.incident_ids, self.incident_jiangsu)
+        incident = self.incident_jiangsu.with_user(self.hq_user)
+        self.assertEqual(incident.improvement_count, 1)
+        self.assertEqual(
+            self.incident_zhejiang.with_user(self.hq_user).improvement_count, 0
+        )
+        opened = incident.action_view_improvements()
+        self.assertEqual(opened["res_model"], "huatai.complaint.improvement")
+        self.assertEqual(
+            self.Improvement.with_user(self.hq_user).search(opened["domain"]), action
+        )
+
+    def test_nobody_links_an_incident_they_cannot_read(self):
+        with self.assertRaises(AccessError):
+            self._propose(
+                self.head_jiangsu, incident_ids=[(6, 0, self.incident_zhejiang.ids)]
+            )
+        action = self._propose(self.head_jiangsu)
+        with self.assertRaises(AccessError):
+            action.with_user(self.head_jiangsu).incident_ids = self.incident_zhejiang
+        self.assertFalse(action.incident_ids)
+        # HQ reads every incident and links it
+        action.with_user(self.hq_user).incident_ids = self.incident_zhejiang
+        self.assertEqual(action.incident_ids, self.incident_zhejiang)
+
+    def test_the_count_follows_the_actions_rules(self):
+        """A confidential action (it names a whistleblowing report) is
+        Compliance's: an incident's count does not reveal it to others."""
+        self._propose(
+            self.compliance_user,
+            proposing_unit_id=self.retail_hq.id,
+            complaint_ids=[(6, 0, self.report.ids)],
+            incident_ids=[(6, 0, self.incident_jiangsu.ids)],
+        )
+        self.assertEqual(
+            self.incident_jiangsu.with_user(self.compliance_user).improvement_count, 1
+        )
+        self.assertEqual(
+            self.incident_jiangsu.with_user(self.hq_user).improvement_count, 0
+        )

@@ -366,6 +366,8 @@ class TestOrdersAndCompensation(ReviewCase):
 class TestRegulatorReply(ReviewCase):
     def test_report_back_to_the_regulator(self):
         received = fields.Datetime.to_datetime("2026-03-02 02:00:00")  # Mon, China
+        # the firm lets sales departments take forwarded complaints in
+        self._open_local_channels("regulator")
         complaint = self._make(
             self.nanjing,
             channel="regulator",

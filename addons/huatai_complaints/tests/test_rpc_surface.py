@@ -251,6 +251,8 @@ AUDITED_ENDPOINTS = {
         "action_open_split_wizard",
         "action_reopen",
         "action_view_complaints",
+        # read access checked; the list shows what the actions' rules allow
+        "action_view_improvements",
     },
     "huatai.complaint.incident.bulk.wizard": {"action_apply"},
     "huatai.complaint.incident.split.wizard": {"action_apply"},

@@ -93,6 +93,16 @@ class TestSettings(ComplaintCase):
         self.assertEqual(
             self.env["huatai.callback.spot.check"]._sample_percent(), 100.0
         )
+        # the analysis thresholds, the channels and the compensation limits
+        # read the same definitions (keys unchanged)
+        Params.set_param("huatai_complaints.incident_window_minutes", "5")
+        self.assertEqual(S.read_setting(self.env, S.INCIDENT_WINDOW_MINUTES), 10)
+        Params.set_param("huatai_complaints.local_accepts_letter", "True")
+        self.assertIs(S.read_setting(self.env, S.LOCAL_ACCEPTS_LETTER), True)
+        Params.set_param("huatai_complaints.compensation_limit_branch", "x")
+        self.assertEqual(self.Complaint._compensation_limit("branch"), 100000.0)
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"huatai_duplicate_days": 0})
 
     def test_complainant_language_choices(self):
         langs = dict(self.env["res.config.settings"]._get_complainant_langs())

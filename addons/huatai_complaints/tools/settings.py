@@ -27,10 +27,11 @@ class Setting(NamedTuple):
     maximum: float | None = None
     label: str = ""
     help: str | None = None
+    prefix: str = PREFIX  # the addon's: huatai_reports. for the reports'
 
     @property
     def param(self):
-        return PREFIX + self.key
+        return self.prefix + self.key
 
     def parse(self, value):
         """The setting's value from its stored text: the default when it is
@@ -39,6 +40,8 @@ class Setting(NamedTuple):
             return self.default
         kind = type(self.default)
         try:
+            if kind is bool:
+                return _to_bool(value)
             if kind is int:
                 value = int(float(value))
             elif kind is float:
@@ -56,6 +59,16 @@ class Setting(NamedTuple):
         if self.maximum is not None:
             value = min(value, self.maximum)
         return value
+
+
+def _to_bool(value):
+    """A stored boolean (``res.config.settings`` stores ``True``)."""
+    text = str(value).strip().lower()
+    if text in ("1", "true", "t", "yes", "y", "on"):
+        return True
+    if text in ("0", "false", "f", "no", "n", "off"):
+        return False
+    raise ValueError(value)
 
 
 def read_setting(env, setting):
@@ -196,8 +209,128 @@ WEB_FORM_EXTENSIONS = Setting(
     help="File extensions accepted by the public web form, separated by "
     "commas. Programs and scripts are always refused.",
 )
+# channels opened at branches and sales departments beyond the rules'
+# on-site, phone, fax and email (Art. 11)
+LOCAL_ACCEPTS_LETTER = Setting(
+    "huatai_local_accepts_letter",
+    "local_accepts_letter",
+    False,
+    label="Branches Accept Letters",
+    help="Branch companies and sales departments may also register letters "
+    "(the rules take them at company HQ).",
+)
+LOCAL_ACCEPTS_REGULATOR = Setting(
+    "huatai_local_accepts_regulator",
+    "local_accepts_regulator",
+    False,
+    label="Branches Accept Regulator Forwardings",
+    help="Branch companies and sales departments may also register "
+    "complaints forwarded by a regulator (the rules take them at company "
+    "HQ, Retail Client Service HQ).",
+)
+# the review chain: who approves a compensation
+COMPENSATION_LIMIT_SALES_DEPARTMENT = Setting(
+    "huatai_compensation_limit_sales_department",
+    "compensation_limit_sales_department",
+    10000.0,
+    label="Compensation Approved by a Sales Department Head up to",
+    help="Amount (company currency) up to which the head of the handling "
+    "sales department approves a compensation.",
+)
+COMPENSATION_LIMIT_BRANCH = Setting(
+    "huatai_compensation_limit_branch",
+    "compensation_limit_branch",
+    100000.0,
+    label="Compensation Approved by a Branch Company Head up to",
+    help="Amount up to which the head of the branch company approves a "
+    "compensation; above it, Retail Client Service HQ approves.",
+)
+# incidents, duplicates and pattern alerts (issue 16)
+INCIDENT_WINDOW_MINUTES = Setting(
+    "huatai_incident_window_minutes",
+    "incident_window_minutes",
+    120,
+    minimum=10,
+    label="Incident Window (Minutes)",
+    help="Complaints further apart than this are never one incident.",
+)
+INCIDENT_MIN_COMPLAINTS = Setting(
+    "huatai_incident_min_complaints",
+    "incident_min_complaints",
+    3,
+    minimum=2,
+    label="Complaints per Incident",
+    help="Fewest similar complaints proposed as an incident.",
+)
+# similarity in percent: average linkage stops below it (bench/README.md)
+INCIDENT_SIMILARITY_PERCENT = Setting(
+    "huatai_incident_similarity_percent",
+    "incident_similarity_percent",
+    10,
+    minimum=1,
+    label="Incident Text Similarity (%)",
+    help="Average similarity of the texts below which complaints are not grouped "
+    "(10% measured best, see the benchmark).",
+)
+DUPLICATE_DAYS = Setting(
+    "huatai_duplicate_days",
+    "duplicate_days",
+    7,
+    minimum=1,
+    label="Duplicate Window (Days)",
+    help="Complaints of the same complainant further apart are not duplicates.",
+)
+ALERT_COMPLAINANT_COUNT = Setting(
+    "huatai_alert_complainant_count",
+    "alert_complainant_count",
+    3,
+    minimum=2,
+    label="Repeat Complainant: Complaints",
+    help="Complaints of one contact or client account that raise an alert.",
+)
+ALERT_COMPLAINANT_MONTHS = Setting(
+    "huatai_alert_complainant_months",
+    "alert_complainant_months",
+    6,
+    minimum=1,
+    label="Repeat Complainant: Months",
+    help="The period the complaints of one complainant are counted over.",
+)
+ALERT_RESPONDENT_COUNT = Setting(
+    "huatai_alert_respondent_count",
+    "alert_respondent_count",
+    3,
+    minimum=2,
+    label="Named Staff: Complaints",
+    help="Complaints naming one staff member that alert Compliance.",
+)
+ALERT_RESPONDENT_MONTHS = Setting(
+    "huatai_alert_respondent_months",
+    "alert_respondent_months",
+    3,
+    minimum=1,
+    label="Named Staff: Months",
+    help="The period the complaints naming one staff member are counted over.",
+)
+ALERT_UNIT_RATE_PERCENT = Setting(
+    "huatai_alert_unit_rate_percent",
+    "alert_unit_rate_percent",
+    200,
+    minimum=101,
+    label="Unit Above Baseline (%)",
+    help="A unit's complaints of a type this month, in percent of its monthly "
+    "average over the previous months, that raise an alert.",
+)
+
 # not in the settings view: set as system parameters
 CALLBACK_TIMEZONE = Setting("", "timezone", CN_TZ_NAME)
+INCIDENT_MIN_UNITS = Setting("", "incident_min_units", 2, minimum=1)
+INCIDENT_REFERENCE_SIZE = Setting("", "incident_reference_size", 300, minimum=0)
+DUPLICATE_SIMILARITY_PERCENT = Setting(
+    "", "duplicate_similarity_percent", 30, minimum=1
+)
+ALERT_UNIT_MIN_COUNT = Setting("", "alert_unit_min_count", 5, minimum=1)
+ALERT_UNIT_BASELINE_MONTHS = Setting("", "alert_unit_baseline_months", 6, minimum=1)
 
 SETTINGS = (
     GROUP_THRESHOLD,
@@ -217,4 +350,17 @@ SETTINGS = (
     WEB_FORM_MAX_TOTAL_MB,
     WEB_FORM_TOKEN_HOURS,
     WEB_FORM_EXTENSIONS,
+    LOCAL_ACCEPTS_LETTER,
+    LOCAL_ACCEPTS_REGULATOR,
+    COMPENSATION_LIMIT_SALES_DEPARTMENT,
+    COMPENSATION_LIMIT_BRANCH,
+    INCIDENT_WINDOW_MINUTES,
+    INCIDENT_MIN_COMPLAINTS,
+    INCIDENT_SIMILARITY_PERCENT,
+    DUPLICATE_DAYS,
+    ALERT_COMPLAINANT_COUNT,
+    ALERT_COMPLAINANT_MONTHS,
+    ALERT_RESPONDENT_COUNT,
+    ALERT_RESPONDENT_MONTHS,
+    ALERT_UNIT_RATE_PERCENT,
 )

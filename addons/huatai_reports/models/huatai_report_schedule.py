@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_split
 
+from odoo.addons.huatai_complaints.tools.settings import Setting, read_setting
+
 from ..wizard.huatai_report_export_wizard import REPORT_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -18,7 +20,17 @@ FREQUENCIES = [
 PERIOD_OF = {"monthly": "month", "quarterly": "quarter", "yearly": "year"}
 # addresses or domains outside the complaint users that reports may go to,
 # set by a system administrator (Settings > Complaints)
-ALLOWED_ADDRESSES_PARAM = "huatai_reports.allowed_report_addresses"
+ALLOWED_ADDRESSES = Setting(
+    "huatai_report_allowed_addresses",
+    "allowed_report_addresses",
+    "",
+    label="Outside Report Recipients",
+    help="Email addresses or domains (archive@example.com, @example.com) "
+    "that scheduled complaint reports may be mailed to besides the "
+    "complaint users, separated by commas. Empty: complaint users only.",
+    prefix="huatai_reports.",
+)
+ALLOWED_ADDRESSES_PARAM = ALLOWED_ADDRESSES.param
 RUN_AS_GROUP = "huatai_complaints.group_complaint_hq"
 RECIPIENT_GROUP = "huatai_complaints.group_complaint_user"
 
@@ -244,9 +256,7 @@ class HuataiReportSchedule(models.Model):
     @api.model
     def _allowed_addresses(self):
         """Outside addresses and domains reports may be mailed to (lower case)."""
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param(ALLOWED_ADDRESSES_PARAM)
-        )
+        value = read_setting(self.env, ALLOWED_ADDRESSES)
         return {part.lower() for part in re.split(r"[\s,;]+", value or "") if part}
 
     @api.model

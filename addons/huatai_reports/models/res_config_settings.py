@@ -1,15 +1,13 @@
 from odoo import fields, models
 
-from .huatai_report_schedule import ALLOWED_ADDRESSES_PARAM
+from odoo.addons.huatai_complaints.models.res_config_settings import setting_field
+
+from .huatai_report_schedule import ALLOWED_ADDRESSES
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    huatai_report_allowed_addresses = fields.Char(
-        string="Outside Report Recipients",
-        config_parameter=ALLOWED_ADDRESSES_PARAM,
-        help="Email addresses or domains (archive@example.com, @example.com) "
-        "that scheduled complaint reports may be mailed to besides the "
-        "complaint users, separated by commas. Empty: complaint users only.",
+    huatai_report_allowed_addresses = setting_field(
+        ALLOWED_ADDRESSES, fields.Char, default=None
     )

@@ -79,6 +79,7 @@ MONTH_SUMS = [
             "nbr_founded",
             "nbr_partly_founded",
             "nbr_unfounded",
+            "nbr_returned_after_callback",
             "accept_met",
             "accept_late",
             "reply_met",
@@ -241,6 +242,8 @@ def fact_columns():
         "nbr_founded": "c.outcome = 'founded'",
         "nbr_partly_founded": "c.outcome = 'partly_founded'",
         "nbr_unfounded": "c.outcome = 'unfounded'",
+        # a dissatisfied callback sent it back to handling
+        "nbr_returned_after_callback": "c.returned_after_callback",
     }
     # clock: (day it stopped, deadline, when it runs)
     clocks = {

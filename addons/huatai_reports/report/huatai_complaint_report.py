@@ -68,6 +68,7 @@ class HuataiComplaintReport(models.Model):
             "deadline_state",
             "callback_attempt_count",
             "callback_result",
+            "returned_after_callback",
             "survey_state",
             "satisfaction_score",
         ],
@@ -243,6 +244,9 @@ class HuataiComplaintReport(models.Model):
     nbr_reached = fields.Integer(string="Client Reached", readonly=True)
     nbr_satisfied = fields.Integer(string="Satisfied", readonly=True)
     nbr_surveyed = fields.Integer(string="Surveys Answered", readonly=True)
+    nbr_returned_after_callback = fields.Integer(
+        string="Returned after Dissatisfied Callback", readonly=True
+    )
     callback_result = fields.Selection(
         [
             ("satisfied", "Reached, satisfied"),
@@ -386,6 +390,7 @@ class HuataiComplaintReport(models.Model):
                 f.nbr_reached AS nbr_reached,
                 f.nbr_satisfied AS nbr_satisfied,
                 f.nbr_surveyed AS nbr_surveyed,
+                f.nbr_returned_after_callback AS nbr_returned_after_callback,
                 f.callback_result AS callback_result,
                 f.callback_met AS callback_met,
                 {callback_missed} AS callback_missed,

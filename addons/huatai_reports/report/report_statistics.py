@@ -84,6 +84,7 @@ def month_measures(total):
         ("founded", "nbr_founded"),
         ("partly_founded", "nbr_partly_founded"),
         ("unfounded", "nbr_unfounded"),
+        ("returned_after_callback", "nbr_returned_after_callback"),
     ):
         measures[key] = total(column)
     measures["compensation_amount"] = (
@@ -157,6 +158,7 @@ STAT_MEASURES = {
     "reached": "SUM(nbr_reached)",
     "satisfied": "SUM(nbr_satisfied)",
     "surveyed": "SUM(nbr_surveyed)",
+    "returned_after_callback": "SUM(nbr_returned_after_callback)",
     "callback_met": "SUM(callback_met)",
     "callback_missed": "SUM(callback_missed)",
     "satisfaction_score": "ROUND(AVG(satisfaction_score), 2)::float8",

@@ -126,7 +126,7 @@ class RegisterReport(XlsxReport):
             ),
             ("satisfaction_score", self.number(_("Survey Score"), "days", 8)),
             # the outcome (issue 15)
-            ("outcome", label(_("Outcome"), 10, "outcome")),
+            ("outcome", label(_("Complaint Outcome"), 10, "outcome")),
             ("compensation_paid", self.number(_("Compensation Paid"), "money", 14)),
             (
                 "compensation_date",

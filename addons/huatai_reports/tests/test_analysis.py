@@ -108,6 +108,65 @@ class TestAnalysis(ReportCase):
         self.assertEqual(february["callback_missed"], 1)
         self.assertIsNone(february["satisfaction_score"])
 
+    def test_returned_after_dissatisfied_callback(self):
+        """A dissatisfied callback sends the complaint back to handling: the
+        analysis counts it, per row, per month, in the monthly totals, as a
+        recount of the complaints does."""
+
+        def statistics(**kwargs):
+            return self.Report.with_user(self.hq_user)._get_statistics(
+                date(2025, 1, 1),
+                date(2025, 2, 28),
+                period="month",
+                groupby=(),
+                **kwargs,
+            )
+
+        def recount():
+            return self.env["huatai.complaint"].search_count(
+                [
+                    ("id", "in", self.all_2025.ids),
+                    ("returned_after_callback", "=", True),
+                ]
+            )
+
+        compensation = self.report(self.hangzhou_compensation)
+        self.assertEqual(compensation.nbr_returned_after_callback, 1)
+        self.assertEqual(
+            self.report(self.nanjing_closed).nbr_returned_after_callback, 0
+        )
+        rows = self.Report.sudo().search([("complaint_id", "in", self.all_2025.ids)])
+        self.assertEqual(sum(rows.mapped("nbr_returned_after_callback")), 1)
+        self.assertEqual(recount(), 1)
+        january, february = statistics()
+        self.assertEqual(
+            (january["returned_after_callback"], february["returned_after_callback"]),
+            (0, 1),
+        )
+        # a second callback of the January complaint: the client is not satisfied
+        self.env["huatai.complaint.callback"].create(
+            {
+                "complaint_id": self.nanjing_closed.id,
+                "date": utc(date(2025, 1, 20)),
+                "unit_id": self.nanjing.id,
+                "attempt": 2,
+                "reached": True,
+                "satisfied": False,
+            }
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertTrue(self.nanjing_closed.returned_after_callback)
+        self.assertEqual(
+            self.report(self.nanjing_closed).nbr_returned_after_callback, 1
+        )
+        self.assertEqual(recount(), 2)
+        from_months = statistics()
+        self.assertEqual(
+            [row["returned_after_callback"] for row in from_months], [1, 1]
+        )
+        self.assertEqual(from_months, statistics(domain=[("id", "!=", 0)]))
+
     def test_report_follows_writes_in_the_transaction(self):
         """The figures are kept by triggers: a change shows at once."""
         self.nanjing_overdue.write(
