@@ -423,7 +423,10 @@ class HuataiComplaintIncident(models.Model):
         for incident in self.sudo():
             if not html2plaintext(incident.reply_text or "").strip():
                 continue
-            if not incident.first_reply_date or replied_date < incident.first_reply_date:
+            if (
+                not incident.first_reply_date
+                or replied_date < incident.first_reply_date
+            ):
                 incident.first_reply_date = replied_date
 
     def _bulk_close(self):
