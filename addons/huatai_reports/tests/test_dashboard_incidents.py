@@ -18,6 +18,8 @@ from .test_dashboards import (
     dashboard_data,
     filter_defaults,
     load_dashboard,
+    measure_id,
+    measure_spec,
     spec_domain,
 )
 
@@ -34,9 +36,10 @@ FORMULA = re.compile(r"(PIVOT\.VALUE|PIVOT\.HEADER|ODOO\.LIST)\((\d+),([^)]*)\)"
 class TestHqDashboardIncidents(ReportCase):
     """Incidents of this week (received at 09:40 China time, three days ago):
 
-      confirmed  南京 苏州 杭州        coordinated reply after 6 hours
+      confirmed  南京 苏州 杭州        coordinated reply after 6 hours (南京 and
+                                      苏州 replied, 杭州 not yet)
       proposed   杭州 杭州             no reply yet
-      closed     南京 南京 苏州 苏州    coordinated reply after 10 hours
+      closed     南京 南京 苏州 苏州    coordinated reply after 10 hours, closed
       dismissed  (no complaint left)
       old        南京, 400 days ago, closed, replied after 2 hours: outside
                  the dashboard's default period (the last year)
@@ -64,20 +67,34 @@ class TestHqDashboardIncidents(ReportCase):
             }
         )
 
-        def incident(name, state, units, reply_after=None, start=morning):
+        def incident(name, state, units, reply_after=None, replied=0, **kw):
+            """An incident of complaints at ``units`` from ``start``; the
+            first ``replied`` of them replied ``reply_after`` hours later
+            (closed the next day if the incident is)."""
+            start = kw.get("start", morning)
             record = Incident.create(
                 {"name": name, "state": state, "category_id": cls.login_type.id}
             )
             complaints = cls.Complaint
             for k, unit in enumerate(units):
                 received = start + timedelta(minutes=k)
+                dates = {}
+                stage = "in_progress"
+                if k < replied:
+                    reply = start + timedelta(hours=reply_after)
+                    stage = "closed" if state == "closed" else "replied"
+                    dates = {"accepted_date": received, "replied_date": reply}
+                    if stage == "closed":
+                        dates["closed_date"] = reply + timedelta(days=1)
                 complaints |= cls._make(
                     unit,
                     china_date(received),
+                    stage,
                     category_id=cls.login_type.id,
                     description="交易系统无法登录，一直提示网络异常。",
                     received_date=received,
                     acknowledged_date=received,
+                    **dates,
                 )
             complaints.sudo().write({"incident_id": record.id})
             if reply_after is not None:
@@ -85,14 +102,23 @@ class TestHqDashboardIncidents(ReportCase):
             return record
 
         nj, sz, hz = cls.nanjing, cls.suzhou, cls.hangzhou
-        cls.confirmed = incident("交易系统无法登录", "confirmed", (nj, sz, hz), 6)
+        cls.confirmed = incident(
+            "交易系统无法登录", "confirmed", (nj, sz, hz), 6, replied=2
+        )
         cls.proposed = incident(
             "行情卡顿", "proposed", (hz, hz), start=morning + timedelta(minutes=30)
         )
-        cls.closed = incident("委托下单无响应", "closed", (nj, nj, sz, sz), 10)
+        cls.closed = incident(
+            "委托下单无响应", "closed", (nj, nj, sz, sz), 10, replied=4
+        )
         cls.dismissed = Incident.create({"name": "不是同一事件", "state": "dismissed"})
         cls.old = incident(
-            "去年的系统故障", "closed", (nj,), 2, start=morning - timedelta(days=400)
+            "去年的系统故障",
+            "closed",
+            (nj,),
+            2,
+            replied=1,
+            start=morning - timedelta(days=400),
         )
 
         Alert = cls.env[ALERT].sudo()
@@ -170,7 +196,7 @@ class TestHqDashboardIncidents(ReportCase):
         return chart
 
     def read_pivot(self, user, name, filters=None):
-        """{row value (None: the total): {measure: value}} of the pivot
+        """{row value (None: the total): {measure id: value}} of the pivot
         ``name`` as ``user`` reads it, the global filters at their defaults
         but for ``filters`` ({filter id: domain terms})."""
         data = self.data(user)
@@ -179,14 +205,14 @@ class TestHqDashboardIncidents(ReportCase):
         defaults = filter_defaults(self.Report.with_user(user), data)
         defaults.update(filters or {})
         domain = spec_domain(pivot, defaults)
-        names = [m["fieldName"] for m in pivot["measures"]]
-        specs = [aggregate(Model, n) for n in names]
-        (row,) = [r["fieldName"] for r in pivot["rows"]]
+        specs = [measure_spec(Model, m) for m in pivot["measures"]]
+        ids = {m["id"]: measure_id(m) for m in pivot["measures"]}
+        rows = [r["fieldName"] for r in pivot["rows"]]
         values = {}
-        for group in Model.read_group(domain, specs, [row], lazy=False):
-            values[group[row]] = {n: group[n] for n in names}
+        for group in Model.read_group(domain, specs, rows, lazy=False) if rows else ():
+            values[group[rows[0]]] = {m: group[key] for m, key in ids.items()}
         (total,) = Model.read_group(domain, specs, [], lazy=False)
-        values[None] = {n: total[n] for n in names}
+        values[None] = {m: total[key] for m, key in ids.items()}
         return values
 
     def read_chart(self, user, model, filters=None):
@@ -226,11 +252,23 @@ class TestHqDashboardIncidents(ReportCase):
                 None: {"__count": 3, "complaint_count": 9},
             },
         )
-        # the scorecards: open incidents, complaints per incident
         self.assertEqual(
-            values["proposed"]["__count"] + values["confirmed"]["__count"], 2
+            self.read_pivot(self.hq_user, "Complaints per incident"),
+            {
+                "proposed": {"complaint_count:avg": 2.0},
+                "confirmed": {"complaint_count:avg": 3.0},
+                "closed": {"complaint_count:avg": 4.0},
+                None: {"complaint_count:avg": 3.0},
+            },
         )
-        self.assertEqual(values[None]["complaint_count"] / values[None]["__count"], 3.0)
+        # the scorecards: open incidents; their complaints not replied yet
+        self.assertEqual(
+            self.read_pivot(self.hq_user, "Open incidents"), {None: {"__count": 2}}
+        )
+        self.assertEqual(
+            self.read_pivot(self.hq_user, "Complaints of open incidents not replied"),
+            {None: {"__count": 3}},
+        )
 
     def test_time_to_first_coordinated_reply(self):
         values = self.read_pivot(self.hq_user, "Incidents with a coordinated reply")
@@ -242,7 +280,6 @@ class TestHqDashboardIncidents(ReportCase):
                 None: {"__count": 2, "reply_hours": 8.0},
             },
         )
-        # open incidents awaiting their coordinated reply: 2 open, 1 replied
         self.assertEqual(self.confirmed.reply_hours, 6.0)
         self.assertFalse(self.proposed.first_reply_date)
 
@@ -372,7 +409,7 @@ class TestHqDashboardIncidents(ReportCase):
                         continue
                     pivot = data["pivots"][number]
                     if function == "PIVOT.VALUE":
-                        known = [m["fieldName"] for m in pivot["measures"]]
+                        known = [m["id"] for m in pivot["measures"]]
                     else:
                         known = [r["fieldName"] for r in pivot["rows"]]
                     self.assertIn(name, known, where)

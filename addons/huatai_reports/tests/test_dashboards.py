@@ -12,9 +12,30 @@ DASHBOARDS = {
 
 
 def aggregate(Model, name):
-    """The aggregate a pivot or chart of the client asks for ``name``."""
+    """The aggregate a chart of the client asks for ``name``."""
     if name == "__count":
         return name
+    return f"{name}:{Model._fields[name].aggregator}"
+
+
+def measure_id(measure):
+    """Where the pivot's client finds the value of ``measure`` (one of the
+    pivot's measures) in a group read by :func:`measure_spec`."""
+    if measure["fieldName"] == "__count":
+        return "__count"
+    if measure.get("aggregator"):
+        return f"{measure['fieldName']}_{measure['aggregator']}_id"
+    return measure["fieldName"]
+
+
+def measure_spec(Model, measure):
+    """What the pivot's client asks ``read_group`` for ``measure``: the
+    field's own aggregator, or the one the measure names (under an alias)."""
+    name = measure["fieldName"]
+    if name == "__count":
+        return name
+    if measure.get("aggregator"):
+        return f"{measure_id(measure)}:{measure['aggregator']}({name})"
     return f"{name}:{Model._fields[name].aggregator}"
 
 
@@ -71,13 +92,16 @@ def load_dashboard(Report, dashboard_id):
     reads = []
     for pivot in data.get("pivots", {}).values():
         Model = env[pivot["model"]]
-        measures = [aggregate(Model, m["fieldName"]) for m in pivot["measures"]]
+        measures = [measure_spec(Model, m) for m in pivot["measures"]]
         rows = [r["fieldName"] for r in pivot.get("rows", [])]
         for depth in range(len(rows) + 1):
             reads.append(
                 len(
-                    Model._read_group(
-                        spec_domain(pivot, defaults), rows[:depth], measures
+                    Model.read_group(
+                        spec_domain(pivot, defaults),
+                        measures,
+                        rows[:depth],
+                        lazy=False,
                     )
                 )
             )
@@ -151,6 +175,7 @@ class TestDashboards(ReportCase):
         models = {
             "hq": {
                 "huatai.complaint.report",
+                "huatai.complaint",
                 "huatai.complaint.incident",
                 "huatai.pattern.alert",
                 "huatai.complaint.improvement",
@@ -172,10 +197,20 @@ class TestDashboards(ReportCase):
             for pivot in data["pivots"].values():
                 Model = self.env[pivot["model"]].with_user(user)
                 fields = Model._fields
-                measures = [m["fieldName"] for m in pivot["measures"]]
                 rows = [r["fieldName"] for r in pivot["rows"]]
-                for name in measures:
-                    self.assertTrue(name == "__count" or fields[name].aggregator, name)
+                for measure in pivot["measures"]:
+                    name = measure["fieldName"]
+                    self.assertTrue(
+                        name == "__count"
+                        or measure.get("aggregator")
+                        or fields[name].aggregator,
+                        name,
+                    )
+                    if name != "__count":
+                        self.assertIn(name, fields)
+                # the client finds a measure's value by its field
+                names = [m["fieldName"] for m in pivot["measures"]]
+                self.assertEqual(len(names), len(set(names)), pivot["name"])
                 for name in rows:
                     self.assertTrue(fields[name].store, name)
                 self.assertLessEqual(set(pivot["fieldMatching"]), filter_ids)
@@ -183,7 +218,7 @@ class TestDashboards(ReportCase):
                     self.assertIn(match["chain"].split(".")[0], fields)
                 groups = Model.read_group(
                     pivot["domain"],
-                    [aggregate(Model, name) for name in measures],
+                    [measure_spec(Model, m) for m in pivot["measures"]],
                     rows,
                 )
                 if Model._name == self.Report._name:
