@@ -413,6 +413,22 @@ class HuataiComplaintIncident(models.Model):
         self._log_bulk(self.env._("Reply"), done, refused)
         return done, refused
 
+    def _note_coordinated_reply(self, replied_date):
+        """A complaint of these incidents was replied (hook of the reply
+        wizard, also behind the bulk reply): once an incident's coordinated
+        reply is written, the earliest such reply is its first coordinated
+        reply — the time to it is what the HQ dashboard measures. Writes the
+        incident only when that date moves: replies of its complaints do not
+        all update one row."""
+        for incident in self.sudo():
+            if not html2plaintext(incident.reply_text or "").strip():
+                continue
+            if (
+                not incident.first_reply_date
+                or replied_date < incident.first_reply_date
+            ):
+                incident.first_reply_date = replied_date
+
     def _bulk_close(self):
         """Close every replied complaint of the incident through its own
         workflow; returns ``(done, refused)`` as :meth:`_bulk_reply`."""

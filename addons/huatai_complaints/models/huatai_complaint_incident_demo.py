@@ -1,5 +1,6 @@
 """Demo: this morning's trading-system outage, complained about at four sales
-departments, proposed by the job and confirmed by Retail HQ (issue 16)."""
+departments, proposed by the job and confirmed by Retail HQ, its coordinated
+reply already given by one of them; the pattern alert it completes (issue 16)."""
 
 from datetime import datetime, time, timedelta
 
@@ -26,6 +27,9 @@ OUTAGE = [
     ("demo_unit_hz", "陈志强", "手机APP登录失败，交易系统无法登录，反复提示系统繁忙。"),
     ("demo_unit_nb", "刘芳", "交易软件登不上去，交易系统无法登录，要求公司解释原因。"),
 ]
+# whose complainant is the portal's client; who replied first (Nanjing)
+CLIENT_UNIT = "demo_unit_hz"
+REPLIED_BY = "demo_user_staff"
 REPLY = (
     "<p>尊敬的客户：今日9:30至10:05，因交易系统登录服务故障，部分客户无法登录"
     "网上交易。故障已于10:05修复。由此造成的损失，请携相关材料联系所属营业部"
@@ -48,18 +52,27 @@ class HuataiComplaintDemo(models.AbstractModel):
         if start + timedelta(minutes=40) > fields.Datetime.now():
             start -= timedelta(days=1)
         complaints = env["huatai.complaint"]
+        # the portal's client complains of it too (his third complaint in a
+        # few weeks: a pattern alert for Retail HQ)
+        client = env.ref("huatai_complaints.demo_partner_client")
         for k, (unit, name, text) in enumerate(OUTAGE):
-            complaints |= complaints.create(
-                {
-                    "channel": "phone",
-                    "category_id": category.id,
-                    "accepting_unit_id": env.ref(f"huatai_complaints.{unit}").id,
-                    "complainant_name": name,
-                    "complainant_phone": f"1395100{k:04d}",
-                    "description": text,
-                    "received_date": start + timedelta(minutes=4 * k),
-                }
-            )
+            values = {
+                "channel": "phone",
+                "category_id": category.id,
+                "accepting_unit_id": env.ref(f"huatai_complaints.{unit}").id,
+                "complainant_name": name,
+                "complainant_phone": f"1395100{k:04d}",
+                "description": text,
+                "received_date": start + timedelta(minutes=4 * k),
+            }
+            if unit == CLIENT_UNIT:
+                values.update(
+                    complainant_name=client.name,
+                    complainant_phone=client.phone,
+                    complainant_email=client.email,
+                    partner_id=client.id,
+                )
+            complaints |= complaints.create(values)
         # recorded, acknowledged by phone and being handled, as the units did
         for complaint in complaints:
             env["ir.attachment"].create(
@@ -90,4 +103,21 @@ class HuataiComplaintDemo(models.AbstractModel):
         hq = env.ref("huatai_complaints.demo_user_hq")
         incident.write({"user_id": hq.id, "reply_text": Markup(REPLY)})
         incident.with_user(hq).action_confirm()
+        # Nanjing called its client back with the coordinated reply at 10:15
+        # (the incident's first coordinated reply); the others await it
+        nanjing = complaints[0]
+        env["huatai.complaint.reply.wizard"].with_user(
+            env.ref(f"huatai_complaints.{REPLIED_BY}")
+        ).create(
+            {
+                "complaint_id": nanjing.id,
+                "reply_text": incident.reply_text,
+                "reply_method": "phone",
+                "replied_date": start + timedelta(minutes=40),
+            }
+        ).action_record_reply()
+        # the pattern alerts of the outage's day (the job's run)
+        env["huatai.pattern.alert"]._cron_raise_pattern_alerts(
+            now=complaints[-1].received_date + timedelta(minutes=1)
+        )
         return incident

@@ -191,6 +191,40 @@ class TestIncidentWork(IncidentCase):
         self.assertEqual([c for c, _reason in refused], [major])
         self.assertFalse(major.is_closed)
 
+    def test_a_unit_replying_one_complaint_sends_the_first_coordinated_reply(self):
+        """The first coordinated reply is the first reply of a complaint of
+        the incident once its coordinated reply is written, also one by one
+        at a unit: the time to it is the HQ dashboard's (hours from the
+        incident's first complaint), and a later reply keeps it."""
+        first, second = self.login.sorted("received_date")[:2]
+        replied = self.incident.first_received + timedelta(minutes=90)
+        Wizard = self.env["huatai.complaint.reply.wizard"]
+        Wizard.with_user(self.hq_user).create(
+            {
+                "complaint_id": first.id,
+                "reply_text": self.incident.reply_text,
+                "replied_date": replied,
+            }
+        ).action_record_reply()
+        self.assertEqual(self.incident.first_reply_date, replied)
+        self.assertEqual(self.incident.reply_hours, 1.5)
+        Wizard.with_user(self.hq_user).create(
+            {
+                "complaint_id": second.id,
+                "reply_text": self.incident.reply_text,
+                "replied_date": replied + timedelta(minutes=20),
+            }
+        ).action_record_reply()
+        self.assertEqual(self.incident.first_reply_date, replied)
+
+    def test_a_reply_before_the_coordinated_reply_is_not_one(self):
+        self.incident.reply_text = False
+        self.env["huatai.complaint.reply.wizard"].with_user(self.hq_user).create(
+            {"complaint_id": self.login[0].id, "reply_text": "<p>已核实。</p>"}
+        ).action_record_reply()
+        self.assertFalse(self.incident.first_reply_date)
+        self.assertEqual(self.incident.reply_hours, 0.0)
+
     def test_reply_wizard_starts_from_the_coordinated_reply(self):
         wizard = (
             self.env["huatai.complaint.reply.wizard"]

@@ -95,6 +95,7 @@ class HuataiComplaintReplyWizard(models.TransientModel):
         complaint.check_access("write")
         # the reply's date and author are the workflow's to write
         complaint._as_workflow().write(values)
+        complaint.sudo().incident_id._note_coordinated_reply(self.replied_date)
         if self.send_email:
             letter = self._reply_letter() if self.attach_letter else None
             complaint._send_reply_by_email(

@@ -11,78 +11,128 @@ DASHBOARDS = {
 }
 
 
-def load_dashboard(Report, dashboard_id):
-    """Read what a dashboard's first display reads, the way its client does.
+def aggregate(Model, name):
+    """The aggregate a chart of the client asks for ``name``."""
+    if name == "__count":
+        return name
+    return f"{name}:{Model._fields[name].aggregator}"
 
-    For each pivot, chart and list of the spreadsheet dashboard
-    ``dashboard_id`` (on the analysis ``Report``), with its global filters
-    at their default values: the grouped reads of the pivot (totals and
-    rows), of the chart, and the first records of the list. Returns the
-    number of groups or records each read gave, in that order.
-    """
-    dashboard = Report.env["spreadsheet.dashboard"].browse(dashboard_id)
+
+def measure_id(measure):
+    """Where the pivot's client finds the value of ``measure`` (one of the
+    pivot's measures) in a group read by :func:`measure_spec`."""
+    if measure["fieldName"] == "__count":
+        return "__count"
+    if measure.get("aggregator"):
+        return f"{measure['fieldName']}_{measure['aggregator']}_id"
+    return measure["fieldName"]
+
+
+def measure_spec(Model, measure):
+    """What the pivot's client asks ``read_group`` for ``measure``: the
+    field's own aggregator, or the one the measure names (under an alias)."""
+    name = measure["fieldName"]
+    if name == "__count":
+        return name
+    if measure.get("aggregator"):
+        return f"{measure_id(measure)}:{measure['aggregator']}({name})"
+    return f"{name}:{Model._fields[name].aggregator}"
+
+
+def dashboard_data(dashboard):
+    """The spreadsheet of ``dashboard`` as its reader gets it."""
     dashboard.get_readonly_dashboard()
-    data = json.loads(dashboard.spreadsheet_data)
-    defaults = {
+    return json.loads(dashboard.spreadsheet_data)
+
+
+def filter_defaults(Report, data):
+    """Domain terms (without field) of each global filter at its default."""
+    return {
         flt["id"]: Report._dashboard_filter_domain(flt)
         for flt in data.get("globalFilters", [])
     }
 
-    def domain_of(spec):
-        domain = list(spec.get("domain") or [])
-        for filter_id, match in (spec.get("fieldMatching") or {}).items():
-            filter_domain = defaults.get(filter_id)
-            if filter_domain and match.get("chain"):
-                domain = expression.AND(
-                    [domain, [(match["chain"], *term) for term in filter_domain]]
-                )
-        return domain
 
+def spec_domain(spec, defaults):
+    """The domain a pivot, chart (its ``searchParams`` domain) or list of the
+    dashboard reads with the global filters at their defaults."""
+    domain = list(spec.get("domain") or [])
+    for filter_id, match in (spec.get("fieldMatching") or {}).items():
+        filter_domain = defaults.get(filter_id)
+        if filter_domain and match.get("chain"):
+            domain = expression.AND(
+                [domain, [(match["chain"], *term) for term in filter_domain]]
+            )
+    return domain
+
+
+def dashboard_charts(data):
+    """The charts of the dashboard that read a model (not the scorecards)."""
+    return [
+        figure["data"]
+        for sheet in data.get("sheets", [])
+        for figure in sheet.get("figures", [])
+        if (figure.get("data", {}).get("metaData") or {}).get("resModel")
+    ]
+
+
+def load_dashboard(Report, dashboard_id):
+    """Read what a dashboard's first display reads, the way its client does.
+
+    For each pivot, chart and list of the spreadsheet dashboard
+    ``dashboard_id`` (read by the user of the analysis ``Report``), with its
+    global filters at their default values: the grouped reads of the pivot
+    (totals and rows), of the chart, and the first records of the list — on
+    whichever model each reads. Returns the number of groups or records each
+    read gave, in that order.
+    """
+    env = Report.env
+    data = dashboard_data(env["spreadsheet.dashboard"].browse(dashboard_id))
+    defaults = filter_defaults(Report, data)
     reads = []
     for pivot in data.get("pivots", {}).values():
-        if pivot.get("model") != Report._name:
-            continue
-        measures = [
-            f"{m['fieldName']}:{Report._fields[m['fieldName']].aggregator}"
-            if m["fieldName"] != "__count"
-            else "__count"
-            for m in pivot["measures"]
-        ]
+        Model = env[pivot["model"]]
+        measures = [measure_spec(Model, m) for m in pivot["measures"]]
         rows = [r["fieldName"] for r in pivot.get("rows", [])]
         for depth in range(len(rows) + 1):
             reads.append(
-                len(Report._read_group(domain_of(pivot), rows[:depth], measures))
+                len(
+                    Model.read_group(
+                        spec_domain(pivot, defaults),
+                        measures,
+                        rows[:depth],
+                        lazy=False,
+                    )
+                )
             )
-    for sheet in data.get("sheets", []):
-        for figure in sheet.get("figures", []):
-            chart = figure.get("data", {})
-            meta = chart.get("metaData") or {}
-            if meta.get("resModel") != Report._name:
-                continue
-            measure = meta["measure"]
-            aggregate = (
-                "__count"
-                if measure == "__count"
-                else f"{measure}:{Report._fields[measure].aggregator}"
+    for chart in dashboard_charts(data):
+        meta = chart["metaData"]
+        Model = env[meta["resModel"]]
+        search = {
+            "domain": (chart.get("searchParams") or {}).get("domain"),
+            "fieldMatching": chart.get("fieldMatching"),
+        }
+        reads.append(
+            len(
+                Model._read_group(
+                    spec_domain(search, defaults),
+                    meta["groupBy"],
+                    [aggregate(Model, meta["measure"])],
+                )
             )
-            search = {
-                "domain": (chart.get("searchParams") or {}).get("domain"),
-                "fieldMatching": chart.get("fieldMatching"),
-            }
-            reads.append(
-                len(Report._read_group(domain_of(search), meta["groupBy"], [aggregate]))
-            )
+        )
     for spec in data.get("lists", {}).values():
-        if spec.get("model") != Report._name:
-            continue
         order = ", ".join(
             f"{o['name']} {'ASC' if o.get('asc', True) else 'DESC'}"
             for o in spec.get("orderBy", [])
         )
         reads.append(
             len(
-                Report.search_read(
-                    domain_of(spec), spec["columns"], limit=20, order=order or None
+                env[spec["model"]].search_read(
+                    spec_domain(spec, defaults),
+                    spec["columns"],
+                    limit=20,
+                    order=order or None,
                 )
             )
         )
@@ -119,58 +169,80 @@ class TestDashboards(ReportCase):
 
     def test_dashboard_data_reads_the_analysis(self):
         """Every pivot, chart and list of the dashboards reads existing
-        fields of the analysis, and reading them follows the user's rights."""
-        Report = self.env["huatai.complaint.report"]
-        fields = Report._fields
+        fields (of the analysis, and on the HQ dashboard of the incidents,
+        pattern alerts and improvement actions), and reading them follows the
+        user's rights."""
+        models = {
+            "hq": {
+                "huatai.complaint.report",
+                "huatai.complaint",
+                "huatai.complaint.incident",
+                "huatai.pattern.alert",
+                "huatai.complaint.improvement",
+            },
+            "units": {"huatai.complaint.report"},
+        }
         for key, xmlid in DASHBOARDS.items():
             user = self.hq_user if key == "hq" else self.head_jiangsu
             dashboard = self.env.ref(xmlid).with_user(user)
             self.assertTrue(dashboard.get_readonly_dashboard()["snapshot"])
             data = json.loads(dashboard.spreadsheet_data)
             filter_ids = {f["id"] for f in data["globalFilters"]}
+            charts = dashboard_charts(data)
+            self.assertTrue(charts)
+            read = {pivot["model"] for pivot in data["pivots"].values()}
+            read |= {chart["metaData"]["resModel"] for chart in charts}
+            read |= {spec["model"] for spec in data["lists"].values()}
+            self.assertEqual(read, models[key])
             for pivot in data["pivots"].values():
-                self.assertEqual(pivot["model"], Report._name)
-                measures = [m["fieldName"] for m in pivot["measures"]]
+                Model = self.env[pivot["model"]].with_user(user)
+                fields = Model._fields
                 rows = [r["fieldName"] for r in pivot["rows"]]
-                for name in measures:
-                    self.assertTrue(fields[name].aggregator, name)
+                for measure in pivot["measures"]:
+                    name = measure["fieldName"]
+                    self.assertTrue(
+                        name == "__count"
+                        or measure.get("aggregator")
+                        or fields[name].aggregator,
+                        name,
+                    )
+                    if name != "__count":
+                        self.assertIn(name, fields)
+                # the client finds a measure's value by its field
+                names = [m["fieldName"] for m in pivot["measures"]]
+                self.assertEqual(len(names), len(set(names)), pivot["name"])
                 for name in rows:
                     self.assertTrue(fields[name].store, name)
                 self.assertLessEqual(set(pivot["fieldMatching"]), filter_ids)
                 for match in pivot["fieldMatching"].values():
-                    self.assertIn(match["chain"], fields)
-                groups = Report.with_user(user).read_group(
+                    self.assertIn(match["chain"].split(".")[0], fields)
+                groups = Model.read_group(
                     pivot["domain"],
-                    [f"{m}:{fields[m].aggregator}" for m in measures],
+                    [measure_spec(Model, m) for m in pivot["measures"]],
                     rows,
                 )
-                self.assertTrue(groups)
-            charts = [
-                figure["data"]
-                for sheet in data["sheets"]
-                for figure in sheet["figures"]
-                if figure["data"]["type"].startswith("odoo_")
-            ]
-            self.assertTrue(charts)
+                if Model._name == self.Report._name:
+                    self.assertTrue(groups)
             for chart in charts:
                 meta = chart["metaData"]
+                Model = self.env[meta["resModel"]].with_user(user)
                 measure = meta["measure"]
-                self.assertIn(measure, fields)
+                self.assertTrue(measure == "__count" or measure in Model._fields)
                 groupby = meta["groupBy"]
                 for spec in groupby:
-                    self.assertIn(spec.split(":")[0], fields)
-                Report.with_user(user).read_group(
+                    self.assertIn(spec.split(":")[0], Model._fields)
+                self.assertLessEqual(set(chart["fieldMatching"]), filter_ids)
+                Model.read_group(
                     chart["searchParams"]["domain"],
-                    [f"{measure}:{fields[measure].aggregator}"],
+                    [aggregate(Model, measure)],
                     groupby,
                     lazy=False,
                 )
             for spec in data["lists"].values():
+                Model = self.env[spec["model"]].with_user(user)
                 for name in spec["columns"]:
-                    self.assertIn(name, fields)
-                Report.with_user(user).search_read(
-                    spec["domain"], spec["columns"], limit=15
-                )
+                    self.assertIn(name, Model._fields)
+                Model.search_read(spec["domain"], spec["columns"], limit=15)
 
     def test_first_load(self):
         """The server side of a dashboard's first display works per role:
@@ -184,13 +256,7 @@ class TestDashboards(ReportCase):
             data = json.loads(dashboard.spreadsheet_data)
             expected = (
                 sum(len(pivot["rows"]) + 1 for pivot in data["pivots"].values())
-                + sum(
-                    1
-                    for sheet in data["sheets"]
-                    for figure in sheet["figures"]
-                    if (figure["data"].get("metaData") or {}).get("resModel")
-                    == self.Report._name
-                )
+                + len(dashboard_charts(data))
                 + len(data["lists"])
             )
             reads = load_dashboard(self.Report.with_user(user), dashboard.id)
