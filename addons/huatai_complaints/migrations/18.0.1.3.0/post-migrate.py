@@ -26,8 +26,14 @@ XMLID = ("huatai_complaints", "review_rule_branch_all")
 
 
 def migrate(cr, version):
-    if not version:
-        return
+    if version:
+        activate_branch_review(cr)
+
+
+def activate_branch_review(cr):
+    """Switch the rule on where it is as 18.0.1.2.0 left it; return how many
+    open complaints of sales departments now wait for the branch review
+    (None: the rule is left as it is)."""
     cr.execute(
         """
         UPDATE huatai_complaint_review_rule r
@@ -49,7 +55,7 @@ def migrate(cr, version):
             "removed)",
             *XMLID,
         )
-        return
+        return None
     cr.execute(
         """
         SELECT count(*)
@@ -68,3 +74,4 @@ def migrate(cr, version):
         *XMLID,
         count,
     )
+    return count
