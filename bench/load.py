@@ -721,7 +721,11 @@ class Client(threading.Thread):
                 ],
             )
             rpc.call("huatai.complaint", "action_submit_plan", [[complaint_id]])
-            item[1] = "review" if self.head else "reply"
+            # the form shows whether reviews are waiting (the rules decide)
+            (state,) = rpc.call(
+                "huatai.complaint", "read", [[complaint_id], ["reviews_missing"]]
+            )
+            item[1] = "review" if state["reviews_missing"] and self.head else "reply"
         elif step == "review":
             wizard = self.head.call(
                 "huatai.complaint.review.wizard",

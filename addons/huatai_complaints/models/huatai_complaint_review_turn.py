@@ -34,12 +34,14 @@ class HuataiComplaint(models.Model):
         if self.sudo().plan_state == "revise":
             return []
         required = self._required_review_kinds(rules)
-        return [
-            kind
-            for kind in required
-            if self._may_give_review(kind, user)
-            and not self._awaited_review(kind, required)
-        ]
+        missing = self._missing_review_kinds(required)
+        mine = []
+        for kind in required:
+            if self._may_give_review(kind, user):
+                mine.append(kind)
+            if kind in missing:
+                break  # the reviews after it wait for it
+        return mine
 
     def _check_review_order(self, kind):
         """Refuse the review ``kind`` out of turn: while the plan is sent
