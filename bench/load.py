@@ -21,7 +21,10 @@ looping over a weighted mix:
   mail gateway does);
 - ``workflow``: the next step of one of the client's complaints: accept
   (``action_accept``), start, dispatch (one in five, to a sibling
-  department), record the reply (reply wizard), record the callback
+  department), write and submit the handling plan (``action_submit_plan``),
+  the branch review of the plan by the head of the department's branch
+  company (review wizard, as that head: Art. 6 asks it of every complaint of
+  a sales department), record the reply (reply wizard), record the callback
   (callback wizard);
 - ``kanban``: the web client's first kanban load (``web_read_group`` by
   stage, ``web_search_read`` of the first column) as the staff member;
@@ -249,6 +252,13 @@ def prepare_db(server, conf, source, name, addons, args):
                 [args.departments],
             )
             depts = cr.fetchall()
+            # the heads of their branch companies give the branch review
+            cr.execute(
+                "SELECT u.id, r.login FROM huatai_org_unit u "
+                "JOIN res_users r ON r.id = u.manager_id WHERE u.id = ANY(%s)",
+                [list({branch_id for _d, branch_id, _l in depts})],
+            )
+            heads = dict(cr.fetchall())
             # the copy's scheduled jobs are late since the build: the daily
             # catch-up of the deadline job is not part of a burst; the jobs
             # of the burst (acknowledgements, the monthly totals' fold) run
@@ -281,6 +291,7 @@ def prepare_db(server, conf, source, name, addons, args):
     return {
         "admin": admin,
         "depts": depts,
+        "heads": heads,
         "max_complaint": max_complaint,
         "max_partner": max_partner,
         "max_mail": max_mail,
@@ -542,6 +553,10 @@ class Client(threading.Thread):
         self.staff = Rpc(url, db, info["uids"][staff_login], PASSWORD)
         self.hq = Rpc(url, db, info["uids"][info["hq_login"]], PASSWORD)
         self.admin = Rpc(url, db, info["uids"][info["admin"]], PASSWORD)
+        head_login = info["heads"].get(branch_id)
+        self.head = (
+            Rpc(url, db, info["uids"][head_login], PASSWORD) if head_login else None
+        )
         self.categories = info["categories"]
 
     # -- operations ----------------------------------------------------
@@ -695,6 +710,38 @@ class Client(threading.Thread):
             item[1] = "dispatch" if self.random.random() < 0.2 else "start"
         elif step == "start":
             rpc.call("huatai.complaint", "action_start", [[complaint_id]])
+            item[1] = "plan"
+        elif step == "plan":
+            rpc.call(
+                "huatai.complaint",
+                "write",
+                [
+                    [complaint_id],
+                    {"handling_plan": "<p>核实行情系统日志后向客户致歉。</p>"},
+                ],
+            )
+            rpc.call("huatai.complaint", "action_submit_plan", [[complaint_id]])
+            # the form shows whether reviews are waiting (the rules decide)
+            (state,) = rpc.call(
+                "huatai.complaint", "read", [[complaint_id], ["reviews_missing"]]
+            )
+            item[1] = "review" if state["reviews_missing"] and self.head else "reply"
+        elif step == "review":
+            wizard = self.head.call(
+                "huatai.complaint.review.wizard",
+                "create",
+                [
+                    {
+                        "complaint_id": complaint_id,
+                        "kind": "branch_review",
+                        "decision": "approve",
+                        "text": "同意营业部处理方案。",
+                    }
+                ],
+            )
+            self.head.call(
+                "huatai.complaint.review.wizard", "action_give_review", [[wizard]]
+            )
             item[1] = "reply"
         elif step == "dispatch":
             wizard = rpc.call(
@@ -1424,7 +1471,7 @@ def one_run(server, conf, source, n_clients, args):
         url = odoo_server.url
         uids = {}
         logins = {login for _d, _b, ls in info["depts"] for login in ls}
-        logins |= {info["admin"], "bench_retail1"}
+        logins |= {info["admin"], "bench_retail1", *info["heads"].values()}
         for name in sorted(logins):
             uids[name] = login(url, db, name)
         setup_mail(url, db, uids[info["admin"]], smtp.port)

@@ -53,7 +53,10 @@ from odoo.service.model import get_public_method
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.huatai_complaints.tests.common import ComplaintCase
+from odoo.addons.huatai_complaints.tests.common import (
+    ComplaintCase,
+    give_required_reviews,
+)
 
 REFUSED = (AccessError, UserError)
 MUTED = ("odoo.models", "odoo.models.unlink", "odoo.addons.base.models.ir_rule")
@@ -334,6 +337,7 @@ class TestIntegrityMatrix(IntegrityCase):
         complaint = self._complaint_for(user)
         complaint.action_accept()
         if state == "closed":
+            give_required_reviews(complaint)
             complaint.sudo().write(
                 {"replied_date": fields.Datetime.now(), "reply_text": "<p>答复</p>"}
             )
@@ -559,19 +563,20 @@ class TestIntegrityStillWorks(IntegrityCase):
         as_staff = complaint.with_user(self.staff_nanjing)
         as_staff.action_accept()
         self.assertTrue(complaint.accepted_date)
-        self.env["huatai.complaint.compliance.wizard"].with_user(
-            self.compliance_user
-        ).create(
-            {"complaint_id": complaint.id, "opinion": "同意处理方案"}
-        ).action_give_opinion()
-        self.assertTrue(complaint.compliance_opinion_date)
-        # the other reviews of its handling plan (issue 15)
+        # the reviews of its handling plan, in the rules' order (issue 15):
+        # the branch company, Retail HQ, then Compliance's opinion
         as_staff.handling_plan = "<p>退还多收手续费</p>"
         as_staff.action_submit_plan()
         complaint.with_user(self.head_jiangsu)._give_review(
             "branch_review", "同意", "approve"
         )
         complaint.with_user(self.hq_user)._give_review("hq_advice", "同意", "approve")
+        self.env["huatai.complaint.compliance.wizard"].with_user(
+            self.compliance_user
+        ).create(
+            {"complaint_id": complaint.id, "opinion": "同意处理方案"}
+        ).action_give_opinion()
+        self.assertTrue(complaint.compliance_opinion_date)
         self.assertEqual(complaint.plan_state, "approved")
         self.env["huatai.complaint.reply.wizard"].with_user(self.staff_nanjing).create(
             {

@@ -43,6 +43,8 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from odoo.addons.huatai_complaints.tests.common import give_required_reviews
+
 from .adversarial_common import AdversarialWorld, serialize
 
 REFUSED = (AccessError, UserError)
@@ -104,6 +106,7 @@ class ItemsCase(AdversarialWorld, TransactionCase):
 
     def _replied(self, complaint):
         complaint.action_accept()
+        give_required_reviews(complaint)
         self.env["huatai.complaint.reply.wizard"].create(
             {
                 "complaint_id": complaint.id,

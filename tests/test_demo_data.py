@@ -34,6 +34,9 @@ README_LOGINS = {
     "staff": "huatai_complaints.group_complaint_user",
     "staff_hz": "huatai_complaints.group_complaint_user",
     "head": "huatai_complaints.group_complaint_manager",
+    "head_zj": "huatai_complaints.group_complaint_manager",
+    "head_gd": "huatai_complaints.group_complaint_manager",
+    "head_bj": "huatai_complaints.group_complaint_manager",
     "hq": "huatai_complaints.group_complaint_hq",
     "csc": "huatai_complaints.group_complaint_hq",
     "compliance": "huatai_complaints.group_complaint_compliance",
@@ -366,3 +369,22 @@ class TestDemoLooksLikeAnOrdinaryMonth(TransactionCase):
         )
         for complaint in finished:
             self.assertFalse(complaint._missing_review_kinds(), complaint.name)
+        # Art. 6: the replied complaints of sales departments show the branch
+        # review, given by the head of their branch company
+        replied = self.env["huatai.complaint"].search(
+            [
+                ("replied_date", "!=", False),
+                ("handling_unit_id.kind", "=", "sales_department"),
+                ("is_confidential", "=", False),
+            ]
+        )
+        self.assertGreaterEqual(len(replied), 10)
+        heads = set()
+        for complaint in replied:
+            review = complaint.opinion_ids.filtered(lambda o: o.kind == "branch_review")
+            branch = complaint.handling_unit_id.branch_id
+            self.assertEqual(review.mapped("decision"), ["approve"], complaint.name)
+            self.assertEqual(review.unit_id, branch, complaint.name)
+            self.assertEqual(review.user_id, branch.manager_id, complaint.name)
+            heads.add(review.user_id.login)
+        self.assertEqual(heads, {"head", "head_zj", "head_gd", "head_bj"})

@@ -11,7 +11,9 @@ with the complaints the migrations care about:
   open where they were already used (branches and sales departments now take
   on-site, phone, fax and email only);
 - every complaint has its acknowledgement clock, which ``18.0.1.1.0`` fills
-  (in SQL, then the ORM for the clocks still running).
+  (in SQL, then the ORM for the clocks still running);
+- the branch review of every complaint of a sales department is on after the
+  upgrade (``18.0.1.3.0``).
 
 Then ``odoo -u huatai_complaints,huatai_reports`` runs with the current
 addons, as an administrator upgrades: the modules are installed at the new
@@ -190,6 +192,16 @@ def test_upgrade_from_previous_version(previous_addons):
         ) == {param: "True" for param in CHANNEL_PARAMS.values()}
         assert "Channels per level: 1 complaints of channel letter" in log
         assert "Channels per level: 1 complaints of channel regulator" in log
+        # 18.0.1.3.0: the branch review of every complaint of a sales
+        # department (Art. 6) is on
+        assert query(
+            DB,
+            "SELECT r.active FROM huatai_complaint_review_rule r "
+            "JOIN ir_model_data d ON d.res_id = r.id "
+            "AND d.model = 'huatai.complaint.review.rule' "
+            "WHERE d.module = 'huatai_complaints' "
+            "AND d.name = 'review_rule_branch_all'",
+        ) == [(True,)]
         # 18.0.1.1.0: every complaint keeps its acknowledgement deadline, the
         # clocks still running have their next deadline and state
         after = query(

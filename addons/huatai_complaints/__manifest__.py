@@ -2,7 +2,7 @@
     "name": "Huatai Customer Complaints",
     "summary": "Customer complaint handling for a securities brokerage: "
     "intake, branch hierarchy, deadlines, routing, callbacks and surveys",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/Complaints",
     "author": "Huatai Complaints Team",
     "website": "https://github.com/huatai-complaints/huatai-complaints",

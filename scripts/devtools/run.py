@@ -22,6 +22,7 @@ DEMO_LOGINS = [
     ("staff", "demo", "complaint staff of 南京鼓楼营业部 (a sales department)"),
     ("staff_hz", "demo", "complaint staff of 杭州庆春路营业部"),
     ("head", "demo", "unit head of 江苏分公司 (a branch and its subtree)"),
+    ("head_zj", "demo", "unit head of 浙江分公司 (head_gd: 广东, head_bj: 北京)"),
     ("hq", "demo", "Retail Client Service HQ (process owner)"),
     ("csc", "demo", "Customer Service Center (hotline, web, email, callbacks)"),
     ("compliance", "demo", "Compliance & Risk Management (sees whistleblowing)"),

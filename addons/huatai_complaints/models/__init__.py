@@ -47,6 +47,7 @@ from . import huatai_deadline_policy_review
 from . import huatai_complaint_review_rule
 from . import huatai_complaint_opinion
 from . import huatai_complaint_review
+from . import huatai_complaint_review_turn
 from . import huatai_complaint_review_order
 from . import huatai_complaint_outcome
 from . import res_config_settings_review

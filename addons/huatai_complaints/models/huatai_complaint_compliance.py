@@ -22,6 +22,7 @@ _logger = logging.getLogger(__name__)
 # what can make a complaint need Compliance
 ESCALATION_TRIGGERS = {
     *SEVERITY_FLAGS,
+    "is_law_related",  # huatai_complaint_review.py (Art. 9)
     "compliance_review_requested",
     "complainant_count",
     "compensation_amount",
@@ -120,6 +121,9 @@ class HuataiComplaint(models.Model):
     def action_open_compliance_opinion_wizard(self):
         self.ensure_one()
         self._check_compliance_user()
+        if "compliance" in self._required_review_kinds():
+            # the opinion is the last review of the plan: after the others
+            self._check_review_order("compliance")
         return wizard_action(
             self.env._("Compliance Opinion"),
             "huatai.complaint.compliance.wizard",
@@ -183,6 +187,8 @@ class HuataiComplaint(models.Model):
             for flag in SEVERITY_FLAGS
             if self[flag]
         ]
+        if self.is_law_related:
+            reasons.append(self._fields["is_law_related"]._description_string(self.env))
         if self.compliance_review_requested:
             reasons.append(
                 self._fields["compliance_review_requested"]._description_string(

@@ -136,10 +136,7 @@ class HuataiComplaint(models.Model):
         may_order = self._may_give_order(user)
         rules = self._review_rules()
         for complaint in self:
-            required = complaint._required_review_kinds(rules)
-            complaint.can_review = any(
-                complaint._may_give_review(kind, user) for kind in required
-            )
+            complaint.can_review = bool(complaint._reviews_open_to(user, rules))
             complaint.can_order = may_order
 
     # ------------------------------------------------------------------
@@ -184,6 +181,7 @@ class HuataiComplaint(models.Model):
         self.ensure_one()
         self.check_access("read")
         if not self.can_review:
+            self._check_review_turn_of(self.env.user)
             raise AccessError(
                 self.env._("%(ref)s needs no review that you may give.", ref=self.name)
             )
@@ -277,6 +275,15 @@ class HuataiComplaint(models.Model):
         )
         return kinds[kind]
 
+    def _review_from(self, kind):
+        """The unit giving the review ``kind``, with its contact: "江苏分公司
+        (李强)"."""
+        self.ensure_one()
+        unit = self._review_unit(kind)
+        contact = unit.manager_id or unit.member_ids[:1]
+        unit_name = unit.display_name or "-"
+        return "%s (%s)" % (unit_name, contact.name) if contact else unit_name
+
     # ------------------------------------------------------------------
     # The gate
     # ------------------------------------------------------------------
@@ -290,20 +297,14 @@ class HuataiComplaint(models.Model):
             )
             if not missing:
                 continue
-            whom = []
-            for kind in missing:
-                unit = complaint._review_unit(kind)
-                contact = unit.manager_id or unit.member_ids[:1]
-                unit_name = unit.display_name or "-"
-                if contact:
-                    unit_name = "%s (%s)" % (unit_name, contact.name)
-                whom.append(
-                    self.env._(
-                        "%(review)s from %(unit)s",
-                        review=complaint._review_label(kind),
-                        unit=unit_name,
-                    )
+            whom = [
+                self.env._(
+                    "%(review)s from %(unit)s",
+                    review=complaint._review_label(kind),
+                    unit=complaint._review_from(kind),
                 )
+                for kind in missing
+            ]
             raise UserError(
                 self.env._(
                     "%(ref)s cannot move to %(stage)s before the required reviews "
@@ -415,6 +416,7 @@ class HuataiComplaint(models.Model):
             raise UserError(
                 self.env._("%(ref)s has no handling plan to review yet.", ref=self.name)
             )
+        self._check_review_order(kind)
         complaint = self.sudo()
         Opinion = self.env["huatai.complaint.opinion"].sudo()
         values = {

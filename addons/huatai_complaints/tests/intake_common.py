@@ -8,7 +8,7 @@ import base64
 from odoo import Command, fields
 from odoo.tests import new_test_user
 
-from .common import build_org_tree
+from .common import build_org_tree, give_required_reviews
 
 
 def encoded_word(text, charset, encoding="B"):
@@ -141,7 +141,9 @@ class ComplaintIntakeMixin:
         )
 
     def _record_reply(self, complaint, user=None):
-        """Record the reply through the reply wizard, as staff do."""
+        """Record the reply through the reply wizard, as staff do (after the
+        reviews of the handling plan the rules require)."""
+        give_required_reviews(complaint)
         Wizard = self.env["huatai.complaint.reply.wizard"]
         if user:
             Wizard = Wizard.with_user(user)

@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import ComplaintCase
+from .common import ComplaintCase, give_required_reviews
 
 
 @tagged("post_install", "-at_install")
@@ -20,7 +20,7 @@ class TestClosedLock(ComplaintCase):
         )
 
     def _closed(self, unit=None, **values):
-        complaint = self._make(unit or self.nanjing, **values)
+        complaint = give_required_reviews(self._make(unit or self.nanjing, **values))
         complaint.write(
             {
                 "reply_text": "<p>已向客户说明情况</p>",

@@ -128,6 +128,57 @@ class TestComplianceGate(DeadlineCase):
         self.assertTrue(later.is_compensation)
         self.assertIn(self.hq_user.partner_id, later.message_ids.notified_partner_ids)
 
+    def test_law_related_complaint_is_escalated_once(self):
+        """Setting "law- or regulation-related" asks Compliance's opinion (Art.
+        9) as the severity flags do: Retail Client Service HQ informed and
+        Compliance asked, once."""
+        complaint = self._make(self.nanjing)
+        self.assertFalse(complaint.compliance_required)
+        self.assertFalse(self._activities(complaint, OPINION_ACTIVITY))
+        complaint.with_user(self.staff_nanjing).is_law_related = True
+        self.assertTrue(complaint.compliance_required)
+        self.assertTrue(complaint.escalation_notified)
+        notices = complaint.message_ids.filtered(
+            lambda m: self.hq_user.partner_id in m.notified_partner_ids
+        )
+        self.assertEqual(len(notices), 1)
+        self.assertIn("Law- or Regulation-related", notices.body)
+        self.assertEqual(
+            notices.notified_partner_ids, self.hq_user.partner_id, "HQ only"
+        )
+        opinion = self._activities(complaint, OPINION_ACTIVITY)
+        self.assertEqual(opinion.user_id, self.compliance_user)
+        # unset, set again, other flags: no second notice
+        complaint.with_user(self.staff_nanjing).is_law_related = False
+        complaint.with_user(self.staff_nanjing).write(
+            {"is_law_related": True, "is_major": True}
+        )
+        self.assertEqual(
+            len(
+                complaint.message_ids.filtered(
+                    lambda m: self.hq_user.partner_id in m.notified_partner_ids
+                )
+            ),
+            1,
+        )
+        self.assertEqual(len(self._activities(complaint, OPINION_ACTIVITY)), 1)
+        # the gate waits for the opinion
+        with self.assertRaises(UserError):
+            self._reject(complaint, self.staff_nanjing)
+        # a whistleblowing report stays within Compliance
+        report = self._make(
+            self.compliance_unit, category_id=self.category_whistleblowing.id
+        )
+        self.assertFalse(report.compliance_required)
+        report.with_user(self.compliance_user).is_law_related = True
+        self.assertTrue(report.compliance_required)
+        self.assertEqual(
+            self._activities(report, OPINION_ACTIVITY).user_id, self.compliance_user
+        )
+        self.assertFalse(
+            report.message_ids.notified_partner_ids - self.compliance_user.partner_id
+        )
+
     def test_media_complaint_brings_in_institutional_hq(self):
         complaint = self._make(self.nanjing, is_media=True)
         self.assertIn(self.institutional_user.partner_id, complaint.message_partner_ids)

@@ -5,7 +5,7 @@ staff who may read the complaint, sent with the reply email."""
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import ComplaintCase
+from .common import ComplaintCase, give_required_reviews
 
 REGISTRATION = "huatai_complaints.huatai_complaint_report_registration"
 LETTER = "huatai_complaints.huatai_complaint_report_reply_letter"
@@ -42,6 +42,7 @@ class TestComplaintDocuments(ComplaintCase):
         return html.decode()
 
     def _reply(self, complaint, user, **values):
+        give_required_reviews(complaint)
         wizard = (
             self.env["huatai.complaint.reply.wizard"]
             .with_user(user)

@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import ComplaintCase
+from .common import ComplaintCase, give_required_reviews
 
 LOGIN = [
     "今天上午开盘后交易系统无法登录，一直提示网络异常。",
@@ -178,6 +178,9 @@ class TestIncidentWork(IncidentCase):
         major = self.login[1]
         major.is_major = True
         self.assertTrue(major.compliance_required)
+        # the others' plans reviewed (their branch companies, issue 15)
+        for complaint in self.login - major:
+            give_required_reviews(complaint)
         done, refused = self.incident.with_user(self.hq_user)._bulk_reply("phone")
         self.assertEqual(done, self.login - major)
         self.assertEqual([c for c, _reason in refused], [major])

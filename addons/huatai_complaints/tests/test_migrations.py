@@ -71,3 +71,53 @@ class TestAcknowledgementClockMigration(DeadlineCase):
         self.assertTrue(accepted.acknowledged_date)
         self.assertFalse(accepted.acknowledgement_method, "how is not known")
         self.assertTrue(rejected.acknowledged_date)
+
+
+@tagged("post_install", "-at_install")
+class TestBranchReviewMigration(DeadlineCase):
+    """18.0.1.3.0: the branch review of every complaint of a sales department
+    (Art. 6) is switched on, unless an administrator decided about it."""
+
+    def _as_shipped_by_the_previous_version(self, rule):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE huatai_complaint_review_rule SET active = FALSE, "
+            "write_date = create_date WHERE id = %s",
+            [rule.id],
+        )
+        self.env.invalidate_all()
+
+    def test_update_activates_the_rule_unless_an_administrator_changed_it(self):
+        rule = self.env.ref("huatai_complaints.review_rule_branch_all")
+        self.assertTrue(rule.active, "shipped active")
+        post = migration("18.0.1.3.0", "post-migrate")
+        self._make(self.nanjing)  # open, handled at a sales department
+        open_count = self.Complaint.search_count(
+            [
+                ("handling_unit_id.kind", "=", "sales_department"),
+                ("replied_date", "=", False),
+                ("is_closed", "=", False),
+            ]
+        )
+        self.assertGreaterEqual(open_count, 1)
+        # a new database: nothing to migrate
+        self._as_shipped_by_the_previous_version(rule)
+        post.migrate(self.env.cr, None)
+        self.env.invalidate_all()
+        self.assertFalse(rule.active)
+        # as 18.0.1.2.0 left it: switched on, the open complaints counted
+        self.assertEqual(post.activate_branch_review(self.env.cr), open_count)
+        self.env.invalidate_all()
+        self.assertTrue(rule.active)
+        self._as_shipped_by_the_previous_version(rule)
+        post.migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertTrue(rule.active)
+        # active already: nothing to do
+        self.assertIsNone(post.activate_branch_review(self.env.cr))
+        # archived again by an administrator after a try: left archived
+        rule.active = False
+        self.env.flush_all()
+        self.assertIsNone(post.activate_branch_review(self.env.cr))
+        self.env.invalidate_all()
+        self.assertFalse(rule.active)

@@ -7,6 +7,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from .common import give_required_reviews
 from .intake_common import ComplaintIntakeMixin
 
 # internal fields of huatai.complaint: staff only
@@ -117,9 +118,8 @@ class TestPortalFieldPrivacy(ComplaintIntakeMixin, HttpCase):
             )
         )
         cls.complaint.action_accept()
-        cls.complaint._give_compliance_opinion(OPINION)
-        for kind in cls.complaint._missing_review_kinds():
-            cls.complaint._give_review(kind, "同意", "approve")  # issue 15
+        # the reviews of its plan (issue 15), Compliance's opinion last
+        give_required_reviews(cls.complaint, OPINION)
         cls.env["huatai.complaint.reply.wizard"].create(
             {
                 "complaint_id": cls.complaint.id,

@@ -235,10 +235,14 @@ class TestReviewChain(ReviewCase):
         self.assertEqual(
             complaint._required_review_kinds(), ["branch_review", "compliance"]
         )
+        # Art. 6: every complaint of a sales department, by default
         ordinary = self._make(self.nanjing)
-        self.assertEqual(ordinary._required_review_kinds(), [])
-        self.env.ref("huatai_complaints.review_rule_branch_all").active = True
         self.assertEqual(ordinary._required_review_kinds(), ["branch_review"])
+        self.env.ref("huatai_complaints.review_rule_branch_all").active = False
+        self.assertEqual(ordinary._required_review_kinds(), [])
+        self.assertEqual(
+            complaint._required_review_kinds(), ["branch_review", "compliance"]
+        )
         # handled at HQ: no branch above to review
         at_hq = self._make(
             self.retail_hq,
@@ -263,6 +267,20 @@ class TestReviewChain(ReviewCase):
         media.with_user(self.staff_nanjing).handling_plan = "<p>统一口径答复媒体</p>"
         with self.assertRaises(AccessError):
             self._review(media, self.hq_user, "institutional")
+        # the branch company's review comes first
+        with self.assertRaises(UserError) as caught:
+            media.with_user(self.institutional_user)._give_review(
+                "institutional", "同意媒体答复口径", "approve"
+            )
+        self.assertEqual(
+            str(caught.exception),
+            f"{media.name}: Institutional Client Service HQ is given after Branch "
+            "Review, still awaited from 江苏分公司 (t_head_js).",
+        )
+        self.assertFalse(self._reviews(media, "institutional"), "nothing saved")
+        media.with_user(self.head_jiangsu)._give_review(
+            "branch_review", "同意", "approve"
+        )
         media.with_user(self.institutional_user)._give_review(
             "institutional", "同意媒体答复口径", "approve"
         )
@@ -277,7 +295,9 @@ class TestReviewChain(ReviewCase):
         complaint = self._make(
             self.hangzhou, is_compensation=True, compensation_amount=800
         )
-        self.env.ref("huatai_complaints.review_rule_branch_serious").active = False
+        # Compliance's review alone
+        for xmlid in ("review_rule_branch_serious", "review_rule_branch_all"):
+            self.env.ref(f"huatai_complaints.{xmlid}").active = False
         self._plan(complaint, self.staff_hangzhou)
         self.assertEqual(
             self._reviews(complaint, "compliance").unit_id, self.compliance_unit
@@ -446,3 +466,182 @@ class TestReviewsOfReports(ReviewCase):
             self._order(
                 report, self.compliance_user, self.nanjing, china_today(), "整改"
             )
+
+
+@tagged("post_install", "-at_install")
+class TestReviewOrder(ReviewCase):
+    """The reviews are given in the rules' order: branch company, Retail
+    Client Service HQ, Institutional Client Service HQ, Compliance."""
+
+    def _compliance_wizard(self, complaint):
+        wizard = Form(
+            self.env["huatai.complaint.compliance.wizard"]
+            .with_user(self.compliance_user)
+            .with_context(default_complaint_id=complaint.id)
+        )
+        wizard.opinion = "同意处理方案"
+        return wizard.save()
+
+    def _awaiting(self, complaint, review, awaited, unit):
+        return (
+            f"{complaint.name}: {review} is given after {awaited}, still awaited "
+            f"from {unit}."
+        )
+
+    def test_a_later_reviewer_waits_for_the_earlier_ones(self):
+        complaint = self._make(self.nanjing, is_major=True)
+        self._plan(complaint, self.staff_nanjing)
+        self.assertEqual(
+            complaint._required_review_kinds(),
+            ["branch_review", "hq_advice", "compliance"],
+        )
+        as_compliance = complaint.with_user(self.compliance_user)
+        as_hq = complaint.with_user(self.hq_user)
+        self.assertFalse(as_compliance.can_review)
+        self.assertFalse(as_hq.can_review)
+        self.assertTrue(complaint.with_user(self.head_jiangsu).can_review)
+        branch_first = "江苏分公司 (t_head_js)"
+        # Compliance before the branch review: refused, nothing saved, by its
+        # review and by its own opinion wizard
+        expected = self._awaiting(
+            complaint, "Compliance Opinion", "Branch Review", branch_first
+        )
+        with self.assertRaises(UserError) as caught:
+            as_compliance._give_review("compliance", "同意", "approve")
+        self.assertEqual(str(caught.exception), expected)
+        with self.assertRaises(UserError) as caught:
+            as_compliance.action_open_compliance_opinion_wizard()
+        self.assertEqual(str(caught.exception), expected)
+        wizard = self._compliance_wizard(complaint)
+        with self.assertRaises(UserError):
+            wizard.action_give_opinion()
+        with self.assertRaises(UserError) as caught:
+            as_compliance.action_open_review_wizard()
+        self.assertEqual(str(caught.exception), expected)
+        self.assertFalse(complaint.compliance_opinion_date, "nothing saved")
+        self.assertFalse(self._reviews(complaint, "compliance"))
+        # Retail HQ before the branch review: refused as well
+        with self.assertRaises(UserError) as caught:
+            self._review(complaint, self.hq_user, "hq_advice")
+        self.assertEqual(
+            str(caught.exception),
+            self._awaiting(
+                complaint,
+                "Retail Client Service HQ Advice",
+                "Branch Review",
+                branch_first,
+            ),
+        )
+        self.assertFalse(self._reviews(complaint, "hq_advice"))
+        # the wrong role is refused whatever the order
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.staff_nanjing)._give_review(
+                "branch_review", "同意", "approve"
+            )
+        # the branch company first, then Retail HQ
+        self._review(complaint, self.head_jiangsu, "branch_review")
+        self.assertTrue(as_hq.can_review)
+        self.assertFalse(as_compliance.can_review)
+        with self.assertRaises(UserError) as caught:
+            as_compliance._give_review("compliance", "同意", "approve")
+        self.assertEqual(
+            str(caught.exception),
+            self._awaiting(
+                complaint,
+                "Compliance Opinion",
+                "Retail Client Service HQ Advice",
+                f"{self.retail_hq.display_name} (t_hq)",
+            ),
+        )
+        self._review(complaint, self.hq_user, "hq_advice")
+        # Compliance last, by its opinion wizard
+        self.assertTrue(as_compliance.can_review)
+        self._compliance_wizard(complaint).action_give_opinion()
+        self.assertEqual(complaint.compliance_opinion, "同意处理方案")
+        self.assertEqual(complaint.plan_state, "approved")
+        self.assertEqual(
+            [
+                (o.kind, o.decision, o.user_id)
+                for o in complaint.opinion_ids.sorted("id")
+            ],
+            [
+                ("branch_review", "approve", self.head_jiangsu),
+                ("hq_advice", "approve", self.hq_user),
+                ("compliance", "approve", self.compliance_user),
+            ],
+        )
+        complaint.with_user(self.staff_nanjing).action_accept()
+        self._reply(complaint, self.staff_nanjing)
+        self.assertEqual(complaint.stage_id, self.stage["replied"])
+
+    def test_a_revised_plan_goes_back_to_the_reviewer_who_asked(self):
+        complaint = self._make(self.nanjing, is_difficult=True)
+        self._plan(complaint, self.staff_nanjing)
+        self._review(complaint, self.head_jiangsu, "branch_review")
+        self._review(complaint, self.hq_user, "hq_advice", "revise", "补充录音核查结果")
+        self.assertEqual(complaint.plan_state, "revise")
+        # sent back: nobody reviews until the unit submits it again
+        for user, kind in (
+            (self.hq_user, "hq_advice"),
+            (self.head_jiangsu, "branch_review"),
+            (self.compliance_user, "compliance"),
+        ):
+            with self.subTest(kind=kind), self.assertRaises(UserError) as caught:
+                complaint.with_user(user)._give_review(kind, "同意", "approve")
+            self.assertIn("sent back to be revised", str(caught.exception))
+            self.assertFalse(complaint.with_user(user).can_review)
+        self._plan(complaint, self.staff_nanjing, "<p>核查录音后按实际损失补偿</p>")
+        # the chain restarts at Retail HQ: the branch company's approval stands
+        self.assertEqual(complaint._missing_review_kinds(), ["hq_advice", "compliance"])
+        waiting = self._reviews(complaint, "hq_advice").filtered(
+            lambda o: not o.decision
+        )
+        self.assertEqual(len(waiting), 1)
+        self.assertEqual(len(self._reviews(complaint, "branch_review")), 1)
+        asked = self._activities(complaint, REVIEW_ACTIVITY)
+        self.assertEqual(asked.user_id, self.hq_user)
+        with self.assertRaises(UserError):
+            complaint.with_user(self.compliance_user)._give_review(
+                "compliance", "同意", "approve"
+            )
+        self._review(complaint, self.hq_user, "hq_advice")
+        self.assertEqual(waiting.decision, "approve")
+        complaint.with_user(self.compliance_user)._give_review(
+            "compliance", "同意", "approve"
+        )
+        self.assertFalse(complaint.reviews_missing)
+        self.assertEqual(complaint.plan_state, "approved")
+
+
+@tagged("post_install", "-at_install")
+class TestBranchReviewByDefault(ReviewCase):
+    def test_every_complaint_of_a_sales_department_is_reviewed_by_its_branch(self):
+        """Art. 6, shipped active: an ordinary complaint of a sales department
+        is replied to after its branch company's review only."""
+        rule = self.env.ref("huatai_complaints.review_rule_branch_all")
+        self.assertTrue(rule.active)
+        self.assertEqual(rule.unit_kind, "sales_department")
+        complaint = self._make(self.nanjing)
+        staff = self.staff_nanjing
+        complaint.with_user(staff).action_accept()
+        self.assertEqual(complaint._required_review_kinds(), ["branch_review"])
+        with self.assertRaises(UserError) as caught:
+            self._reply(complaint, staff)
+        self.assertIn(
+            "Branch Review from 江苏分公司 (t_head_js)", str(caught.exception)
+        )
+        self.assertFalse(complaint.replied_date, "nothing saved")
+        self._plan(complaint, staff)
+        self.assertEqual(
+            self._activities(complaint, REVIEW_ACTIVITY).user_id, self.head_jiangsu
+        )
+        # the head of another branch may not give it
+        with self.assertRaises(AccessError):
+            self._review(complaint, self.head_zhejiang, "branch_review")
+        self._review(complaint, self.head_jiangsu, "branch_review")
+        self._reply(complaint, staff)
+        self.assertEqual(complaint.stage_id, self.stage["replied"])
+        # handled at a branch company or at HQ: no branch review
+        for unit in (self.jiangsu, self.csc):
+            with self.subTest(unit=unit.name):
+                self.assertEqual(self._make(unit)._required_review_kinds(), [])

@@ -1,7 +1,7 @@
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import ComplaintCase
+from .common import ComplaintCase, give_required_reviews
 
 
 @tagged("post_install", "-at_install")
@@ -91,7 +91,7 @@ class TestSmartButtons(ComplaintCase):
     def test_unit_counts_open_complaints_of_its_subtree(self):
         # accepted in Hangzhou, handled in Nanjing: in Jiangsu's subtree too
         dispatched = self._make(self.hangzhou, handling_unit_id=self.nanjing.id)
-        closed = self._make(self.suzhou)
+        closed = give_required_reviews(self._make(self.suzhou))
         closed.write(
             {
                 "reply_text": "<p>已答复</p>",

@@ -1,7 +1,7 @@
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
-from .common import ComplaintCase
+from .common import ComplaintCase, give_required_reviews
 
 
 @tagged("post_install", "-at_install")
@@ -19,6 +19,7 @@ class TestWorkflow(ComplaintCase):
         wizard.save().action_dispatch()
 
     def _reply(self, complaint, user, text="已向客户说明情况并致歉"):
+        give_required_reviews(complaint)
         wizard = Form(
             self.env["huatai.complaint.reply.wizard"]
             .with_user(user)

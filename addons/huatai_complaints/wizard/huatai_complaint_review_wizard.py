@@ -37,12 +37,8 @@ class HuataiComplaintReviewWizard(models.TransientModel):
         complaint = self.env["huatai.complaint"].browse(res.get("complaint_id"))
         if complaint and "kind" in fields_list and not res.get("kind"):
             complaint.check_access("read")
-            user = self.env.user
-            mine = [
-                kind
-                for kind in complaint._required_review_kinds()
-                if complaint._may_give_review(kind, user)
-            ]
+            # the reviews of this user that are due now (in the rules' order)
+            mine = complaint._reviews_open_to(self.env.user)
             missing = [k for k in complaint._missing_review_kinds() if k in mine]
             res["kind"] = (missing or mine or [False])[0]
         return res
@@ -54,6 +50,7 @@ class HuataiComplaintReviewWizard(models.TransientModel):
             complaint = wizard.sudo().complaint_id.with_env(self.env)
             complaint.check_access("read")
             if not complaint.can_review:
+                complaint._check_review_turn_of(self.env.user)
                 raise AccessError(
                     self.env._(
                         "%(ref)s needs no review that you may give.",

@@ -3,7 +3,10 @@ from datetime import date, datetime, time, timedelta
 
 import openpyxl
 
-from odoo.addons.huatai_complaints.tests.common import ComplaintCase
+from odoo.addons.huatai_complaints.tests.common import (
+    ComplaintCase,
+    give_required_reviews,
+)
 from odoo.addons.huatai_complaints.tools.workdays import (
     CN_OFFSET,
     CN_TZ,
@@ -130,12 +133,8 @@ class ReportCase(ComplaintCase):
         if "regulator_deadline" in later:
             vals["regulator_deadline"] = later.pop("regulator_deadline")
         complaint = cls.Complaint.create(vals)
-        if complaint.compliance_required:
-            # major, difficult, compensation...: Compliance's opinion first
-            complaint._give_compliance_opinion("同意按处理方案答复客户")
-        for kind in complaint._missing_review_kinds():
-            # and the other reviews the rules require (issue 15)
-            complaint._give_review(kind, "同意处理方案", "approve")
+        # the reviews the rules require before the reply (issue 15)
+        give_required_reviews(complaint)
         if stage in ("replied", "callback", "closed"):
             complaint.write(
                 {
