@@ -15,6 +15,7 @@ from . import huatai_workday
 from . import huatai_holiday_schedule
 from . import huatai_holiday
 from . import resource_calendar_leaves
+from . import huatai_complaint_criteria_mixin
 from . import huatai_deadline_policy
 from . import huatai_complaint_routing_rule
 from . import huatai_complaint_deadline
