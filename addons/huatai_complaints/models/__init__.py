@@ -1,3 +1,4 @@
+from . import huatai_complaint_config_mixin
 from . import huatai_org_unit
 from . import res_partner
 from . import res_users

@@ -21,7 +21,7 @@ class HuataiComplaintRoutingRule(models.Model):
     applies its actions (SPEC §8)."""
 
     _name = "huatai.complaint.routing.rule"
-    _inherit = "huatai.complaint.rule.mixin"
+    _inherit = "huatai.complaint.config.mixin"
     _description = "Complaint Routing Rule"
 
     sequence = fields.Integer(
