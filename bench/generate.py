@@ -568,6 +568,19 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
         + " END"
     )
     cat_case = _case("b.r_cat", [(cats[c], cut) for c, cut in CATEGORY_CUTS], False)
+    # where each channel is taken (Art. 11): at the sales department when its
+    # level accepts the channel (as configured: the channels per level and
+    # Settings > Complaints), else at HQ, regulator-forwarded complaints at
+    # Retail Client Service HQ and the others at the Customer Service Center;
+    # HQ also answers part of the calls and forwarded complaints itself
+    local = [ch for ch, _cut in CHANNEL_CUTS if org["units"][0]._accepts_channel(ch)]
+    for ch, _cut in CHANNEL_CUTS:
+        taker = org["hq_units"]["retail" if ch == "regulator" else "csc"]
+        if ch not in local and not taker._accepts_channel(ch):
+            raise ValueError(f"no unit of the benchmark accepts the channel {ch}")
+    at_local = "ch = ANY(%(local)s::varchar[])"
+    at_retail = f"ch = 'regulator' AND (b.r_unit < 0.3 OR NOT {at_local})"
+    at_csc = f"(ch = 'phone' AND b.r_unit < 0.4) OR NOT ({at_retail} OR {at_local})"
 
     # one staging row per complaint: the decisions, then the insert reads them
     cr.execute("DROP TABLE IF EXISTS bench_c")
@@ -595,14 +608,12 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
                CASE WHEN ch = 'regulator' THEN {china_date_sql("b.received")}
                     + 30 END AS regulator_deadline,
                CASE WHEN b.r_user < 0.5 THEN d.s1 ELSE d.s2 END AS staff,
-               CASE WHEN ch = 'website' OR (ch = 'phone' AND b.r_unit < 0.4)
-                    THEN %(csc)s
-                    WHEN ch = 'regulator' AND b.r_unit < 0.3 THEN %(retail)s
+               CASE WHEN {at_csc} THEN %(csc)s
+                    WHEN {at_retail} THEN %(retail)s
                     ELSE d.unit END AS acc_unit,
                CASE WHEN cat = %(wb)s THEN %(compliance)s ELSE d.unit END AS hdl_unit,
-               CASE WHEN ch = 'website' OR (ch = 'phone' AND b.r_unit < 0.4)
-                    THEN %(csc_user)s
-                    WHEN ch = 'regulator' AND b.r_unit < 0.3 THEN %(retail_user)s
+               CASE WHEN {at_csc} THEN %(csc_user)s
+                    WHEN {at_retail} THEN %(retail_user)s
                     WHEN b.r_user < 0.5 THEN d.s1 ELSE d.s2 END AS acc_user,
                CASE WHEN cat = %(wb)s THEN %(compliance_user)s
                     WHEN b.r_user < 0.5 THEN d.s1 ELSE d.s2 END AS owner,
@@ -630,6 +641,7 @@ def _bulk_complaints(env, org, size, depts, today, seed, uid):
             "pbase": pbase,
             "np": n_partners,
             "depts": depts,
+            "local": local,
         },
     )
     cr.execute("ALTER TABLE bench_c ADD PRIMARY KEY (i); ANALYZE bench_c")
@@ -800,7 +812,6 @@ def _deadline_rows(env, org, stages, cats):
     )
     from odoo.addons.huatai_complaints.models.huatai_deadline_policy import (
         DEFAULT_DAYS,
-        SEVERITY_CRITERIA,
     )
     from odoo.addons.huatai_complaints.tools.workdays import china_date_sql, china_today
 
@@ -819,7 +830,7 @@ def _deadline_rows(env, org, stages, cats):
                 .search([("id", "child_of", policy.category_ids.ids)])
             )
             conds.append(cr.mogrify("c.cat = ANY(%s)", [types.ids]).decode())
-        conds += [f"c.{flag}" for flag, crit in SEVERITY_CRITERIA if policy[crit]]
+        conds += [f"c.{flag}" for flag in policy._criteria_flags()]
         whens.append(f"WHEN {' AND '.join(conds)} THEN {policy.id}")
     policy_sql = f"CASE {' '.join(whens)} END" if whens else "NULL::int"
     cr.execute("DROP TABLE IF EXISTS bench_pol; DROP TABLE IF EXISTS bench_pause")

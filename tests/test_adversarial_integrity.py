@@ -10,11 +10,13 @@ everything it changed on the complaint.
 What the tests prove:
 
 * ``test_workflow_fields_are_written_by_the_workflow_only``: a plain
-  ``write`` of the received date (after creation), the lifecycle dates, the
+  ``write`` of each of the guard's ``WORKFLOW_FIELDS`` is refused for every
+  role — registering staff, unit head, HQ, Customer Service Center,
+  configuration admin and Compliance; ``test_the_guard_keeps_the_essential_fields``:
+  the received date (after creation), the lifecycle dates, the
   acknowledgement, the replier, every deadline, the pause clock, the
-  compliance opinion and the deadline state is refused for every role —
-  registering staff, unit head, HQ, Customer Service Center, configuration
-  admin and Compliance.
+  compliance opinion and the deadline state are among them (a field dropped
+  from the guard fails it).
 * ``test_compliance_gate_holds_on_the_state``: a major complaint without the
   compliance opinion reaches neither replied, callback, closed nor rejected,
   whatever the path: stage write, reply wizard, reject wizard, ``replied_date``
@@ -53,6 +55,9 @@ from odoo.service.model import get_public_method
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.huatai_complaints.models.huatai_complaint_guard import (
+    WORKFLOW_FIELDS,
+)
 from odoo.addons.huatai_complaints.tests.common import (
     ComplaintCase,
     give_required_reviews,
@@ -62,25 +67,7 @@ REFUSED = (AccessError, UserError)
 MUTED = ("odoo.models", "odoo.models.unlink", "odoo.addons.base.models.ir_rule")
 SNAPSHOT_FIELDS = [
     "stage_id",
-    "received_date",
-    "accepted_date",
-    "acknowledged_date",
-    "acknowledgement_method",
-    "replied_date",
-    "replied_by_id",
-    "replied_unit_id",
-    "closed_date",
-    "acknowledgement_deadline",
-    "accept_deadline",
-    "reply_deadline",
-    "callback_deadline",
-    "paused_days",
-    "clock_paused_since",
-    "compliance_opinion",
-    "compliance_opinion_user_id",
-    "compliance_opinion_date",
-    "deadline_state",
-    "next_deadline",
+    *sorted(WORKFLOW_FIELDS),
     "rejection_reason",
     "description",
     "callback_ids",
@@ -177,7 +164,8 @@ class IntegrityCase(ComplaintCase):
 
 @tagged("post_install", "-at_install", "huatai_adversarial")
 class TestIntegrityMatrix(IntegrityCase):
-    def _workflow_values(self, complaint):
+    def _essential_values(self, complaint):
+        """A value for each workflow field the guard must keep protecting."""
         received = complaint.received_date
         day = fields.Date.to_date("2030-01-01")
         return {
@@ -201,6 +189,39 @@ class TestIntegrityMatrix(IntegrityCase):
             "deadline_state": "on_track",
             "next_deadline": day,
         }
+
+    def _workflow_values(self, complaint):
+        """A value for each of the guard's fields: the essential ones as
+        above, the others one of their type (never empty: a form's empty
+        clocks are dropped, not refused)."""
+        values = self._essential_values(complaint)
+        for fname in sorted(WORKFLOW_FIELDS - set(values)):
+            field = complaint._fields[fname]
+            if field.type == "many2one":
+                comodel = self.env[field.comodel_name].sudo()
+                values[fname] = comodel.search([], limit=1, order="id").id
+            elif field.type == "selection":
+                values[fname] = field.get_values(self.env)[0]
+            else:
+                values[fname] = {
+                    "boolean": True,
+                    "char": "2030-01-01",
+                    "text": "同意",
+                    "integer": 30,
+                    "monetary": 1000.0,
+                    "date": fields.Date.to_date("2030-01-01"),
+                    "datetime": complaint.received_date + timedelta(hours=4),
+                }[field.type]
+        return values
+
+    def test_the_guard_keeps_the_essential_fields(self):
+        complaint = self._complaint_for(self.staff_nanjing)
+        essential = set(self._essential_values(complaint))
+        self.assertEqual(
+            essential - WORKFLOW_FIELDS,
+            set(),
+            "WORKFLOW_FIELDS (huatai_complaint_guard.py) no longer protects these",
+        )
 
     @mute_logger(*MUTED)
     def test_workflow_fields_are_written_by_the_workflow_only(self):

@@ -44,6 +44,22 @@ class TestBenchSmoke(TransactionCase):
         self.assertTrue(dept.parent_path.startswith(f"{dept.parent_id.parent_path}"))
         self.assertIn(" / ", dept.complete_name)
         self.assertEqual(len(dept.member_ids), 2)
+        # every complaint taken by a unit whose level accepts its channel
+        # (Art. 11): letters and regulator-forwarded complaints at HQ
+        taken = {(c.accepting_unit_id, c.channel) for c in complaints}
+        self.assertEqual(
+            {(u.kind, ch) for u, ch in taken if not u._accepts_channel(ch)}, set()
+        )
+        at_sales = {ch for u, ch in taken if u.kind == "sales_department"}
+        self.assertEqual(at_sales, {"phone", "onsite", "email", "fax"})
+        self.assertEqual(
+            {u for u, ch in taken if ch == "regulator"},
+            {env.ref("huatai_complaints.unit_retail_service_hq")},
+        )
+        self.assertEqual(
+            {u for u, ch in taken if ch in ("letter", "website")},
+            {env.ref("huatai_complaints.unit_customer_service_center")},
+        )
 
         # consistent rows: stored related fields, deadlines, dates
         closed = complaints.filtered("is_closed")

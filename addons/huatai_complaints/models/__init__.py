@@ -1,3 +1,4 @@
+from . import huatai_complaint_config_mixin
 from . import huatai_org_unit
 from . import res_partner
 from . import res_users
@@ -15,6 +16,7 @@ from . import huatai_workday
 from . import huatai_holiday_schedule
 from . import huatai_holiday
 from . import resource_calendar_leaves
+from . import huatai_complaint_criteria_mixin
 from . import huatai_deadline_policy
 from . import huatai_complaint_routing_rule
 from . import huatai_complaint_deadline

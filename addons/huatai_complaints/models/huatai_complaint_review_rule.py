@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .huatai_complaint_criteria_mixin import SEVERITY_CRITERIA
+
 # the reviews of a handling plan, in the order the rules ask them (Art. 6-10)
 REVIEW_KINDS = [
     ("branch_review", "Branch Review"),
@@ -9,15 +11,7 @@ REVIEW_KINDS = [
 ]
 REVIEW_ORDER = [kind for kind, _label in REVIEW_KINDS]
 # the complaint's flag -> the rule's criterion
-RULE_CRITERIA = [
-    ("is_major", "match_major"),
-    ("is_group", "match_group"),
-    ("is_difficult", "match_difficult"),
-    ("is_media", "match_media"),
-    ("is_judicial", "match_judicial"),
-    ("is_compensation", "match_compensation"),
-    ("is_law_related", "match_law_related"),
-]
+RULE_CRITERIA = (*SEVERITY_CRITERIA, ("is_law_related", "match_law_related"))
 
 
 class HuataiComplaintReviewRule(models.Model):
@@ -25,12 +19,10 @@ class HuataiComplaintReviewRule(models.Model):
     asks for one review of the complaints it matches."""
 
     _name = "huatai.complaint.review.rule"
+    _inherit = "huatai.complaint.criteria.mixin"
     _description = "Handling Plan Review Rule"
-    _order = "sequence, id"
+    _criteria = RULE_CRITERIA
 
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
     kind = fields.Selection(
         REVIEW_KINDS,
         string="Review",
@@ -48,12 +40,6 @@ class HuataiComplaintReviewRule(models.Model):
         string="Handled At",
         help="Only complaints whose handling unit is of this level (empty: any).",
     )
-    match_major = fields.Boolean(string="Major")
-    match_group = fields.Boolean(string="Group")
-    match_difficult = fields.Boolean(string="Difficult")
-    match_media = fields.Boolean(string="Media-related")
-    match_judicial = fields.Boolean(string="Judicial")
-    match_compensation = fields.Boolean(string="Compensation Claimed")
     match_law_related = fields.Boolean(string="Law- or Regulation-related")
     criteria_summary = fields.Char(
         string="Applies To", compute="_compute_criteria_summary"
@@ -62,13 +48,8 @@ class HuataiComplaintReviewRule(models.Model):
     @api.depends_context("lang")
     @api.depends("unit_kind", *(criterion for _flag, criterion in RULE_CRITERIA))
     def _compute_criteria_summary(self):
-        Complaint = self.env["huatai.complaint"]
         for rule in self:
-            flags = [
-                Complaint._fields[flag]._description_string(self.env)
-                for flag, criterion in RULE_CRITERIA
-                if rule[criterion]
-            ]
+            flags = rule._criteria_flag_labels()
             parts = []
             if rule.unit_kind:
                 levels = dict(
@@ -91,5 +72,5 @@ class HuataiComplaintReviewRule(models.Model):
         complaint = complaint.sudo()
         if self.unit_kind and complaint.handling_unit_id.kind != self.unit_kind:
             return False
-        flags = [flag for flag, criterion in RULE_CRITERIA if self[criterion]]
+        flags = self._criteria_flags()
         return not flags or any(complaint[flag] for flag in flags)

@@ -2,7 +2,7 @@ import re
 from ast import literal_eval
 from collections import defaultdict
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, escape_psql, mute_logger
@@ -21,14 +21,12 @@ class HuataiComplaintRoutingRule(models.Model):
     applies its actions (SPEC §8)."""
 
     _name = "huatai.complaint.routing.rule"
+    _inherit = "huatai.complaint.config.mixin"
     _description = "Complaint Routing Rule"
-    _order = "sequence, id"
 
-    name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(
-        default=10, help="Rules are tried in this order; the first match wins."
+        help="Rules are tried in this order; the first match wins."
     )
-    active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
     domain = fields.Char(
         string="Conditions",
@@ -126,33 +124,10 @@ class HuataiComplaintRoutingRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        rules = super().create([self._owner_mode_from_user(v) for v in vals_list])
-        self.env.registry.clear_cache()  # _active_ids
-        return rules
+        return super().create([self._owner_mode_from_user(v) for v in vals_list])
 
     def write(self, vals):
-        res = super().write(self._owner_mode_from_user(vals))
-        self.env.registry.clear_cache()  # _active_ids
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()  # _active_ids
-        return res
-
-    @api.model
-    def _active_records(self):
-        """The rules ``search([])`` gives (active ones unless
-        ``active_test`` is off, in their order), as superuser: every intake
-        looks for them, their ids are cached per registry (cleared by their
-        create, write and unlink)."""
-        active_test = self.env.context.get("active_test", True)
-        return self.sudo().browse(self._active_ids(bool(active_test)))
-
-    @tools.ormcache("active_test")
-    def _active_ids(self, active_test):
-        rules = self.sudo().with_context(active_test=active_test).search([])
-        return tuple(rules.ids)
+        return super().write(self._owner_mode_from_user(vals))
 
     @api.model
     def _owner_mode_from_user(self, vals):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 
 STAGE_STATES = [
     ("new", "Registered"),
@@ -14,11 +14,9 @@ STAGE_STATES = [
 
 class HuataiComplaintStage(models.Model):
     _name = "huatai.complaint.stage"
+    _inherit = "huatai.complaint.config.mixin"
     _description = "Complaint Stage"
-    _order = "sequence, id"
 
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
     fold = fields.Boolean(
         string="Folded in Kanban",
         help="Folded stages are collapsed on the kanban board.",
@@ -36,34 +34,10 @@ class HuataiComplaintStage(models.Model):
         "before Replied, a reason before Rejected...) follow it.",
     )
     description = fields.Text(translate=True)
-    active = fields.Boolean(default=True)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        stages = super().create(vals_list)
-        self.env.registry.clear_cache()  # _first_id
-        return stages
-
-    def write(self, vals):
-        res = super().write(vals)
-        self.env.registry.clear_cache()  # _first_id
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()  # _first_id
-        return res
 
     @api.model
     def _first(self):
         """The first stage (``search([], limit=1)``): a new complaint's
-        default, its id cached per registry (cleared by the stages' create,
-        write and unlink)."""
+        default, from the cached ids of the stages."""
         self.check_access("read")
-        active_test = bool(self.env.context.get("active_test", True))
-        return self.browse(self._first_id(active_test))
-
-    @tools.ormcache("active_test")
-    def _first_id(self, active_test):
-        stage = self.sudo().with_context(active_test=active_test).search([], limit=1)
-        return stage.id
+        return self.browse(self._active_records()[:1].ids)

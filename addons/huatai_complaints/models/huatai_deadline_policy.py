@@ -1,17 +1,9 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .huatai_complaint import CHANNELS
+from .huatai_complaint_criteria_mixin import SEVERITY_CRITERIA
 
-# the complaint's severity flag -> the policy's criterion field
-SEVERITY_CRITERIA = [
-    ("is_major", "match_major"),
-    ("is_group", "match_group"),
-    ("is_difficult", "match_difficult"),
-    ("is_media", "match_media"),
-    ("is_judicial", "match_judicial"),
-    ("is_compensation", "match_compensation"),
-]
 # clocks used when no policy matches at all (SPEC §7 defaults)
 DEFAULT_DAYS = {
     "acknowledgement_days": 1,
@@ -24,15 +16,17 @@ CLOCK_FIELDS = (*DAYS_FIELDS, "pause_stage_ids")
 
 
 class HuataiDeadlinePolicy(models.Model):
-    _name = "huatai.deadline.policy"
-    _description = "Deadline Policy"
-    _order = "sequence, id"
+    """The clocks of the complaints a policy applies to (SPEC §7): the most
+    specific matching policy wins. A policy asks for all the severity flags
+    it names."""
 
-    name = fields.Char(required=True, translate=True)
+    _name = "huatai.deadline.policy"
+    _inherit = "huatai.complaint.criteria.mixin"
+    _description = "Deadline Policy"
+
     sequence = fields.Integer(
-        default=10, help="Among equally specific policies, the first one wins."
+        help="Among equally specific policies, the first one wins."
     )
-    active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
     # criteria: an empty criterion matches every complaint
     channel = fields.Selection(
@@ -45,12 +39,6 @@ class HuataiDeadlinePolicy(models.Model):
         string="Complaint Types",
         help="Only complaints of these types or their sub-types (empty: any).",
     )
-    match_major = fields.Boolean(string="Major Complaints Only")
-    match_group = fields.Boolean(string="Group Complaints Only")
-    match_difficult = fields.Boolean(string="Difficult Complaints Only")
-    match_media = fields.Boolean(string="Media-related Complaints Only")
-    match_judicial = fields.Boolean(string="Judicial Complaints Only")
-    match_compensation = fields.Boolean(string="Complaints Claiming Compensation Only")
     specificity = fields.Integer(
         compute="_compute_specificity",
         store=True,
@@ -111,7 +99,7 @@ class HuataiDeadlinePolicy(models.Model):
             policy.specificity = (
                 bool(policy.channel)
                 + bool(policy.category_ids)
-                + sum(bool(policy[c]) for _f, c in SEVERITY_CRITERIA)
+                + len(policy._criteria_flags())
             )
 
     @api.depends_context("lang")
@@ -128,13 +116,11 @@ class HuataiDeadlinePolicy(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         policies = super().create(vals_list)
-        self.env.registry.clear_cache()  # _active_ids
         self.env["huatai.complaint"]._recompute_open_deadlines(policies=True)
         return policies
 
     def write(self, vals):
         res = super().write(vals)
-        self.env.registry.clear_cache()  # _active_ids
         if set(vals) & set(CLOCK_FIELDS):
             self.env["huatai.complaint"]._recompute_open_deadlines(policies=self)
         if set(vals) - set(CLOCK_FIELDS) - {"name", "description"}:
@@ -143,27 +129,12 @@ class HuataiDeadlinePolicy(models.Model):
 
     def unlink(self):
         res = super().unlink()
-        self.env.registry.clear_cache()  # _active_ids
         self.env["huatai.complaint"]._recompute_open_deadlines(policies=True)
         return res
 
     # ------------------------------------------------------------------
     # Matching
     # ------------------------------------------------------------------
-    @api.model
-    def _active_records(self):
-        """The policies ``search([])`` gives (active ones unless
-        ``active_test`` is off, in their order), as superuser: every intake
-        looks for them, their ids are cached per registry (cleared by their
-        create, write and unlink)."""
-        active_test = self.env.context.get("active_test", True)
-        return self.sudo().browse(self._active_ids(bool(active_test)))
-
-    @tools.ormcache("active_test")
-    def _active_ids(self, active_test):
-        policies = self.sudo().with_context(active_test=active_test).search([])
-        return tuple(policies.ids)
-
     def _criteria_labels(self):
         self.ensure_one()
         labels = []
@@ -179,56 +150,45 @@ class HuataiDeadlinePolicy(models.Model):
                     types=" / ".join(self.category_ids.mapped("display_name")),
                 )
             )
-        for flag, criterion in SEVERITY_CRITERIA:
-            if self[criterion]:
-                labels.append(
-                    self.env["huatai.complaint"]
-                    ._fields[flag]
-                    ._description_string(self.env)
-                )
-        return labels
+        return labels + self._criteria_flag_labels()
+
+    def _matcher(self):
+        """A function telling whether a complaint meets all the criteria of
+        this policy, the criteria read once."""
+        self.ensure_one()
+        channel = self.channel
+        paths = tuple(self.category_ids.mapped("parent_path"))
+        flags = self._criteria_flags()
+
+        def matches(complaint):
+            if channel and complaint.channel != channel:
+                return False
+            if paths and not (complaint.category_id.parent_path or "").startswith(
+                paths
+            ):
+                return False
+            return all(complaint[flag] for flag in flags)
+
+        return matches
 
     def _matches(self, complaint):
         """Whether ``complaint`` meets all the criteria of this policy."""
-        self.ensure_one()
-        if self.channel and complaint.channel != self.channel:
-            return False
-        if self.category_ids:
-            path = complaint.category_id.parent_path or ""
-            if not any(path.startswith(c.parent_path) for c in self.category_ids):
-                return False
-        return all(
-            complaint[flag] for flag, criterion in SEVERITY_CRITERIA if self[criterion]
-        )
+        return self._matcher()(complaint)
 
     def _selector(self):
         """A function giving the policy of ``self`` that applies to a
         complaint (as ``_select_for(complaint)[0]``), the policies' criteria
         read once: for computing the policy of many complaints."""
         ordered = [
-            (
-                policy,
-                policy.channel,
-                tuple(policy.category_ids.mapped("parent_path")),
-                tuple(
-                    flag for flag, criterion in SEVERITY_CRITERIA if policy[criterion]
-                ),
-            )
+            (policy, policy._matcher())
             for policy in self.sorted(lambda p: (-p.specificity, p.sequence, p.id))
         ]
         empty = self.browse()
 
         def select(complaint):
-            for policy, channel, paths, flags in ordered:
-                if channel and complaint.channel != channel:
-                    continue
-                if paths:
-                    path = complaint.category_id.parent_path or ""
-                    if not path.startswith(paths):
-                        continue
-                if all(complaint[flag] for flag in flags):
-                    return policy
-            return empty
+            return next(
+                (policy for policy, matches in ordered if matches(complaint)), empty
+            )
 
         return select
 

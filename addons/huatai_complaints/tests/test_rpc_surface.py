@@ -282,7 +282,12 @@ AUDITED_ENDPOINTS = {
         "write",
     },
     # the ORM's CRUD (model access rights), clearing the cached ids of the
-    # first stage / of a sequence code
+    # configuration records (huatai.complaint.config.mixin: stages, rules,
+    # policies; abstract, no access rights: nobody reaches the mixins) / of
+    # a sequence code
+    "huatai.complaint.config.mixin": {"create", "unlink", "write"},
+    "huatai.complaint.criteria.mixin": {"create", "unlink", "write"},
+    "huatai.complaint.review.rule": {"create", "unlink", "write"},
     "huatai.complaint.stage": {"create", "unlink", "write"},
     "huatai.deadline.policy": {"create", "unlink", "write"},
     "huatai.holiday": {"create", "unlink", "write"},
