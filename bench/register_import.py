@@ -52,6 +52,7 @@ FILLED = (
     "callback_date",
     "callback_result",
     "callback_attempts",
+    "callback_returns",
 )
 
 
@@ -71,6 +72,7 @@ def build_rows(env, rows, seed=7):
     channel = list(labels["channel"]["labels"].values())
     methods = list(labels["reply_method"]["labels"].values())
     results = list(labels["callback_result"]["labels"].values())
+    dissatisfied = labels["callback_result"]["labels"]["dissatisfied"]
     yes, no = zh._("Yes"), zh._("No")
     start = datetime(2019, 1, 1, 9)
     out = []
@@ -109,8 +111,14 @@ def build_rows(env, rows, seed=7):
             "closed": received + timedelta(days=9),
             "callback_date": (received + timedelta(days=7)).date(),
             "callback_result": results[i % len(results)],
-            "callback_attempts": 1,
+            "callback_attempts": 2 if i % 7 == 0 else 1,
         }
+        # returns to handling after a dissatisfied callback: one for a
+        # dissatisfied last outcome, and one before some satisfied ones
+        if values["callback_result"] == dissatisfied or i % 7 == 0:
+            values["callback_returns"] = 1
+        else:
+            values["callback_returns"] = 0
         out.append([values.get(key) for key in keys])
     return header, out
 

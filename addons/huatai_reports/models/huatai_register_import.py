@@ -23,6 +23,7 @@ The parts, in the order of an import:
 """
 
 import io
+import math
 from collections import defaultdict
 from datetime import date
 
@@ -331,6 +332,7 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
         for key in (*FLAGS, "is_compensation"):
             self._lookup(cell(key), lookups["yes_no"], key, vals, fail)
         self._convert_numbers(cell, vals, fail)
+        self._check_callback_returns(vals, cell("callback_returns") is not None, fail)
         reply = cell("reply")
         if reply is not None:
             vals["reply_text"] = plaintext2html(str(reply))
@@ -375,18 +377,75 @@ class HuataiComplaintRegisterImport(models.AbstractModel):
 
     @api.model
     def _convert_numbers(self, cell, vals, fail):
+        _ = self.env._
         for key, field, kind in NUMBERS:
             value = cell(key)
             if value is None:
                 continue
             try:
-                number = kind(float(value))
+                number = float(value)
             except (TypeError, ValueError):
-                fail(key, self.env._("%(value)s is not a number.", value=value))
+                number = None
+            if number is None or not math.isfinite(number):
+                fail(key, _("%(value)s is not a number.", value=value))
                 continue
+            if kind is int:
+                if not number.is_integer():
+                    fail(key, _("%(value)s is not a whole number.", value=value))
+                    continue
+                number = int(number)
             if number < 0:
-                fail(key, self.env._("A negative number is not allowed here."))
+                fail(key, _("A negative number is not allowed here."))
             vals[field] = number
+
+    @api.model
+    def _check_callback_returns(self, vals, given, fail):
+        """The returns to handling after a dissatisfied callback (each
+        dissatisfied callback is one, ``huatai_complaints``'
+        ``dissatisfied_callback_count``). Registers without the column (or
+        with the cell empty): one when the last callback found the client
+        dissatisfied, else none. Given, they agree with the callbacks: at
+        least one when the last outcome is dissatisfied, some only after a
+        callback (its day and outcome), no more than the attempts."""
+        _ = self.env._
+        key, field = "callback_returns", "dissatisfied_callback_count"
+        dissatisfied = vals.get("callback_result") == "dissatisfied"
+        if not given:
+            vals[field] = 1 if dissatisfied and vals.get("callback_date") else 0
+            return
+        returns = vals.get(field)
+        if returns is None or returns < 0:
+            return  # already reported
+        attempts = vals.get("callback_attempt_count")
+        if dissatisfied and not returns:
+            fail(
+                key,
+                _(
+                    "The last callback found the client dissatisfied: that "
+                    "is at least one return to handling."
+                ),
+            )
+        elif returns and not (
+            vals.get("callback_date") and vals.get("callback_result")
+        ):
+            fail(
+                key,
+                _(
+                    "A return to handling after a dissatisfied callback needs "
+                    "the callback: fill in the day the client was called back "
+                    "and the callback outcome."
+                ),
+            )
+        elif attempts is not None and returns > attempts:
+            fail(
+                key,
+                _(
+                    "%(returns)s returns after a dissatisfied callback but "
+                    "only %(attempts)s callback attempts.",
+                    returns=returns,
+                    attempts=attempts,
+                ),
+            )
 
     @api.model
     def _finish_row(self, vals, lookups, fail):

@@ -61,6 +61,9 @@ NUMBERS = (
     ("compensation_amount", "compensation_amount", float),
     ("complainant_count", "complainant_count", int),
     ("callback_attempts", "callback_attempt_count", int),
+    # optional (registers exported before it have none): see
+    # huatai.complaint.register.import._check_callback_returns
+    ("callback_returns", "dissatisfied_callback_count", int),
     ("satisfaction_score", "satisfaction_score", float),
 )
 REQUIRED = ("name", "received", "channel", "category", "accepting_unit", "complainant")

@@ -86,11 +86,16 @@ def insert_complaints(env, records):
 
 
 def insert_callbacks(env, records):
-    """One callback per complaint of the register that was called back,
-    on its "Called Back On" day (noon, China time): the analysis' callback
-    timeliness reads the first callback's date. Made by the complaint's
+    """The callbacks of the complaints of the register that were called
+    back, on their "Called Back On" day (from noon, China time, a minute
+    apart): the analysis' callback timeliness reads the first callback's
+    date. One dissatisfied callback per return to handling (the complaint's
+    ``dissatisfied_callback_count``, inserted with it), then, unless the
+    last outcome is dissatisfied (the last return), one with the
+    complaint's callback outcome: what the callbacks' computations
+    (outcome of the latest, returns) read back. Made by the complaint's
     replier (else its owner, else the importer), from the replying unit
-    (else the handling unit), with the complaint's callback outcome."""
+    (else the handling unit)."""
     rows = [
         (vals["name"], vals["callback_date"])
         for vals in records
@@ -110,19 +115,29 @@ def insert_callbacks(env, records):
                     (complaint_id, date, user_id, unit_id, unit_kind,
                      branch_id, attempt, reached, satisfied, result,
                      create_uid, write_uid, create_date, write_date)
-                SELECT c.id, r.day + %(noon)s,
+                SELECT c.id, cb.at,
                        COALESCE(c.replied_by_id, c.user_id, %(uid)s),
-                       u.id, u.kind, u.branch_id, 1,
-                       COALESCE(c.callback_result IN
-                                ('satisfied', 'dissatisfied'), FALSE),
-                       COALESCE(c.callback_result = 'satisfied', FALSE),
-                       CASE WHEN c.callback_result IN
-                                 ('satisfied', 'dissatisfied')
-                            THEN c.callback_result ELSE 'unreached' END,
-                       %(uid)s, %(uid)s, r.day + %(noon)s, r.day + %(noon)s
+                       u.id, u.kind, u.branch_id, cb.attempt,
+                       cb.result <> 'unreached', cb.result = 'satisfied',
+                       cb.result, %(uid)s, %(uid)s, cb.at, cb.at
                   FROM unnest(%(names)s::varchar[], %(days)s::date[])
                        AS r(name, day)
                   JOIN huatai_complaint c ON c.name = r.name
+                 CROSS JOIN LATERAL (
+                       SELECT s.attempt,
+                              r.day + %(noon)s
+                                  + (s.attempt - 1) * INTERVAL '1 minute' AS at,
+                              CASE WHEN s.attempt <= c.dissatisfied_callback_count
+                                   THEN 'dissatisfied'
+                                   WHEN c.callback_result IN
+                                        ('satisfied', 'dissatisfied')
+                                   THEN c.callback_result
+                                   ELSE 'unreached' END AS result
+                         FROM generate_series(
+                                1, c.dissatisfied_callback_count
+                                   + CASE WHEN c.callback_result = 'dissatisfied'
+                                          THEN 0 ELSE 1 END) AS s(attempt)
+                       ) cb
              LEFT JOIN huatai_org_unit u
                     ON u.id = COALESCE(c.replied_unit_id, c.handling_unit_id)
                 """,
@@ -168,6 +183,8 @@ def insert_columns():
         ("reply_method", "varchar[]"),
         ("callback_result", "varchar[]"),
         ("callback_attempt_count", "integer[]"),
+        ("dissatisfied_callback_count", "integer[]"),
+        ("returned_after_callback", "boolean[]"),
         ("satisfaction_score", "float8[]"),
         ("survey_state", "varchar[]"),
         ("survey_answer_count", "integer[]"),
@@ -214,6 +231,8 @@ def insert_values(vals, stages, confidential, currency, uid):
     row["survey_state"] = "done" if vals.get("satisfaction_score") else None
     row["survey_answer_count"] = 1 if vals.get("satisfaction_score") else 0
     row["callback_attempt_count"] = vals.get("callback_attempt_count") or 0
+    row["dissatisfied_callback_count"] = vals.get("dissatisfied_callback_count") or 0
+    row["returned_after_callback"] = bool(row["dissatisfied_callback_count"])
     for flag in FLAGS:
         row[flag] = bool(vals.get(flag))
     row["compliance_required"] = any(row.get(flag) for flag in SEVERITY_FLAGS)

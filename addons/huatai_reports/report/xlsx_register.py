@@ -124,6 +124,12 @@ class RegisterReport(XlsxReport):
                 "callback_attempts",
                 self.number(_("Callback Attempts"), "int", 8),
             ),
+            # the dissatisfied callbacks: each sent the complaint back to
+            # handling (the analysis' "returned after callback")
+            (
+                "callback_returns",
+                self.number(_("Returns After Dissatisfied Callback"), "int", 10),
+            ),
             ("satisfaction_score", self.number(_("Survey Score"), "days", 8)),
             # the outcome (issue 15)
             ("outcome", label(_("Complaint Outcome"), 10, "outcome")),
@@ -260,6 +266,11 @@ class RegisterReport(XlsxReport):
             ),
             "callback_result": SQL("c.callback_result"),
             "callback_attempts": SQL("NULLIF(c.callback_attempt_count, 0)"),
+            # 0 once called back, empty if never
+            "callback_returns": SQL(
+                "CASE WHEN c.callback_attempt_count > 0 "
+                "THEN COALESCE(c.dissatisfied_callback_count, 0) END"
+            ),
             "satisfaction_score": SQL(
                 "CASE WHEN c.survey_state = 'done' THEN c.satisfaction_score END"
             ),

@@ -1,7 +1,7 @@
 """The yearly complaint summary for the local CSRC bureau: a line per unit
 with its counts per main complaint type, handling, deadlines and
 compensation (claimed and paid), the outcomes, the total, and the
-complaints per type."""
+complaints per type with their outcomes."""
 
 from collections import defaultdict
 from datetime import date
@@ -36,6 +36,16 @@ SUMMARY_KEYS = (
     "satisfaction_rate",
     "satisfaction_score",
 )
+# the outcome of the complaints of a main type (by-type sheet), in the order
+# and with the headers of the units' sheet
+BY_TYPE_KEYS = (
+    "compensation",
+    "compensation_amount",
+    "founded",
+    "partly_founded",
+    "unfounded",
+    "compensation_paid",
+)
 
 
 class RegulatorSummaryReport(XlsxReport):
@@ -62,7 +72,7 @@ class RegulatorSummaryReport(XlsxReport):
         self.root_categories = self._root_categories(rows)
         self.open_workbook()
         total = self._write_units(year, units, rows)
-        self._write_by_type(rows, total)
+        self._write_by_type(rows, total, units)
         _ = self.env._
         self.write_about_sheet(
             _("Yearly Complaint Summary for the CSRC Local Bureau"),
@@ -139,6 +149,12 @@ class RegulatorSummaryReport(XlsxReport):
             *(as_cell(key, totals.get(key)) for key in SUMMARY_KEYS),
         ]
 
+    def _total_label(self, units):
+        """The firm's total when the report covers every unit."""
+        if not units and self.sees_firm():
+            return self.env._("Firm Total")
+        return self.env._("Total")
+
     def _write_units(self, year, units, rows):
         """The sheet of the units and the total line; returns the total."""
         _ = self.env._
@@ -171,17 +187,13 @@ class RegulatorSummaryReport(XlsxReport):
         writer.finish()
         # the total line: the firm's when the report covers every unit
         total_values = self._line(rows)
-        whole_firm = not units and self.sees_firm()
-        self.write_total_row(
-            writer,
-            total_values,
-            4,
-            label=_("Firm Total") if whole_firm else _("Total"),
-        )
+        self.write_total_row(writer, total_values, 4, label=self._total_label(units))
         return total_values[0]
 
-    def _write_by_type(self, rows, total):
-        """The complaints per main type, with their share."""
+    def _write_by_type(self, rows, total, units):
+        """The complaints per main type, with their share and outcome
+        (founded, partly founded, unfounded, compensation claimed and paid),
+        and the total line: the same figures as the units' total line."""
         _ = self.env._
         writer = self.sheet(
             _("By Complaint Type"),
@@ -189,11 +201,31 @@ class RegulatorSummaryReport(XlsxReport):
                 self.column(_("Complaint Type"), width=18),
                 self.number(_("Complaints"), "int", 10),
                 self.number(_("Share"), "percent", 8),
+                *(col for _key, col in self.measure_columns(BY_TYPE_KEYS)),
             ],
         )
+        per_root = defaultdict(list)
+        for row in rows:
+            per_root[row["category_root_id"]].append(row)
+
+        def outcome(type_rows):
+            totals = total_measures(type_rows)
+            return [as_cell(key, totals[key]) for key in BY_TYPE_KEYS]
+
         by_root = self._counts_by_root(rows)
         writer.write_rows(
-            [cat.name, by_root[cat.id], by_root[cat.id] / total if total else None]
+            [
+                cat.name,
+                by_root[cat.id],
+                by_root[cat.id] / total if total else None,
+                *outcome(per_root.get(cat.id, [])),
+            ]
             for cat in self.root_categories
         )
         writer.finish()
+        self.write_total_row(
+            writer,
+            [total, 1.0 if total else None, *outcome(rows)],
+            1,
+            label=self._total_label(units),
+        )

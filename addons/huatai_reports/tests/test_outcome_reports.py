@@ -210,3 +210,125 @@ class TestOutcomeReports(ReportCase):
         header, rows = self.sheet_rows(self.open_xlsx(content).worksheets[0])
         total = self.as_dicts(header, rows)[-1]
         self.assertEqual(tuple(total[c] for c in columns), (3, 1, 1, 7300.5))
+
+    def by_type_sheet(self, user, lang="en_US"):
+        content, _name, _count = (
+            self.Xlsx.with_user(user)
+            .with_context(lang=lang)
+            ._build("regulator_summary", year=2025)
+        )
+        book = self.open_xlsx(content)
+        header, rows = self.sheet_rows(book.worksheets[1])
+        return book.sheetnames[1], header, rows
+
+    def test_regulator_summary_by_type_outcome_columns(self):
+        _sheet, header, rows = self.by_type_sheet(self.hq_user)
+        columns = (
+            "Complaints",
+            "Compensation Requested",
+            "Compensation Claimed",
+            "Founded",
+            "Partly Founded",
+            "Unfounded",
+            "Compensation Paid",
+        )
+        self.assertEqual(
+            header, ["Complaint Type", "Complaints", "Share", *columns[1:]]
+        )
+        lines = self.as_dicts(header, rows)
+        by_type = {
+            line["Complaint Type"]: tuple(line[c] for c in columns)
+            for line in lines[:-1]
+        }
+        # service: nanjing_closed founded (1,200 paid), hangzhou_regulator
+        # partly founded (800.50 paid), three without outcome; system: the
+        # rejected one, unfounded; financial service: 5,000 claimed and paid
+        self.assertEqual(by_type.pop("Service"), (5, 0, 0, 1, 1, 0, 2000.5))
+        self.assertEqual(by_type.pop("System"), (1, 0, 0, 0, 0, 1, 0))
+        self.assertEqual(by_type.pop("Financial Service"), (1, 1, 5000, 1, 0, 0, 5000))
+        self.assertEqual(by_type.pop("Marketing"), (1, 0, 0, 0, 0, 0, 0))
+        self.assertEqual(by_type.pop("Other"), (1, 0, 0, 0, 0, 0, 0))
+        # HQ does not see the whistleblowing type; the other types: zeros
+        self.assertNotIn("Whistleblowing", by_type)
+        self.assertTrue(all(v == (0, 0, 0, 0, 0, 0, 0) for v in by_type.values()))
+        total = lines[-1]
+        self.assertEqual((total["Complaint Type"], total["Share"]), ("Firm Total", 1))
+        self.assertEqual(
+            tuple(total[c] for c in columns), (9, 1, 5000, 2, 1, 1, 7000.5)
+        )
+
+    def test_regulator_summary_by_type_totals_equal_statistics(self):
+        keys = (
+            "count",
+            "compensation",
+            "compensation_amount",
+            "founded",
+            "partly_founded",
+            "unfounded",
+            "compensation_paid",
+        )
+        columns = (
+            "Complaints",
+            "Compensation Requested",
+            "Compensation Claimed",
+            "Founded",
+            "Partly Founded",
+            "Unfounded",
+            "Compensation Paid",
+        )
+        expected = {
+            self.hq_user: (9, 1, 5000, 2, 1, 1, 7000.5),
+            # the whistleblowing report: founded, 300 paid
+            self.compliance_user: (10, 1, 5000, 3, 1, 1, 7300.5),
+            self.head_zhejiang: (2, 1, 5000, 1, 1, 0, 5800.5),
+        }
+        for user, figures in expected.items():
+            (stats,) = self.statistics(user, *YEAR, period=False, groupby=())
+            self.assertEqual(tuple(stats[k] for k in keys), figures, user.login)
+            _sheet, header, rows = self.by_type_sheet(user)
+            lines = self.as_dicts(header, rows)
+            total = lines[-1]
+            self.assertEqual(tuple(total[c] for c in columns), figures, user.login)
+            # the lines add up to the total line
+            self.assertEqual(
+                tuple(sum(line[c] for line in lines[:-1]) for c in columns),
+                figures,
+                user.login,
+            )
+            # and the units' sheet says the same
+            _book, unit_header, unit_rows = self.by_unit_sheet(user)
+            unit_total = self.as_dicts(unit_header, unit_rows)[-1]
+            self.assertEqual(tuple(unit_total[c] for c in columns), figures, user.login)
+
+    def by_unit_sheet(self, user):
+        content, _name, _count = self.Xlsx.with_user(user)._build(
+            "regulator_summary", year=2025
+        )
+        book = self.open_xlsx(content)
+        header, rows = self.sheet_rows(book.worksheets[0])
+        return book, header, rows
+
+    def test_regulator_summary_by_type_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["huatai_complaints", "huatai_reports"], ["zh_CN"]
+        )
+        self.hq_user.lang = "zh_CN"
+        sheet, header, rows = self.by_type_sheet(self.hq_user, lang="zh_CN")
+        self.assertEqual(sheet, "按投诉类型")
+        self.assertEqual(
+            header,
+            [
+                "投诉类型",
+                "投诉件数",
+                "占比",
+                "要求经济补偿",
+                "诉求补偿金额",
+                "成立",
+                "部分成立",
+                "不成立",
+                "已支付补偿",
+            ],
+        )
+        self.assertEqual(rows[-1][0], "全公司合计")
+        self.assertEqual(rows[-1][1:], [9, 1, 1, 5000, 2, 1, 1, 7000.5])

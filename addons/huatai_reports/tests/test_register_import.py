@@ -29,6 +29,7 @@ class TestRegisterImport(ReportCase):
         )
         cls.finished_names = cls.finished.mapped("name")
         cls.n_nanjing_closed = cls.nanjing_closed.name
+        cls.n_nanjing_rejected = cls.nanjing_rejected.name
         cls.n_hangzhou_regulator = cls.hangzhou_regulator.name
         cls.hangzhou_compensation_name = cls.hangzhou_compensation.name
         cls.env["res.lang"]._activate_lang("zh_CN")
@@ -79,10 +80,63 @@ class TestRegisterImport(ReportCase):
 
         return header, [[text(v) for v in row] for row in rows]
 
+    def _returned_twice(self):
+        """hangzhou_regulator: two callbacks found the client dissatisfied
+        (each sent it back to handling), the third satisfied; called by its
+        replying unit (the unit an import gives a callback)."""
+        complaint = self.hangzhou_regulator
+        self.regulator_callback_unit = (
+            complaint.replied_unit_id or complaint.handling_unit_id
+        )
+        self.env["huatai.complaint.callback"].create(
+            [
+                {
+                    "complaint_id": complaint.id,
+                    "date": utc(date(2025, 2, 11), 9 + attempt),
+                    "unit_id": self.regulator_callback_unit.id,
+                    "attempt": attempt,
+                    "reached": True,
+                    "satisfied": attempt == 3,
+                }
+                for attempt in (1, 2, 3)
+            ]
+        )
+        self.env.flush_all()
+        self.assertEqual(
+            (
+                self.hangzhou_regulator.dissatisfied_callback_count,
+                self.hangzhou_regulator.callback_result,
+            ),
+            (2, "satisfied"),
+        )
+
     # ------------------------------------------------------------------
     def test_exported_register_reimports_with_identical_statistics(self):
+        self._returned_twice()
         before = self._statistics()
+        # returned after a dissatisfied callback: hangzhou_regulator (January,
+        # twice, then satisfied) and hangzhou_compensation (February, its
+        # last callback dissatisfied)
+        self.assertEqual(
+            [
+                (row["period_start"], row["returned_after_callback"])
+                for row in before
+                if row["returned_after_callback"]
+            ],
+            [(date(2025, 1, 1), 1), (date(2025, 2, 1), 1)],
+        )
         content = self._export(self.finished)
+        header, rows = self.sheet_rows(self.open_xlsx(content).worksheets[0])
+        exported = {row[0]: row[header.index("回访不满意退回次数")] for row in rows}
+        self.assertEqual(
+            exported,
+            {
+                self.n_nanjing_closed: 0,
+                self.n_nanjing_rejected: None,
+                self.n_hangzhou_regulator: 2,
+                self.hangzhou_compensation_name: 1,
+            },
+        )
         names = self.finished_names
         fields = ["name", "received_date", "accepted_date", "replied_date"]
         fields += ["closed_date", "stage_id", "accept_deadline", "reply_deadline"]
@@ -90,6 +144,8 @@ class TestRegisterImport(ReportCase):
         fields += ["accepting_unit_id", "handling_unit_id", "category_id", "is_major"]
         fields += ["user_id", "accepting_user_id", "replied_by_id", "channel"]
         fields += ["regulator_authority", "regulator_reference", "is_confidential"]
+        fields += ["callback_attempt_count", "dissatisfied_callback_count"]
+        fields += ["returned_after_callback"]
         original = {c["name"]: c for c in self.finished.read(fields)}
         self._delete(self.finished)
         self.assertNotEqual(self._statistics(), before)
@@ -103,14 +159,14 @@ class TestRegisterImport(ReportCase):
             expected = original[record["name"]]
             for field in fields[1:]:
                 self.assertEqual(record[field], expected[field], field)
-        # the first callback's day ("Called Back On") comes back: one
-        # callback per complaint called back, with its outcome
+        # the first callback's day ("Called Back On") comes back, one
+        # dissatisfied callback per return to handling, then the last outcome
         callbacks = self.env["huatai.complaint.callback"].search(
             [("complaint_id", "in", imported.ids)]
         )
         self.assertEqual(
             sorted(
-                (cb.complaint_id.name, cb.date, cb.result, cb.unit_id)
+                (cb.complaint_id.name, cb.date, cb.attempt, cb.result, cb.unit_id)
                 for cb in callbacks
             ),
             sorted(
@@ -118,27 +174,119 @@ class TestRegisterImport(ReportCase):
                     (
                         self.n_nanjing_closed,
                         utc(date(2025, 1, 13), 12),
+                        1,
                         "satisfied",
                         self.nanjing,
+                    ),
+                    *(
+                        (
+                            self.n_hangzhou_regulator,
+                            utc(date(2025, 2, 11), 12, attempt - 1),
+                            attempt,
+                            result,
+                            self.regulator_callback_unit,
+                        )
+                        for attempt, result in (
+                            (1, "dissatisfied"),
+                            (2, "dissatisfied"),
+                            (3, "satisfied"),
+                        )
                     ),
                     (
                         self.hangzhou_compensation_name,
                         utc(date(2025, 2, 17), 12),
+                        1,
                         "dissatisfied",
                         self.hangzhou,
                     ),
                 ]
             ),
         )
-        # a return to handling after a dissatisfied callback is not in the
-        # register (only the last result): every other figure counts the
-        # same, the callback timeliness included
-        after = self._statistics()
-        self.assertEqual(len(after), len(before))
-        for row_before, row_after in zip(before, after, strict=True):
-            for key, value in row_before.items():
-                if key != "returned_after_callback":
-                    self.assertEqual(row_after[key], value, key)
+        # the complaints' figures agree with their callbacks, as the
+        # callbacks' computations read them
+        for complaint in imported:
+            made = complaint.callback_ids.sorted(lambda cb: (cb.date, cb.id))
+            dissatisfied = len(made.filtered(lambda cb: cb.result == "dissatisfied"))
+            self.assertEqual(
+                (
+                    complaint.dissatisfied_callback_count,
+                    complaint.returned_after_callback,
+                    complaint.callback_result,
+                ),
+                (dissatisfied, bool(dissatisfied), made[-1:].result or False),
+                complaint.name,
+            )
+        # every figure counts the same, the returns after a dissatisfied
+        # callback and the callback timeliness included
+        self.assertEqual(self._statistics(), before)
+
+    def test_register_without_the_returns_column(self):
+        """A register exported before the column: a dissatisfied last
+        callback is one return, the others none."""
+        self._returned_twice()
+        header, rows = self._register_csv(self.finished)
+        self._delete(self.finished)
+        col = header.index("回访不满意退回次数")
+        header = header[:col] + header[col + 1 :]
+        rows = [row[:col] + row[col + 1 :] for row in rows]
+        result = self._import(self._csv([header, *rows]), "register.csv")
+        self.assertEqual((result["errors"], result["imported"]), ([], 4))
+        imported = self.Complaint.search([("name", "in", self.finished_names)])
+        self.assertEqual(
+            {c.name: c.dissatisfied_callback_count for c in imported},
+            {
+                self.n_nanjing_closed: 0,
+                self.n_nanjing_rejected: 0,
+                # the register only held the last outcome: satisfied
+                self.n_hangzhou_regulator: 0,
+                self.hangzhou_compensation_name: 1,
+            },
+        )
+        self.assertEqual(
+            imported.filtered("returned_after_callback").mapped("name"),
+            [self.hangzhou_compensation_name],
+        )
+
+    def test_bad_returns_after_callback_are_row_errors(self):
+        header, rows = self._register_csv(self.finished)
+        self._delete(self.finished)
+        col = {h: i for i, h in enumerate(header)}
+        returns = col["回访不满意退回次数"]
+        by_name = {row[col["投诉编号"]]: row for row in rows}
+        for value in ("-1", "1.5", "两次"):
+            by_name[self.n_nanjing_closed][returns] = value
+            # more returns than callback attempts (2)
+            by_name[self.hangzhou_compensation_name][returns] = "3"
+            # returns of a complaint never called back
+            by_name[self.n_nanjing_rejected][returns] = "1"
+            result = self._import(self._csv([header, *rows]), "register.csv")
+            self.assertEqual(result["imported"], 0, value)
+            self.assertEqual(
+                [(row, column) for row, column, _message in result["errors"]],
+                [(2, "回访不满意退回次数"), (3, "回访不满意退回次数")]
+                + [(5, "回访不满意退回次数")],
+                value,
+            )
+        # the last callback dissatisfied, yet no return
+        by_name[self.n_nanjing_closed][returns] = "0"
+        by_name[self.n_nanjing_rejected][returns] = ""
+        by_name[self.hangzhou_compensation_name][returns] = "0"
+        result = self._import(self._csv([header, *rows]), "register.csv")
+        self.assertEqual(
+            [(row, column) for row, column, _message in result["errors"]],
+            [(5, "回访不满意退回次数")],
+        )
+        self.assertFalse(self.Complaint.search([("name", "in", self.finished_names)]))
+        by_name[self.hangzhou_compensation_name][returns] = "2"
+        result = self._import(self._csv([header, *rows]), "register.csv")
+        self.assertEqual((result["errors"], result["imported"]), ([], 4))
+        complaint = self.Complaint.search(
+            [("name", "=", self.hangzhou_compensation_name)]
+        )
+        self.assertEqual(
+            complaint.callback_ids.sorted("attempt").mapped("result"),
+            ["dissatisfied", "dissatisfied"],
+        )
 
     def test_imported_complaints_run_no_clock(self):
         content = self._export(self.nanjing_closed | self.hangzhou_regulator)
