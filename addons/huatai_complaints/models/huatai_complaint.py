@@ -242,28 +242,7 @@ class HuataiComplaint(models.Model):
         tracking=True,
         groups="base.group_user",
     )
-    # regulator-forwarded
-    regulator_authority = fields.Selection(
-        REGULATOR_AUTHORITIES,
-        string="Forwarding Authority",
-        tracking=True,
-        groups="base.group_user",
-    )
-    regulator_reference = fields.Char(tracking=True, groups="base.group_user")
-    regulator_deadline = fields.Date(tracking=True, groups="base.group_user")
-    # on-site intake
-    recording_consent_state = fields.Selection(
-        [("granted", "Consented to recording"), ("refused", "Refused recording")],
-        string="Recording Consent Decision",
-        tracking=True,
-    )
-    recording_consent = fields.Boolean(
-        compute="_compute_recording_consent",
-        inverse="_inverse_recording_consent",
-        store=True,
-        help="Whether the complainant consented to the on-site conversation "
-        "being recorded.",
-    )
+    # regulator-forwarded and on-site intake: huatai_complaint_intake.py
     # handling, reply and closing
     accepted_date = fields.Datetime(string="Accepted On", copy=False, readonly=True)
     # deadlines: see huatai_complaint_deadline.py

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.mimetypes import guess_mimetype
 
 from ..tools.settings import DESCRIPTION_MAX_CHARS, read_setting
+from .huatai_complaint import REGULATOR_AUTHORITIES
 
 _logger = logging.getLogger(__name__)
 
@@ -64,6 +65,28 @@ class HuataiComplaint(models.Model):
     subject = fields.Char(
         tracking=True,
         help="Short summary given by the complainant, e.g. the subject of the email.",
+    )
+    # regulator-forwarded
+    regulator_authority = fields.Selection(
+        REGULATOR_AUTHORITIES,
+        string="Forwarding Authority",
+        tracking=True,
+        groups="base.group_user",
+    )
+    regulator_reference = fields.Char(tracking=True, groups="base.group_user")
+    regulator_deadline = fields.Date(tracking=True, groups="base.group_user")
+    # on-site intake
+    recording_consent_state = fields.Selection(
+        [("granted", "Consented to recording"), ("refused", "Refused recording")],
+        string="Recording Consent Decision",
+        tracking=True,
+    )
+    recording_consent = fields.Boolean(
+        compute="_compute_recording_consent",
+        inverse="_inverse_recording_consent",
+        store=True,
+        help="Whether the complainant consented to the on-site conversation "
+        "being recorded.",
     )
 
     # ------------------------------------------------------------------

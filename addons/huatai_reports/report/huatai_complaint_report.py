@@ -9,7 +9,7 @@ from odoo.addons.huatai_complaints.models.huatai_complaint import (
 )
 from odoo.addons.huatai_complaints.models.huatai_complaint_stage import STAGE_STATES
 
-from . import database_objects, report_statistics
+from . import database_objects, report_month_totals, report_statistics
 from .complaint_facts import china_today
 from .database_objects import FACT_TABLE
 from .report_statistics import DEFAULT_STAT_GROUPBY
@@ -426,15 +426,23 @@ class HuataiComplaintReport(models.Model):
         self, date_from, date_to, period, groupby, domain, unit_ids=None
     ):
         """Whether the monthly totals give these statistics exactly."""
-        return report_statistics.monthly_totals_answer(
+        return report_month_totals.monthly_totals_answer(
             self, date_from, date_to, period, groupby, domain, unit_ids
+        )
+
+    @api.model
+    def _statistics_from_months(self, date_from, date_to, period, groupby):
+        """The statistics read from the monthly totals (when
+        :meth:`_monthly_totals_answer`)."""
+        return report_month_totals.statistics_from_months(
+            self, date_from, date_to, period, groupby
         )
 
     @api.model
     def _month_deltas_pending(self):
         """Whether changes wait in the deltas of the monthly totals (their
         fold is then asked for)."""
-        return report_statistics.month_deltas_pending(self)
+        return report_month_totals.month_deltas_pending(self)
 
     @api.model
     def _cron_fold_monthly_totals(self):
