@@ -85,6 +85,29 @@ class TestIncidentProposals(IncidentCase):
             any((login | order | background).mapped("incident_scan_pending"))
         )
 
+    def test_the_job_writes_in_the_firms_language(self):
+        """The cron's user reads English; the firm's people read Chinese."""
+        self._load_chinese()
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.group_threshold", "3"
+        )
+        login = self._burst(LOGIN)
+        self.env["huatai.complaint.incident"].with_context(
+            lang="en_US"
+        )._cron_propose_incidents()
+        incident = login.incident_id
+        bodies = incident.message_ids.mapped("body")
+        self.assertTrue(any("归集任务提出" in body for body in bodies), bodies)
+        self.assertFalse(any("Proposed by the job" in body for body in bodies))
+        alert_type = self.env.ref("huatai_complaints.mail_activity_type_incident_alert")
+        alerts = incident.activity_ids.filtered(
+            lambda a: a.activity_type_id == alert_type
+        )
+        self.assertEqual(len(alerts), 2)
+        for alert in alerts:
+            self.assertIn("群体事件", alert.summary)
+            self.assertNotIn("complaints of", alert.note)
+
     def test_a_later_complaint_joins_the_open_incident(self):
         login = self._burst(LOGIN)
         self._run_job()
