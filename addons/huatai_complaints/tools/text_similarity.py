@@ -195,20 +195,23 @@ def _sums(vectors, indexes):
     return total, used
 
 
-def _own_score(vectors, i, cluster, sums, floor):
+def _own_score(vectors, i, cluster, sums, floor, cache):
     """How well item ``i`` matches what the *other* complaints of its
     cluster share: its copies (the same words, cosine at least ``COPY``)
     left out, so that a group of copies does not hold itself together; a
-    cluster of copies only: ``floor``."""
-    copies = [j for j in cluster if cosine(vectors[i], vectors[j]) >= COPY]
+    cluster of copies only: ``floor``. ``cache``: the shared terms of the
+    rest, per group of copies (a burst repeats the same words)."""
+    copies = tuple(j for j in cluster if cosine(vectors[i], vectors[j]) >= COPY)
     rest = len(cluster) - len(copies)
     if rest <= 0:
         return floor
-    total, used = Counter(sums[0]), Counter(sums[1])
-    for j in copies:
-        total.subtract(vectors[j])
-        used.subtract(vectors[j].keys())
-    return cosine(vectors[i], _shared_terms(total, used, rest))
+    if copies not in cache:
+        total, used = Counter(sums[0]), Counter(sums[1])
+        for j in copies:
+            total.subtract(vectors[j])
+            used.subtract(vectors[j].keys())
+        cache[copies] = _shared_terms(total, used, rest)
+    return cosine(vectors[i], cache[copies])
 
 
 def reassign(vectors, clusters, comparable, threshold, locked=(), rounds=3, minimum=3):
@@ -228,10 +231,11 @@ def reassign(vectors, clusters, comparable, threshold, locked=(), rounds=3, mini
         profiles = [_shared_terms(*s, len(c)) for s, c in zip(sums, large)]
         moves = []
         for k, cluster in enumerate(large):
+            cache = {}
             for i in cluster:
                 if i in fixed:
                     continue
-                best = _own_score(vectors, i, cluster, sums[k], threshold)
+                best = _own_score(vectors, i, cluster, sums[k], threshold, cache)
                 target = k
                 for m, other in enumerate(large):
                     if m == k or not all(comparable(i, j) for j in other):
