@@ -138,7 +138,12 @@ class HuataiPatternAlert(models.Model):
             key = key_of(complaint)
             if key:
                 groups[key].append(complaint.id)
-        found = ((key, Complaint.browse(ids)) for key, ids in groups.items())
+        # read together: the complaints of every group in one query
+        prefetch = complaints._prefetch_ids
+        found = (
+            (key, complaints.browse(ids).with_prefetch(prefetch))
+            for key, ids in groups.items()
+        )
         return [
             (key, group)
             for key, group in found

@@ -349,6 +349,8 @@ class TestClustering(BaseCase):
         # together, their complaints resemble one another at 0.57 on average
         self.assertEqual(self._clusters(cohesion=0.6), [[0, 1], [2, 3]])
         self.assertEqual(self._clusters(cohesion=0.5), [[0, 1, 2, 3]])
+        # a confirmed incident, as HQ shaped it, takes in what resembles it
+        self.assertEqual(self._clusters(cohesion=0.6, locked=[[0, 1]]), [[0, 1, 2, 3]])
 
     def test_an_item_moves_to_the_cluster_whose_shared_terms_it_uses(self):
         key_a = {"a": 1.0}

@@ -102,17 +102,19 @@ def _pairs(n):
     return n * (n - 1) / 2
 
 
-def _best_pair(link, clusters, inner, threshold, cohesion):
+def _best_pair(link, clusters, inner, lock, threshold, cohesion):
     """The two clusters of highest average similarity (at least
     ``threshold``) whose union keeps an average similarity of its
-    complaints of at least ``cohesion``."""
+    complaints of at least ``cohesion`` (a locked cluster — a confirmed
+    incident, as HQ shaped it — takes in whatever resembles it)."""
     best, pair = threshold, None
     for (a, b), total in link.items():
         na, nb = len(clusters[a]), len(clusters[b])
         score = total / (na * nb)
         if score < best:
             continue
-        if (inner[a] + inner[b] + total) / _pairs(na + nb) < cohesion:
+        locked = lock.get(a) or lock.get(b)
+        if not locked and (inner[a] + inner[b] + total) / _pairs(na + nb) < cohesion:
             continue
         best, pair = score, (a, b)
     return pair
@@ -145,9 +147,9 @@ def average_linkage(vectors, comparable, threshold, locked=(), cohesion=0.0):
     cluster at all (same type, within the time window): similarity 0 if not.
     ``cohesion``: a merge never leaves a cluster whose complaints resemble
     one another less than this on average (two events whose link reaches
-    the threshold stay two). ``locked``: groups of indexes that start as
-    one cluster each and are never merged with one another (confirmed
-    incidents).
+    the threshold stay two), except into a locked cluster. ``locked``:
+    groups of indexes that start as one cluster each and are never merged
+    with one another (confirmed incidents).
     """
     clusters, owner, lock = _initial_clusters(len(vectors), locked)
     # sums of similarities between clusters (link) and inside them (inner),
@@ -161,7 +163,7 @@ def average_linkage(vectors, comparable, threshold, locked=(), cohesion=0.0):
         elif not (lock.get(a) and lock.get(b)):
             link[(a, b)] = link.get((a, b), 0.0) + value
     while link:
-        pair = _best_pair(link, clusters, inner, threshold, cohesion)
+        pair = _best_pair(link, clusters, inner, lock, threshold, cohesion)
         if pair is None:
             break
         a, b = pair
@@ -228,7 +230,7 @@ def reassign(vectors, clusters, comparable, threshold, locked=(), rounds=3, mini
         large = [list(c) for c in clusters if len(c) >= minimum]
         small = [c for c in clusters if len(c) < minimum]
         sums = [_sums(vectors, c) for c in large]
-        profiles = [_shared_terms(*s, len(c)) for s, c in zip(sums, large)]
+        profiles = [_shared_terms(*s, len(c)) for s, c in zip(sums, large, strict=True)]
         moves = []
         for k, cluster in enumerate(large):
             cache = {}
