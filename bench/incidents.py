@@ -14,6 +14,9 @@ arrivals) and once after the last one. Printed per seed and on average:
 - recall: of the pairs about the same event, the share put in one incident;
 - the time of the job's run after the last complaint arrived (the cron is
   triggered by that intake: the proposals exist this long after it).
+
+The targets (precision >= 0.9, recall >= 0.8, proposals within a minute)
+are checked on every seed.
 """
 
 import argparse
@@ -134,7 +137,7 @@ def run_once(env, seed, events, burst=100, background=200, every=20):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="huatai_test")
-    parser.add_argument("--seeds", default="1,2,3,4,5")
+    parser.add_argument("--seeds", default="1,2,3,4,5,6,7,8,9,10")
     parser.add_argument("--events", type=int, default=3, choices=(1, 2, 3, 4))
     parser.add_argument(
         "--similarity",
@@ -181,13 +184,13 @@ def main(argv=None):
             f"{min(r['recall'] for r in results):.3f}  job after the last "
             f"complaint {mean['last_run']:.2f} s"
         )
-        ok = (
-            mean["precision"] >= 0.9
-            and mean["recall"] >= 0.8
-            and max(r["last_run"] for r in results) < 60
+        # every seed, not the mean: a firm lives one morning at a time
+        ok = all(
+            r["precision"] >= 0.9 and r["recall"] >= 0.8 and r["last_run"] < 60
+            for r in results
         )
         print(
-            "targets (precision >= 0.9, recall >= 0.8, < 60 s):",
+            "targets on every seed (precision >= 0.9, recall >= 0.8, < 60 s):",
             "met" if ok else "NOT met",
         )
         return 0 if ok else 1

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext
 
+from ..tools.lang import in_firm_lang
 from . import incident_proposal
 
 _logger = logging.getLogger(__name__)
@@ -493,8 +494,9 @@ class HuataiComplaintIncident(models.Model):
                 unit = self.env.ref(xmlid, raise_if_not_found=False)
                 if unit:
                     users |= unit.sudo()._get_notification_users()[:1]
+            # one alert for both roles, in the firm's language
+            env = in_firm_lang(incident).env
             for user in users.filtered("active"):
-                env = incident.with_context(lang=user.lang or "zh_CN").env
                 incident.activity_schedule(
                     act_type_xmlid=ALERT_ACTIVITY_XMLID,
                     summary=env._(
@@ -504,7 +506,7 @@ class HuataiComplaintIncident(models.Model):
                         units=incident.unit_count,
                         people=incident.complainant_count,
                     ),
-                    note=incident._evidence_html(),
+                    note=in_firm_lang(incident)._evidence_html(),
                     user_id=user.id,
                 )
             incident.group_alerted = True
@@ -518,8 +520,8 @@ class HuataiComplaintIncident(models.Model):
             "and %(last)s: see the incident's complaints.",
             count=self.complaint_count,
             units=self.unit_count,
-            first=self.first_received,
-            last=self.last_received,
+            first=incident_proposal.china_time(self.first_received),
+            last=incident_proposal.china_time(self.last_received),
         )
 
     # ------------------------------------------------------------------
@@ -536,8 +538,9 @@ class HuataiComplaintIncident(models.Model):
         )
         if not pending:
             return
-        incident_proposal.propose_for(self.sudo(), pending)
-        pending._propose_duplicates()
+        # what the job writes is read by the firm's people, not the cron's
+        incident_proposal.propose_for(in_firm_lang(self.sudo()), pending)
+        in_firm_lang(pending)._propose_duplicates()
         pending.write({"incident_scan_pending": False})
         remaining = Complaint.search_count([("incident_scan_pending", "=", True)])
         self.env["ir.cron"]._notify_progress(done=len(pending), remaining=remaining)

@@ -170,7 +170,7 @@ class HuataiComplaint(models.Model):
                     "similar facts, received %(date)s): link them or dismiss the "
                     "proposal.",
                     ref=original.name,
-                    date=original.received_date,
+                    date=incident_proposal.china_time(original.received_date),
                 ),
                 subtype_xmlid="mail.mt_note",
             )

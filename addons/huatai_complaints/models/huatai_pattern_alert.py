@@ -21,7 +21,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..tools import settings as S
+from ..tools.lang import in_firm_lang
 from ..tools.settings import read_setting
+from .incident_proposal import china_time
 
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
 COMPLIANCE_UNIT_XMLID = "huatai_complaints.unit_compliance"
@@ -73,9 +75,11 @@ class HuataiPatternAlert(models.Model):
     @api.model
     def _cron_raise_pattern_alerts(self, now=None):
         now = now or fields.Datetime.now()
-        alerts = self.sudo()._raise_complainant(now)
-        alerts |= self.sudo()._raise_respondent(now)
-        alerts |= self.sudo()._raise_unit_rate(now)
+        # the alerts' names and notes are read by the firm's people
+        Alert = in_firm_lang(self.sudo())
+        alerts = Alert._raise_complainant(now)
+        alerts |= Alert._raise_respondent(now)
+        alerts |= Alert._raise_unit_rate(now)
         return alerts
 
     @api.model
@@ -116,37 +120,61 @@ class HuataiPatternAlert(models.Model):
         ]
 
     @api.model
-    def _raise_complainant(self, now):
-        k = read_setting(self.env, S.ALERT_COMPLAINANT_COUNT)
-        months = read_setting(self.env, S.ALERT_COMPLAINANT_MONTHS)
+    def _evidence(self, now, months, count, domain, key_of):
+        """The complaints of the last ``months`` matching ``domain``,
+        grouped by ``key_of(complaint)`` (a falsy key: not counted), in
+        order of arrival: ``[(key, complaints)]`` of the groups that
+        complete the pattern this month — at least ``count`` complaints,
+        one of them received this month."""
         since = now - relativedelta(months=months)
         month_start = self._month_start(now)
-        complaints = (
-            self.env["huatai.complaint"]
-            .sudo()
-            .search(
-                [
-                    *self._evidence_base_domain(since, now),
-                    ("is_confidential", "=", False),
-                    "|",
-                    ("partner_id", "!=", False),
-                    ("client_account", "!=", False),
-                ],
-                order="received_date, id",
-            )
+        Complaint = self.env["huatai.complaint"].sudo()
+        complaints = Complaint.search(
+            [*self._evidence_base_domain(since, now), *domain],
+            order="received_date, id",
         )
-        groups = defaultdict(lambda: complaints.browse())
+        groups = defaultdict(list)
         for complaint in complaints:
+            key = key_of(complaint)
+            if key:
+                groups[key].append(complaint.id)
+        # read together: the complaints of every group in one query
+        prefetch = complaints._prefetch_ids
+        found = (
+            (key, complaints.browse(ids).with_prefetch(prefetch))
+            for key, ids in groups.items()
+        )
+        return [
+            (key, group)
+            for key, group in found
+            if len(group) >= count and max(group.mapped("received_date")) >= month_start
+        ]
+
+    @api.model
+    def _raise_complainant(self, now):
+        months = read_setting(self.env, S.ALERT_COMPLAINANT_MONTHS)
+
+        def complainant(complaint):
             if complaint.client_account:
-                groups[f"account:{complaint.client_account}"] |= complaint
-            elif complaint.partner_id:
-                groups[f"partner:{complaint.partner_id.id}"] |= complaint
+                return f"account:{complaint.client_account}"
+            if complaint.partner_id:
+                return f"partner:{complaint.partner_id.id}"
+            return None
+
+        evidence = self._evidence(
+            now,
+            months,
+            read_setting(self.env, S.ALERT_COMPLAINANT_COUNT),
+            [
+                ("is_confidential", "=", False),
+                "|",
+                ("partner_id", "!=", False),
+                ("client_account", "!=", False),
+            ],
+            complainant,
+        )
         alerts = self.browse()
-        for key, found in groups.items():
-            # raised when a complaint of this month completes the pattern
-            if len(found) < k or max(found.mapped("received_date")) < month_start:
-                continue
-            last = found[-1]
+        for key, found in evidence:
             alerts |= self._new_alert(
                 "complainant",
                 key,
@@ -154,7 +182,7 @@ class HuataiPatternAlert(models.Model):
                 {
                     "name": self.env._(
                         "%(name)s: %(count)s complaints in %(months)s months",
-                        name=last.complainant_name,
+                        name=found[-1].complainant_name,
                         count=len(found),
                         months=months,
                     ),
@@ -165,31 +193,21 @@ class HuataiPatternAlert(models.Model):
 
     @api.model
     def _raise_respondent(self, now):
-        k = read_setting(self.env, S.ALERT_RESPONDENT_COUNT)
         months = read_setting(self.env, S.ALERT_RESPONDENT_MONTHS)
-        since = now - relativedelta(months=months)
-        month_start = self._month_start(now)
-        complaints = (
-            self.env["huatai.complaint"]
-            .sudo()
-            .search(
-                [
-                    *self._evidence_base_domain(since, now),
-                    ("respondent_name", "!=", False),
-                ],
-                order="received_date, id",
-            )
-        )
-        groups = defaultdict(lambda: complaints.browse())
-        for complaint in complaints:
+
+        def respondent(complaint):
             name = "".join(complaint.respondent_name.split())
-            if name:
-                unit = complaint.respondent_unit_id.id or 0
-                groups[(name, unit)] |= complaint
+            return (name, complaint.respondent_unit_id.id or 0) if name else None
+
+        evidence = self._evidence(
+            now,
+            months,
+            read_setting(self.env, S.ALERT_RESPONDENT_COUNT),
+            [("respondent_name", "!=", False)],
+            respondent,
+        )
         alerts = self.browse()
-        for (name, unit), found in groups.items():
-            if len(found) < k or max(found.mapped("received_date")) < month_start:
-                continue
+        for (name, unit), found in evidence:
             alerts |= self._new_alert(
                 "respondent",
                 f"respondent:{unit}:{name}",
@@ -217,21 +235,20 @@ class HuataiPatternAlert(models.Model):
         month_start = self._month_start(now)
         since = month_start - relativedelta(months=months)
         Complaint = self.env["huatai.complaint"].sudo()
-        base = [
-            ("active", "=", True),
+        this_month = [
+            *self._evidence_base_domain(month_start, now),
             ("is_confidential", "=", False),
-            ("duplicate_of_id", "=", False),
         ]
         current = Complaint._read_group(
-            [*base, ("received_date", ">=", month_start), ("received_date", "<=", now)],
-            ["accepting_unit_id", "category_id"],
-            ["__count"],
+            this_month, ["accepting_unit_id", "category_id"], ["__count"]
         )
         past = dict(
             ((unit, category), count)
             for unit, category, count in Complaint._read_group(
                 [
-                    *base,
+                    ("active", "=", True),
+                    ("is_confidential", "=", False),
+                    ("duplicate_of_id", "=", False),
                     ("received_date", ">=", since),
                     ("received_date", "<", month_start),
                 ],
@@ -246,11 +263,9 @@ class HuataiPatternAlert(models.Model):
                 continue
             found = Complaint.search(
                 [
-                    *base,
+                    *this_month,
                     ("accepting_unit_id", "=", unit.id),
                     ("category_id", "=", category.id),
-                    ("received_date", ">=", month_start),
-                    ("received_date", "<=", now),
                 ],
                 order="received_date, id",
             )
@@ -298,7 +313,7 @@ class HuataiPatternAlert(models.Model):
         for alert in self:
             body = Markup("<ul>%s</ul>") % Markup("").join(
                 Markup("<li>%s · %s · %s</li>")
-                % (c.name, c.accepting_unit_id.name, c.received_date)
+                % (c.name, c.accepting_unit_id.name, china_time(c.received_date))
                 for c in alert.complaint_ids.sorted("received_date")[:50]
             )
             alert.message_post(body=body, subtype_xmlid="mail.mt_note")

@@ -67,6 +67,7 @@ def propose_for(Incident, pending):
         limit=MAX_CANDIDATES,
     ).filtered(usable)
     items = new | others
+    proposals = items.incident_id.filtered(lambda i: i.state == "proposed")
     reference = reference_texts(Incident.env, start)
     vectors = similarity.tfidf_vectors([c.description for c in items], reference)
     dates = [c.received_date for c in items]
@@ -79,18 +80,30 @@ def propose_for(Incident, pending):
     for k, complaint in enumerate(items):
         if complaint.incident_id.state == "confirmed":
             confirmed.setdefault(complaint.incident_id, []).append(k)
-    threshold = read_setting(Incident.env, S.INCIDENT_SIMILARITY_PERCENT) / 100
+    env = Incident.env
+    threshold = read_setting(env, S.INCIDENT_SIMILARITY_PERCENT) / 100
+    cohesion = read_setting(env, S.INCIDENT_COHESION_PERCENT) / 100
+    locked = list(confirmed.values())
     clusters = similarity.average_linkage(
-        vectors, comparable, threshold, locked=confirmed.values()
+        vectors, comparable, threshold, locked=locked, cohesion=cohesion
+    )
+    clusters = similarity.reassign(
+        vectors,
+        clusters,
+        comparable,
+        threshold,
+        locked=locked,
+        minimum=read_setting(env, S.INCIDENT_MIN_COMPLAINTS),
     )
     touched = Incident.browse()
-    for cluster in clusters:
+    # the largest clusters first: each proposal goes to the cluster holding
+    # most of it, the others get their own
+    claimed = set()
+    for cluster in sorted(clusters, key=len, reverse=True):
         members = Complaint.browse([items[k].id for k in cluster])
-        touched |= reconcile(Incident, members, [vectors[k] for k in cluster])
+        touched |= reconcile(Incident, members, [vectors[k] for k in cluster], claimed)
     # proposals left without complaints were reshaped into others
-    emptied = (others.incident_id - touched).filtered(
-        lambda i: i.state == "proposed" and not i.complaint_ids
-    )
+    emptied = (proposals - touched).filtered(lambda i: not i.complaint_ids)
     emptied.unlink()
     touched = touched.exists()
     touched._alert_group()
@@ -116,30 +129,36 @@ def reference_texts(env, before):
     return complaints.mapped("description")
 
 
-def reconcile(Incident, members, vectors):
+def reconcile(Incident, members, vectors, claimed):
     """One cluster of this run: the confirmed incident in it takes the
-    others in; else the proposed incident most of it is in becomes the
-    cluster (its complaints elsewhere leave it); else a new proposal is
-    made when the cluster is large and spread enough."""
+    others in; else, when the cluster is large and spread enough, the
+    proposal most of it is in (not ``claimed`` by a larger cluster of this
+    run) becomes the cluster — its complaints elsewhere leave it — or a new
+    proposal is made; a cluster too small for a proposal leaves the
+    proposals it was in."""
+    env = Incident.env
     incidents = members.incident_id
     confirmed = incidents.filtered(lambda i: i.state == "confirmed")
+    large = len(members) >= read_setting(env, S.INCIDENT_MIN_COMPLAINTS) and len(
+        members.accepting_unit_id
+    ) >= read_setting(env, S.INCIDENT_MIN_UNITS)
+    proposals = (incidents - confirmed).filtered(lambda i: i.id not in claimed)
     if confirmed:
         target = confirmed[0]
-    elif incidents:
+    elif not large:
+        members.filtered(lambda c: c.incident_id.state == "proposed").write(
+            {"incident_id": False}
+        )
+        return Incident.browse()
+    elif proposals:
         target = max(
-            incidents,
+            proposals,
             key=lambda i: (
                 len(members.filtered(lambda c: c.incident_id == i)),
                 -i.id,
             ),
         )
     else:
-        if len(members) < read_setting(Incident.env, S.INCIDENT_MIN_COMPLAINTS):
-            return Incident.browse()
-        if len(members.accepting_unit_id) < read_setting(
-            Incident.env, S.INCIDENT_MIN_UNITS
-        ):
-            return Incident.browse()
         target = Incident.create(
             {
                 "name": proposal_name(Incident, members, vectors),
@@ -147,9 +166,10 @@ def reconcile(Incident, members, vectors):
                 "user_id": False,
             }
         )
+        claimed.add(target.id)
         members.write({"incident_id": target.id})
         target.message_post(
-            body=Incident.env._(
+            body=env._(
                 "Proposed by the job: %(count)s similar complaints of %(units)s "
                 "units between %(first)s and %(last)s.",
                 count=len(members),
@@ -159,6 +179,7 @@ def reconcile(Incident, members, vectors):
             )
         )
         return target
+    claimed.add(target.id)
     joining = members.filtered(lambda c: c.incident_id != target)
     # a confirmed incident keeps its complaints; the job reshapes proposals
     joining = joining.filtered(lambda c: c.incident_id.state != "confirmed")
@@ -168,7 +189,7 @@ def reconcile(Incident, members, vectors):
     if joining:
         joining.write({"incident_id": target.id})
         target.message_post(
-            body=Incident.env._(
+            body=env._(
                 "%(count)s similar complaints added by the proposal job.",
                 count=len(joining),
             )

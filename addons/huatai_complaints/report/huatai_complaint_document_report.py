@@ -1,12 +1,11 @@
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.lang import firm_lang
+
 COMPLAINT = "huatai.complaint"
 USER_GROUP = "huatai_complaints.group_complaint_user"
 COMPLIANCE_GROUP = "huatai_complaints.group_complaint_compliance"
-# the documents are for Chinese complainants: written in Chinese when the
-# language is installed, else in the language of the user who prints them
-DOCUMENT_LANG = "zh_CN"
 
 
 class HuataiComplaintDocumentReport(models.AbstractModel):
@@ -40,8 +39,9 @@ class HuataiComplaintDocumentReport(models.AbstractModel):
 
     @api.model
     def _document_lang(self):
-        installed = dict(self.env["res.lang"].get_installed())
-        return DOCUMENT_LANG if DOCUMENT_LANG in installed else self.env.lang
+        """The documents are for Chinese complainants: in the firm's
+        language (Chinese when installed), else the printing user's."""
+        return firm_lang(self.env)
 
     @api.model
     def _get_report_values(self, docids, data=None):

@@ -50,6 +50,14 @@ class ComplaintCase(BaseCommon):
     """
 
     @classmethod
+    def _load_chinese(cls):
+        """Activate Simplified Chinese with this module's translations."""
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["huatai_complaints"], ["zh_CN"], overwrite=True
+        )
+
+    @classmethod
     def setup_main_company(cls, currency_code="CNY"):
         """The firm works in yuan (BaseCommon would switch it to dollars)."""
         return super().setup_main_company(currency_code=currency_code)
@@ -200,14 +208,6 @@ class DeadlineCase(ComplaintCase):
     @classmethod
     def _archive_shipped_rules(cls):
         cls.Rule.search([]).action_archive()
-
-    @classmethod
-    def _load_chinese(cls):
-        """Activate Simplified Chinese with this module's translations."""
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["huatai_complaints"], ["zh_CN"], overwrite=True
-        )
 
     def _reply(self, complaint, user):
         """Record the reply through the reply wizard's form, as ``user``."""

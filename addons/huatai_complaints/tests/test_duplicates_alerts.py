@@ -92,6 +92,17 @@ class TestDuplicates(ComplaintCase):
         self.assertFalse(copy.is_closed)
         self.assertEqual(copy.regulator_deadline, deadline)
 
+    def test_the_proposal_is_noted_in_the_firms_language(self):
+        self._load_chinese()
+        copy = self._regulator_copy()
+        self.env["huatai.complaint.incident"].with_context(
+            lang="en_US"
+        )._cron_propose_incidents()
+        self.assertEqual(copy.duplicate_candidate_id, self.hotline)
+        self.assertIn(
+            f"可能与 {self.hotline.name} 为同一投诉", copy.message_ids[0].body
+        )
+
     def test_dismissing_a_proposal(self):
         copy = self._regulator_copy()
         self._run_job()
@@ -146,6 +157,16 @@ class TestPatternAlerts(ComplaintCase):
         # raised once per period
         self.Alert._cron_raise_pattern_alerts(self.now)
         self.assertEqual(len(self._alerts("complainant")), 1)
+
+    def test_alerts_are_written_in_the_firms_language(self):
+        self._load_chinese()
+        for months in (2, 1, 0):
+            when = max(self.now - relativedelta(months=months), self.month_start)
+            self._at(self.nanjing, when, client_account="3100077777")
+        self.Alert.with_context(lang="en_US")._cron_raise_pattern_alerts(self.now)
+        alert = self._alerts("complainant")
+        self.assertIn("个月内投诉 3 次", alert.name)
+        self.assertEqual(alert.activity_ids.summary, alert.name)
 
     def test_staff_named_k_times_alerts_compliance_only(self):
         for unit in (self.nanjing, self.suzhou, self.nanjing):

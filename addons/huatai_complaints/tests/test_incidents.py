@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
 
+from ..tools import text_similarity as similarity
 from .common import ComplaintCase, give_required_reviews
 
 LOGIN = [
@@ -19,6 +20,19 @@ ORDER = [
     "委托下单没有响应，点了买入没有任何反应。",
     "下单后委托一直显示未报，委托下单无响应，也撤不了单。",
     "提交委托无响应，委托下单没有回报。",
+]
+# said of failed orders in the words of the login failures ("系统提示",
+# "失败", "不上去"): the key word is 委托
+ORDER_LIKE_LOGIN = [
+    "买卖委托提交不上去，系统提示委托失败。",
+    "刚才买卖委托提交不上去，系统提示委托失败。",
+    "今天早上买卖委托提交不上去，系统提示委托失败，影响了正常交易。",
+]
+LOGIN_FAILED = [
+    "手机APP登录失败，反复提示系统繁忙请稍后再试。",
+    "APP登录一直失败，提示登录超时。",
+    "交易系统无法登录，一直提示网络异常。",
+    "交易软件登不上去，账户无法登录，系统提示失败。",
 ]
 BACKGROUND = [
     "营业部大厅空调故障，等候时间过长且环境闷热。",
@@ -85,6 +99,29 @@ class TestIncidentProposals(IncidentCase):
             any((login | order | background).mapped("incident_scan_pending"))
         )
 
+    def test_the_job_writes_in_the_firms_language(self):
+        """The cron's user reads English; the firm's people read Chinese."""
+        self._load_chinese()
+        self.env["ir.config_parameter"].set_param(
+            "huatai_complaints.group_threshold", "3"
+        )
+        login = self._burst(LOGIN)
+        self.env["huatai.complaint.incident"].with_context(
+            lang="en_US"
+        )._cron_propose_incidents()
+        incident = login.incident_id
+        bodies = incident.message_ids.mapped("body")
+        self.assertTrue(any("归集任务提出" in body for body in bodies), bodies)
+        self.assertFalse(any("Proposed by the job" in body for body in bodies))
+        alert_type = self.env.ref("huatai_complaints.mail_activity_type_incident_alert")
+        alerts = incident.activity_ids.filtered(
+            lambda a: a.activity_type_id == alert_type
+        )
+        self.assertEqual(len(alerts), 2)
+        for alert in alerts:
+            self.assertIn("群体事件", alert.summary)
+            self.assertNotIn("complaints of", alert.note)
+
     def test_a_later_complaint_joins_the_open_incident(self):
         login = self._burst(LOGIN)
         self._run_job()
@@ -98,6 +135,31 @@ class TestIncidentProposals(IncidentCase):
         self._run_job()
         self.assertEqual(late.incident_id, incident)
         self.assertEqual(incident.complaint_count, 4)
+
+    def test_paraphrases_go_to_the_event_whose_key_words_they_use(self):
+        login = self._burst(LOGIN_FAILED)
+        order = self._burst(ORDER, minutes=5)
+        order_like_login = self._burst(ORDER_LIKE_LOGIN, minutes=8)
+        self._run_job()
+        self.assertEqual(login.incident_id.complaint_ids, login)
+        self.assertEqual(order.incident_id.complaint_ids, order | order_like_login)
+
+    def test_a_cluster_too_small_leaves_its_proposal(self):
+        login = self._burst(LOGIN)
+        self._run_job()
+        incident = login.incident_id
+        self.assertEqual(len(incident), 1)
+        # HQ takes two of them out: the last one alone is no incident
+        incident.with_user(self.hq_user)._remove(login[:2])
+        self._make(
+            self.nanjing,
+            category_id=self.category_service.id,
+            description="柜台工作人员态度冷淡，办理业务时不耐烦。",
+            received_date=self.start,
+        )
+        self._run_job()
+        self.assertFalse(login[2].incident_id)
+        self.assertFalse(incident.exists())
 
     def test_short_or_empty_texts_propose_nothing(self):
         short = self._burst(["卡了", "登不上", "无法登录"])
@@ -302,3 +364,59 @@ class TestIncidentWork(IncidentCase):
         (hq_incident | new.with_user(self.hq_user)).action_merge()
         self.assertEqual(self.incident.complaint_ids, self.login)
         self.assertEqual(new.state, "dismissed")
+
+
+@tagged("post_install", "-at_install")
+class TestClustering(BaseCase):
+    """The clustering itself, on vectors made by hand."""
+
+    A = {"x": 0.8, "s": 0.6}
+    B = {"y": 0.8, "s": 0.6}
+
+    def _clusters(self, **options):
+        vectors = [self.A, self.A, self.B, self.B]
+        clusters = similarity.average_linkage(
+            vectors, lambda i, j: True, 0.3, **options
+        )
+        return sorted(sorted(c) for c in clusters)
+
+    def test_two_events_linked_above_the_threshold_stay_two_when_cohesive(self):
+        # A and B resemble each other at 0.36 (their shared "s")
+        self.assertEqual(self._clusters(), [[0, 1, 2, 3]])
+        # together, their complaints resemble one another at 0.57 on average
+        self.assertEqual(self._clusters(cohesion=0.6), [[0, 1], [2, 3]])
+        self.assertEqual(self._clusters(cohesion=0.5), [[0, 1, 2, 3]])
+        # a confirmed incident, as HQ shaped it, takes in what resembles it
+        self.assertEqual(self._clusters(cohesion=0.6, locked=[[0, 1]]), [[0, 1, 2, 3]])
+
+    def test_an_item_moves_to_the_cluster_whose_shared_terms_it_uses(self):
+        key_a = {"a": 1.0}
+        key_b = {"b": 1.0}
+        # the odd one shares little with A's key word, more with what one
+        # of A's items adds, and B's key word
+        odd = {"b": 0.5, "noise": 0.8, "a": 0.33}
+        unit = [
+            {g: x / sum(y * y for y in v.values()) ** 0.5 for g, x in v.items()}
+            for v in (
+                key_a,
+                key_a,
+                {"a": 0.6, "noise": 0.8},
+                odd,
+                key_b,
+                key_b,
+                key_b,
+            )
+        ]
+        clusters = similarity.reassign(
+            unit, [[0, 1, 2, 3], [4, 5, 6]], lambda i, j: True, 0.1
+        )
+        self.assertEqual(sorted(sorted(c) for c in clusters), [[0, 1, 2], [3, 4, 5, 6]])
+        # an item of a confirmed incident stays
+        clusters = similarity.reassign(
+            unit,
+            [[0, 1, 2, 3], [4, 5, 6]],
+            lambda i, j: True,
+            0.1,
+            locked=[[0, 1, 2, 3]],
+        )
+        self.assertEqual(sorted(sorted(c) for c in clusters), [[0, 1, 2, 3], [4, 5, 6]])

@@ -20,6 +20,10 @@ TOKEN = re.compile(r"[\u3400-\u9fff]+|[A-Za-z0-9]+")
 # fewer meaningful characters than this: no proposal (noise, not evidence)
 MIN_CHARS = 6
 SMOOTH = 1.0
+# how much the terms most complaints of a cluster use outweigh the others
+SHARPNESS = 4
+# two texts this similar say the same in the same words (copies)
+COPY = 0.5
 
 
 def meaningful_length(text):
@@ -94,12 +98,25 @@ def _initial_clusters(n, locked):
     return clusters, owner, lock
 
 
-def _best_pair(link, clusters, threshold):
+def _pairs(n):
+    return n * (n - 1) / 2
+
+
+def _best_pair(link, clusters, inner, lock, threshold, cohesion):
+    """The two clusters of highest average similarity (at least
+    ``threshold``) whose union keeps an average similarity of its
+    complaints of at least ``cohesion`` (a locked cluster — a confirmed
+    incident, as HQ shaped it — takes in whatever resembles it)."""
     best, pair = threshold, None
     for (a, b), total in link.items():
-        score = total / (len(clusters[a]) * len(clusters[b]))
-        if score >= best:
-            best, pair = score, (a, b)
+        na, nb = len(clusters[a]), len(clusters[b])
+        score = total / (na * nb)
+        if score < best:
+            continue
+        locked = lock.get(a) or lock.get(b)
+        if not locked and (inner[a] + inner[b] + total) / _pairs(na + nb) < cohesion:
+            continue
+        best, pair = score, (a, b)
     return pair
 
 
@@ -123,28 +140,117 @@ def _merge_links(link, pair, lock):
     return merged, merged_lock
 
 
-def average_linkage(vectors, comparable, threshold, locked=()):
+def average_linkage(vectors, comparable, threshold, locked=(), cohesion=0.0):
     """Clusters (lists of indexes) of ``vectors``: repeatedly merge the two
     clusters whose average pairwise similarity is highest, while it reaches
     ``threshold``. ``comparable(i, j)`` says whether two items may be in one
     cluster at all (same type, within the time window): similarity 0 if not.
-    ``locked``: groups of indexes that start as one cluster each and are
-    never merged with one another (confirmed incidents).
+    ``cohesion``: a merge never leaves a cluster whose complaints resemble
+    one another less than this on average (two events whose link reaches
+    the threshold stay two), except into a locked cluster. ``locked``:
+    groups of indexes that start as one cluster each and are never merged
+    with one another (confirmed incidents).
     """
     clusters, owner, lock = _initial_clusters(len(vectors), locked)
-    # sums of similarities between clusters, updated on each merge
+    # sums of similarities between clusters (link) and inside them (inner),
+    # updated on each merge
     link = {}
+    inner = dict.fromkeys(clusters, 0.0)
     for (i, j), value in _similarities(vectors, comparable).items():
         a, b = sorted((owner[i], owner[j]))
-        if a != b and not (lock.get(a) and lock.get(b)):
+        if a == b:
+            inner[a] += value
+        elif not (lock.get(a) and lock.get(b)):
             link[(a, b)] = link.get((a, b), 0.0) + value
     while link:
-        pair = _best_pair(link, clusters, threshold)
+        pair = _best_pair(link, clusters, inner, lock, threshold, cohesion)
         if pair is None:
             break
-        link, merged_lock = _merge_links(link, pair, lock)
         a, b = pair
+        inner[a] += inner.pop(b) + link[pair]
+        link, merged_lock = _merge_links(link, pair, lock)
         clusters[a].extend(clusters.pop(b))
         lock[a] = merged_lock
         lock.pop(b, None)
     return list(clusters.values())
+
+
+def _shared_terms(total, used, n):
+    """The unit vector of what ``n`` complaints have in common, from the sum
+    of their vectors (``total``) and how many use each term (``used``): each
+    term's mean weight times the share of the complaints using it to the
+    power ``SHARPNESS`` — the words most of them use ("登录" in every
+    complaint about a login failure), not what some of them add ("提示",
+    "失败" also said of failed orders)."""
+    profile = {
+        g: (x / n) * (used[g] / n) ** SHARPNESS for g, x in total.items() if used[g] > 0
+    }
+    norm = math.sqrt(sum(x * x for x in profile.values())) or 1.0
+    return {g: x / norm for g, x in profile.items()}
+
+
+def _sums(vectors, indexes):
+    total, used = Counter(), Counter()
+    for i in indexes:
+        total.update(vectors[i])
+        used.update(vectors[i].keys())
+    return total, used
+
+
+def _own_score(vectors, i, cluster, sums, floor, cache):
+    """How well item ``i`` matches what the *other* complaints of its
+    cluster share: its copies (the same words, cosine at least ``COPY``)
+    left out, so that a group of copies does not hold itself together; a
+    cluster of copies only: ``floor``. ``cache``: the shared terms of the
+    rest, per group of copies (a burst repeats the same words)."""
+    copies = tuple(j for j in cluster if cosine(vectors[i], vectors[j]) >= COPY)
+    rest = len(cluster) - len(copies)
+    if rest <= 0:
+        return floor
+    if copies not in cache:
+        total, used = Counter(sums[0]), Counter(sums[1])
+        for j in copies:
+            total.subtract(vectors[j])
+            used.subtract(vectors[j].keys())
+        cache[copies] = _shared_terms(total, used, rest)
+    return cosine(vectors[i], cache[copies])
+
+
+def reassign(vectors, clusters, comparable, threshold, locked=(), rounds=3, minimum=3):
+    """Clusters after each item of a cluster of at least ``minimum`` items
+    moved to the one whose shared terms it matches best: a group of
+    paraphrases that average linkage joined to the wrong event (sharing its
+    generic words: "系统提示…失败") goes to the event whose key word it uses
+    ("委托"); a cluster of copies joins the one it matches at least at
+    ``threshold``. Items of ``locked`` groups stay where they are; smaller
+    clusters are left as they are."""
+    fixed = {i for group in locked for i in group}
+    clusters = [list(c) for c in clusters]
+    for _round in range(rounds):
+        large = [list(c) for c in clusters if len(c) >= minimum]
+        small = [c for c in clusters if len(c) < minimum]
+        sums = [_sums(vectors, c) for c in large]
+        profiles = [_shared_terms(*s, len(c)) for s, c in zip(sums, large, strict=True)]
+        moves = []
+        for k, cluster in enumerate(large):
+            cache = {}
+            for i in cluster:
+                if i in fixed:
+                    continue
+                best = _own_score(vectors, i, cluster, sums[k], threshold, cache)
+                target = k
+                for m, other in enumerate(large):
+                    if m == k or not all(comparable(i, j) for j in other):
+                        continue
+                    score = cosine(vectors[i], profiles[m])
+                    if score > best:
+                        best, target = score, m
+                if target != k:
+                    moves.append((i, k, target))
+        if not moves:
+            break
+        for i, source, target in moves:
+            large[source].remove(i)
+            large[target].append(i)
+        clusters = [c for c in large if c] + small
+    return clusters
