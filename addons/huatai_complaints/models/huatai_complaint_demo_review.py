@@ -16,9 +16,10 @@ REVIEW_TEXTS = {
 }
 
 
-def give_demo_reviews(complaint, before):
+def give_demo_reviews(complaint, before, plan=PLAN):
     """The approving reviews (other than Compliance's, which the sample
-    writes itself) that ``complaint`` needs, a day before ``before``."""
+    writes itself) that ``complaint`` needs of its handling ``plan``, a day
+    before ``before`` (at the latest when it was received)."""
     env = complaint.env
     kinds = [k for k in complaint._required_review_kinds() if k != "compliance"]
     if not kinds:
@@ -43,7 +44,7 @@ def give_demo_reviews(complaint, before):
     env["huatai.complaint.opinion"].sudo().create(vals_list)
     complaint._as_workflow().write(
         {
-            "handling_plan": Markup(PLAN),
+            "handling_plan": Markup(plan),
             "plan_state": "approved",
             "plan_submitted_date": moment,
         }

@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError
 from ..tools.workdays import china_today
 from . import incident_proposal
 from .huatai_complaint_demo import QUIET
+from .huatai_complaint_demo_review import give_demo_reviews
 
 OUTAGE = [
     (
@@ -34,6 +35,11 @@ REPLY = (
     "<p>尊敬的客户：今日9:30至10:05，因交易系统登录服务故障，部分客户无法登录"
     "网上交易。故障已于10:05修复。由此造成的损失，请携相关材料联系所属营业部"
     "核实，我司将依规处理。给您带来不便，深表歉意。</p>"
+)
+# Nanjing's handling plan, reviewed by its branch company (Art. 6)
+OUTAGE_PLAN = (
+    "<p>按总部统一答复口径向客户说明故障原因及修复时间；"
+    "核实客户当日委托记录，如有损失按公司规定处理。</p>"
 )
 
 
@@ -106,6 +112,7 @@ class HuataiComplaintDemo(models.AbstractModel):
         # Nanjing called its client back with the coordinated reply at 10:15
         # (the incident's first coordinated reply); the others await it
         nanjing = complaints[0]
+        give_demo_reviews(nanjing, nanjing.received_date, plan=OUTAGE_PLAN)
         env["huatai.complaint.reply.wizard"].with_user(
             env.ref(f"huatai_complaints.{REPLIED_BY}")
         ).create(

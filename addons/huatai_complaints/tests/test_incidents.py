@@ -262,6 +262,8 @@ class TestIncidentWork(IncidentCase):
         at a unit: the time to it is the HQ dashboard's (hours from the
         incident's first complaint), and a later reply keeps it."""
         first, second = self.login.sorted("received_date")[:2]
+        give_required_reviews(first)
+        give_required_reviews(second)
         replied = self.incident.first_received + timedelta(minutes=90)
         Wizard = self.env["huatai.complaint.reply.wizard"]
         Wizard.with_user(self.hq_user).create(
@@ -284,6 +286,7 @@ class TestIncidentWork(IncidentCase):
 
     def test_a_reply_before_the_coordinated_reply_is_not_one(self):
         self.incident.reply_text = False
+        give_required_reviews(self.login[0])
         self.env["huatai.complaint.reply.wizard"].with_user(self.hq_user).create(
             {"complaint_id": self.login[0].id, "reply_text": "<p>已核实。</p>"}
         ).action_record_reply()

@@ -10,6 +10,7 @@ adds a dependency; PostgreSQL's pg_trgm only builds trigrams of alphanumeric
 words, which for Chinese text are whole clauses.
 """
 
+import heapq
 import itertools
 import math
 import re
@@ -102,42 +103,37 @@ def _pairs(n):
     return n * (n - 1) / 2
 
 
-def _best_pair(link, clusters, inner, lock, threshold, cohesion):
-    """The two clusters of highest average similarity (at least
-    ``threshold``) whose union keeps an average similarity of its
-    complaints of at least ``cohesion`` (a locked cluster — a confirmed
-    incident, as HQ shaped it — takes in whatever resembles it)."""
-    best, pair = threshold, None
-    for (a, b), total in link.items():
-        na, nb = len(clusters[a]), len(clusters[b])
-        score = total / (na * nb)
-        if score < best:
-            continue
-        locked = lock.get(a) or lock.get(b)
-        if not locked and (inner[a] + inner[b] + total) / _pairs(na + nb) < cohesion:
-            continue
-        best, pair = score, (a, b)
-    return pair
+def _links(vectors, comparable, clusters, owner, lock):
+    """Sums of similarities between clusters (``link[a][b]``, both ways)
+    and inside them (``inner[a]``); locked clusters never link."""
+    link = {key: {} for key in clusters}
+    inner = dict.fromkeys(clusters, 0.0)
+    for (i, j), value in _similarities(vectors, comparable).items():
+        a, b = owner[i], owner[j]
+        if a == b:
+            inner[a] += value
+        elif not (lock.get(a) and lock.get(b)):
+            link[a][b] = link[b][a] = link[a].get(b, 0.0) + value
+    return link, inner
 
 
-def _merge_links(link, pair, lock):
-    """The similarity sums once the clusters of ``pair`` are one (kept
-    under the first key); a locked cluster never links to another."""
+def _merge(pair, clusters, link, inner, lock):
+    """Merge the second cluster of ``pair`` into the first: its links are
+    added to the first's; a locked result drops its links to locked ones."""
     a, b = pair
-    merged_lock = lock.get(a) or lock.get(b)
-    merged = {}
-    for (x, y), total in link.items():
-        if (x, y) == pair:
+    inner[a] += inner.pop(b) + link[a].pop(b)
+    merged_lock = bool(lock.get(a) or lock.get(b))
+    for other, total in link.pop(b).items():
+        if other == a:
             continue
-        if x in pair or y in pair:
-            other = y if x in pair else x
-            if merged_lock and lock.get(other):
-                continue
-            key = (min(a, other), max(a, other))
-            merged[key] = merged.get(key, 0.0) + total
-        else:
-            merged[(x, y)] = total
-    return merged, merged_lock
+        del link[other][b]
+        link[a][other] = link[other][a] = link[a].get(other, 0.0) + total
+    if merged_lock:
+        for other in [o for o in link[a] if lock.get(o)]:
+            del link[a][other], link[other][a]
+    clusters[a].extend(clusters.pop(b))
+    lock[a] = merged_lock
+    lock.pop(b, None)
 
 
 def average_linkage(vectors, comparable, threshold, locked=(), cohesion=0.0):
@@ -150,28 +146,43 @@ def average_linkage(vectors, comparable, threshold, locked=(), cohesion=0.0):
     the threshold stay two), except into a locked cluster. ``locked``:
     groups of indexes that start as one cluster each and are never merged
     with one another (confirmed incidents).
+
+    The candidate merges wait in a heap, each with the versions of its two
+    clusters: a merge changes only the links of the merged cluster, so an
+    entry whose clusters changed since is stale and skipped, and one that
+    fails the cohesion stays failed until one of its clusters changes (then
+    it is pushed again). A window of n complaints costs O(n² log n), not
+    a scan of every link at each merge.
     """
     clusters, owner, lock = _initial_clusters(len(vectors), locked)
-    # sums of similarities between clusters (link) and inside them (inner),
-    # updated on each merge
-    link = {}
-    inner = dict.fromkeys(clusters, 0.0)
-    for (i, j), value in _similarities(vectors, comparable).items():
-        a, b = sorted((owner[i], owner[j]))
-        if a == b:
-            inner[a] += value
-        elif not (lock.get(a) and lock.get(b)):
-            link[(a, b)] = link.get((a, b), 0.0) + value
-    while link:
-        pair = _best_pair(link, clusters, inner, lock, threshold, cohesion)
-        if pair is None:
-            break
-        a, b = pair
-        inner[a] += inner.pop(b) + link[pair]
-        link, merged_lock = _merge_links(link, pair, lock)
-        clusters[a].extend(clusters.pop(b))
-        lock[a] = merged_lock
-        lock.pop(b, None)
+    link, inner = _links(vectors, comparable, clusters, owner, lock)
+    version = dict.fromkeys(clusters, 0)
+    heap = []
+
+    def push(a, b):
+        a, b = min(a, b), max(a, b)
+        score = link[a][b] / (len(clusters[a]) * len(clusters[b]))
+        if score >= threshold:
+            heapq.heappush(heap, (-score, a, b, version[a], version[b]))
+
+    for a, others in link.items():
+        for b in others:
+            if a < b:
+                push(a, b)
+    while heap:
+        _score, a, b, version_a, version_b = heapq.heappop(heap)
+        if version.get(a) != version_a or version.get(b) != version_b:
+            continue  # stale: one of the two merged since
+        total = link[a][b]
+        locked_pair = lock.get(a) or lock.get(b)
+        size = len(clusters[a]) + len(clusters[b])
+        if not locked_pair and (inner[a] + inner[b] + total) / _pairs(size) < cohesion:
+            continue
+        _merge((a, b), clusters, link, inner, lock)
+        version[a] += 1
+        del version[b]
+        for other in link[a]:
+            push(a, other)
     return list(clusters.values())
 
 
