@@ -7,6 +7,16 @@ from odoo.addons.huatai_reports.report import database_objects
 from .common import ReportCase
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
+# the by-type sheet of the CSRC yearly summary: its count and outcome columns
+BY_TYPE_COLUMNS = (
+    "Complaints",
+    "Compensation Requested",
+    "Compensation Claimed",
+    "Founded",
+    "Partly Founded",
+    "Unfounded",
+    "Compensation Paid",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -223,15 +233,7 @@ class TestOutcomeReports(ReportCase):
 
     def test_regulator_summary_by_type_outcome_columns(self):
         _sheet, header, rows = self.by_type_sheet(self.hq_user)
-        columns = (
-            "Complaints",
-            "Compensation Requested",
-            "Compensation Claimed",
-            "Founded",
-            "Partly Founded",
-            "Unfounded",
-            "Compensation Paid",
-        )
+        columns = BY_TYPE_COLUMNS
         self.assertEqual(
             header, ["Complaint Type", "Complaints", "Share", *columns[1:]]
         )
@@ -267,15 +269,7 @@ class TestOutcomeReports(ReportCase):
             "unfounded",
             "compensation_paid",
         )
-        columns = (
-            "Complaints",
-            "Compensation Requested",
-            "Compensation Claimed",
-            "Founded",
-            "Partly Founded",
-            "Unfounded",
-            "Compensation Paid",
-        )
+        columns = BY_TYPE_COLUMNS
         expected = {
             self.hq_user: (9, 1, 5000, 2, 1, 1, 7000.5),
             # the whistleblowing report: founded, 300 paid
