@@ -33,6 +33,7 @@ from odoo import Command, fields
 from odoo.tests import Form, new_test_user
 
 from odoo.addons.huatai_complaints.tests.common import build_org_tree
+from odoo.addons.huatai_complaints.tools import settings
 
 GROUP = "huatai_complaints.group_complaint_%s"
 WHISTLE_EMAIL = "whistle.reporter@example.cn"
@@ -182,7 +183,13 @@ class AdversarialWorld:
         cls.W = cls._build_whistleblowing_report()
         cls.D = cls._build_ordinary_complaint()
         cls.C, cls.C_old_token = cls._build_handed_over_complaint()
-        # the cross-complaint jobs (issue 16) have seen them all
+        cls.R, cls.P = cls._build_phone_complaints()
+        # the cross-complaint jobs (issue 16) have seen them all; two
+        # complaints naming one person make a pattern (C and R name the same
+        # one: Compliance's alone)
+        env["ir.config_parameter"].sudo().set_param(
+            settings.ALERT_RESPONDENT_COUNT.param, 2
+        )
         env["huatai.complaint.incident"]._cron_propose_incidents()
         env["huatai.pattern.alert"]._cron_raise_pattern_alerts()
         env.flush_all()
@@ -448,6 +455,78 @@ class AdversarialWorld:
         form.save().action_hand_over()
         cls._flush_tracking()
         return cls.env["huatai.complaint"].browse(C.id), old_token
+
+    @classmethod
+    def _build_phone_complaints(cls):
+        """R: a phone complaint with its call recording, archived at the
+        Customer Service Center (Art. 11) until the staff hands it over to
+        Compliance as a report; it names the person C names. P, P2: ordinary
+        phone complaints (no markers) naming one person, P with a recording:
+        what the archive and the alerts do show."""
+        M = cls.M
+        Complaint = cls.env["huatai.complaint"]
+        Attachment = cls.env["ir.attachment"]
+        recording = cls.env["huatai.complaint.recording"].sudo()
+        R = Complaint.with_user(cls.staff).create(
+            {
+                "channel": "phone",
+                "category_id": cls.category_service.id,
+                "accepting_unit_id": cls.nanjing.id,
+                "complainant_name": M("RNAME"),
+                "complainant_phone": "13900000001",
+                "respondent_name": M("CRESPNAME"),
+                "description": M("RDESC"),
+            }
+        )
+        Attachment.with_user(cls.staff).create(
+            {
+                "name": f"{M('RRECORDING')}.mp3",
+                "res_model": R._name,
+                "res_id": R.id,
+                "mimetype": "audio/mpeg",
+                "raw": b"ID3" + M("RRECORDINGCONTENT").encode(),
+            }
+        )
+        cls.env.flush_all()
+        assert recording.search_count([("complaint_id", "=", R.id)]) == 1, (
+            "R's recording was not archived before the handover"
+        )
+        action = R.action_open_handover_wizard()
+        form = Form(
+            cls.env[action["res_model"]]
+            .with_user(cls.staff)
+            .with_context(**action["context"])
+        )
+        form.reason = "来电举报员工，应由合规部处理"
+        form.save().action_hand_over()
+        cls._flush_tracking()
+        P = cls.env["huatai.complaint"]
+        for description in (
+            "电话反映客户经理推荐产品不当",
+            "电话反映客户经理服务态度差",
+        ):
+            P |= Complaint.with_user(cls.staff_other).create(
+                {
+                    "channel": "phone",
+                    "category_id": cls.category_service.id,
+                    "accepting_unit_id": cls.hangzhou.id,
+                    "complainant_name": "赵敏",
+                    "complainant_phone": "13900000002",
+                    "respondent_name": "孙立",
+                    "description": description,
+                }
+            )
+        Attachment.with_user(cls.staff_other).create(
+            {
+                "name": "通话录音.mp3",
+                "res_model": P._name,
+                "res_id": P[0].id,
+                "mimetype": "audio/mpeg",
+                "raw": b"ID3 ordinary recording",
+            }
+        )
+        cls.env.flush_all()
+        return cls.env["huatai.complaint"].browse(R.id), P
 
     # ------------------------------------------------------------------
     # roles

@@ -25,6 +25,12 @@ What the tests prove:
   formatted messages (tracking values, attachments) — no marker anywhere.
 * ``test_only_compliance_around_the_reports``: followers, notified partners,
   activity assignees and owners of W and C are Compliance members only.
+* ``test_the_archive_never_holds_a_report``: ``R``, a phone complaint with
+  its call recording, handed over to Compliance, leaves the Customer Service
+  Center's recordings archive (ordinary recordings stay) and loses the
+  contact its intake created.
+* ``test_alerts_on_reports_are_compliances_alone``: C and R name one person:
+  the alert is Compliance's alone, its messages and notifications too.
 * ``test_registers_never_carry_the_report``: the xlsx register exported by
   each role that may export, and the register mailed by a schedule, hold no
   marker (Compliance's own export does).
@@ -194,10 +200,72 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "WIMPROVEMENT",
             "CIMPROVEMENT",
             "CIMPROVEMENTNOTE",
+            "RDESC",
         ):
             self.assertIn(self.M(what), everything)
+        self.assertIn(self.M("RRECORDING"), found["ir.attachment"])
+        self.assertIn(self.M("CRESPNAME"), found["huatai.pattern.alert"])
         # the old facts, only in the tracking values of the formatted messages
         self.assertIn(self.M("CDESC"), found["mail.message"])
+
+    @mute_logger(*MUTED)
+    def test_the_archive_never_holds_a_report(self):
+        """The recordings archive of the Customer Service Center shows the
+        ordinary phone complaints' recordings, never a report's: R's left
+        the archive with its handover, even for Compliance; the contact its
+        intake created went with it."""
+        reports = self.W | self.C | self.R
+        Recording = self.env["huatai.complaint.recording"]
+        ordinary = Recording.with_user(self.csc).search(
+            [("complaint_id", "in", self.P.ids)]
+        )
+        self.assertEqual(ordinary.mapped("name"), ["通话录音.mp3"])
+        self.assertFalse(Recording.search([("complaint_id", "in", reports.ids)]))
+        results = self._read_model(
+            Recording.with_user(self.compliance), self.compliance
+        )
+        self.assertTrue(any(results), "Compliance reads nothing of the archive")
+        self.assertFalse(self.find_markers(serialize(results)))
+        self.assertFalse(self.R.partner_id)
+        self.assertFalse(
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search_count([("name", "=", self.M("RNAME"))])
+        )
+
+    @mute_logger(*MUTED)
+    def test_alerts_on_reports_are_compliances_alone(self):
+        """A person named in reports is a pattern for Compliance alone (C and
+        R name the same one); the alerts of other kinds never count a
+        report; the ordinary pattern (P) is raised as usual."""
+        reports = self.W | self.C | self.R
+        Alert = self.env["huatai.pattern.alert"]
+        named = Alert.search([("kind", "=", "respondent")])
+        self.assertEqual(
+            {alert.complaint_ids for alert in named}, {self.P, self.C | self.R}
+        )
+        on_reports = named.filtered(lambda a: a.complaint_ids & reports)
+        self.assertIn(self.M("CRESPNAME"), on_reports.name)
+        self.assertEqual(
+            Alert.with_user(self.compliance).search([]) & on_reports, on_reports
+        )
+        for label, user in self.internal_outsiders():
+            with self.subTest(role=label):
+                as_user = Alert.with_user(user)
+                if as_user.has_access("read"):
+                    self.assertFalse(as_user.search([]) & named)
+        # their messages (the assignment to Compliance) are flagged: the
+        # record rules of messages and notifications keep them in Compliance
+        messages = self.env["mail.message"].search(
+            [("model", "=", Alert._name), ("res_id", "in", named.ids)]
+        )
+        self.assertTrue(messages)
+        self.assertEqual(set(messages.mapped("huatai_confidential")), {True})
+        self.assertFalse(
+            Alert.search(
+                [("kind", "!=", "respondent"), ("complaint_ids", "in", reports.ids)]
+            )
+        )
 
     @mute_logger(*MUTED)
     def test_no_marker_on_any_model_for_any_other_role(self):

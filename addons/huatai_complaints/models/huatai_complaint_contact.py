@@ -4,7 +4,10 @@ complaints, following the complaint's public discussion."""
 
 import logging
 
+from psycopg2 import IntegrityError
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import email_normalize
 
@@ -227,6 +230,31 @@ class HuataiComplaint(models.Model):
         )
         reached = set(users.partner_id.ids) | set(users.commercial_partner_id.ids)
         return partners.filtered(lambda p: lineage[p] & reached)
+
+    def _drop_reporter_contacts(self):
+        """Complaints that became whistleblowing reports end as if they had
+        been registered as reports, when intake creates no contact: the
+        reporter's identity stays in the report's own fields (Compliance
+        only). A contact with a login (a portal client's own) stays linked;
+        any other is unlinked from the reports, and deleted when no other
+        complaint uses it (the contact the intake created for this one), or
+        archived when something else still refers to it."""
+        reports = self.sudo().with_context(active_test=False).filtered("partner_id")
+        contacts = reports.partner_id - self._partners_with_users(reports.partner_id)
+        if not contacts:
+            return
+        reports.filtered(lambda c: c.partner_id in contacts).with_context(
+            tracking_disable=True
+        ).write({"partner_id": False})
+        used = self.env["huatai.complaint"].sudo().with_context(active_test=False)
+        used = set(used.search([("partner_id", "in", contacts.ids)]).partner_id.ids)
+        for contact in contacts.filtered(lambda p: p.id not in used):
+            try:
+                with self.env.cr.savepoint():
+                    contact.unlink()
+            except (IntegrityError, UserError):  # still referred to: archived
+                _logger.info("Contact %s of a report archived, not deleted", contact.id)
+                contact.write({"active": False})
 
     def _same_complainant(self, partner, account):
         """Whether a complaint of ``partner`` and ``account`` is of this

@@ -50,6 +50,7 @@ class HuataiComplaint(models.Model):
         (was_confidential - confidential)._unseal()
         handed_over = becoming_confidential & confidential
         if handed_over:
+            handed_over._drop_reporter_contacts()
             handed_over.with_env(self.env)._hand_over_existing_to_compliance(
                 self.env.context.get("huatai_handover_reason")
             )

@@ -83,6 +83,14 @@ class HuataiPatternAlert(models.Model):
         return alerts
 
     @api.model
+    def _huatai_confidential_ids(self, ids):
+        """The alerts on named staff among ``ids``: Compliance's alone, their
+        messages and notifications too (``mail_message.py``)."""
+        ids = {i for i in ids if isinstance(i, int) and i}
+        alerts = self.sudo().browse(ids).exists()
+        return set(alerts.filtered(lambda a: a.kind == "respondent").ids)
+
+    @api.model
     def _period(self, now):
         return now.strftime("%Y-%m")
 

@@ -1,6 +1,8 @@
 """Messages of whistleblowing reports: flagged ``huatai_confidential`` for the
 record rules of messages and notifications, recipients outside Compliance
 taken off (confidentiality of complaints: ``huatai_complaint_guard.py``).
+The same holds for every document that is Compliance's alone
+(``CONFIDENTIAL_DOCUMENTS``: the pattern alerts on named staff).
 
 Every check starts with the model name: messages of other models pay one
 comparison, no query.
@@ -9,7 +11,22 @@ comparison, no query.
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError
 
-from .mail_followers import COMPLAINT, complaint_ids
+from .mail_followers import COMPLAINT
+
+# the models whose records may be Compliance's alone: each answers
+# ``_huatai_confidential_ids(ids)``
+CONFIDENTIAL_DOCUMENTS = (COMPLAINT, "huatai.pattern.alert")
+
+
+def confidential_documents(env, pairs):
+    """The (model, id) of ``pairs`` that are Compliance's alone."""
+    found = set()
+    for model in CONFIDENTIAL_DOCUMENTS:
+        ids = {res_id for name, res_id in pairs if name == model}
+        if ids:
+            confidential = env[model]._huatai_confidential_ids(ids)
+            found.update((model, res_id) for res_id in confidential)
+    return found
 
 
 class MailMessage(models.Model):
@@ -24,12 +41,16 @@ class MailMessage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        ids = complaint_ids(vals_list, "model", "res_id")
-        confidential = self.env[COMPLAINT]._huatai_confidential_ids(ids) if ids else ()
+        pairs = {
+            (vals.get("model"), vals.get("res_id"))
+            for vals in vals_list
+            if vals.get("model") in CONFIDENTIAL_DOCUMENTS
+        }
+        confidential = confidential_documents(self.env, pairs) if pairs else ()
         if confidential:
             vals_list = [
                 {**vals, "huatai_confidential": True}
-                if vals.get("model") == COMPLAINT and vals.get("res_id") in confidential
+                if (vals.get("model"), vals.get("res_id")) in confidential
                 else vals
                 for vals in vals_list
             ]
@@ -55,10 +76,14 @@ class MailMessage(models.Model):
 
     def _huatai_follow_complaint(self):
         """Messages moved to or from a complaint take its confidentiality."""
-        ids = {m.res_id for m in self.sudo() if m.model == COMPLAINT}
-        confidential = self.env[COMPLAINT]._huatai_confidential_ids(ids)
+        pairs = {
+            (m.model, m.res_id)
+            for m in self.sudo()
+            if m.model in CONFIDENTIAL_DOCUMENTS
+        }
+        confidential = confidential_documents(self.env, pairs)
         for message in self.sudo():
-            flag = message.model == COMPLAINT and message.res_id in confidential
+            flag = (message.model, message.res_id) in confidential
             if message.huatai_confidential != flag:
                 message.huatai_confidential = flag
         self.sudo().filtered("huatai_confidential")._huatai_drop_outsiders()

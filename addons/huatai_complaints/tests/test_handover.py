@@ -170,8 +170,42 @@ class TestHandOverToCompliance(ComplaintIntakeMixin, MailCommon):
         self.assertFalse(
             complaint.message_partner_ids - self.compliance_officer.partner_id
         )
+        # the contact the mail created for the reporter is gone, as if the
+        # report had been registered as one: the identity stays in the
+        # report's own fields, for Compliance
+        self.assertFalse(complaint.partner_id)
+        self.assertFalse(reporter.exists() and reporter.active)
+        self.assertFalse(
+            self.env["res.partner"]
+            .with_user(agent)
+            .search([("email", "=", "zhang.san@example.cn")])
+        )
         # the rerouting is in the dispatch history
         self.assertEqual(complaint.dispatch_ids[:1].to_unit_id, self.unit_compliance)
+
+    def test_a_known_contact_stays_for_its_other_complaints(self):
+        """A reporter who complained before keeps their contact for that
+        complaint; the report is only unlinked from it."""
+        agent = self.user_csc_agent
+        values = {
+            "channel": "phone",
+            "category_id": self.category_service.id,
+            "accepting_unit_id": self.unit_csc.id,
+            "complainant_name": "王五",
+            "complainant_email": "wang.wu@example.cn",
+        }
+        earlier = self.Complaint.create({**values, "description": "开户流程太慢"})
+        report = self.Complaint.create({**values, "description": FACTS})
+        contact = earlier.partner_id
+        self.assertEqual(report.partner_id, contact)
+        self._hand_over(report, agent)
+        self.assertFalse(report.partner_id)
+        self.assertTrue(contact.active)
+        self.assertEqual(earlier.partner_id, contact)
+        self.assertEqual(
+            report.with_user(self.compliance_officer).complainant_email,
+            "wang.wu@example.cn",
+        )
 
     def test_view_shows_the_button_to_complaint_staff(self):
         arch = self.Complaint.with_user(self.user_csc_agent).get_views(
