@@ -238,7 +238,8 @@ class HuataiComplaint(models.Model):
         only). A contact with a login (a portal client's own) stays linked;
         any other is unlinked from the reports, and deleted when no other
         complaint uses it (the contact the intake created for this one), or
-        archived when something else still refers to it."""
+        archived when something else still refers to it; a company, or a
+        contact with people under it, is only unlinked."""
         reports = self.sudo().with_context(active_test=False).filtered("partner_id")
         contacts = reports.partner_id - self._partners_with_users(reports.partner_id)
         if not contacts:
@@ -248,7 +249,9 @@ class HuataiComplaint(models.Model):
         ).write({"partner_id": False})
         used = self.env["huatai.complaint"].sudo().with_context(active_test=False)
         used = set(used.search([("partner_id", "in", contacts.ids)]).partner_id.ids)
-        for contact in contacts.filtered(lambda p: p.id not in used):
+        for contact in contacts.filtered(
+            lambda p: p.id not in used and not p.is_company and not p.child_ids
+        ):
             try:
                 with self.env.cr.savepoint():
                     contact.unlink()
