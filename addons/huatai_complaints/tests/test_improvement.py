@@ -173,7 +173,7 @@ class TestImprovementConfidentiality(ImprovementCase):
         action = self._propose(self.head_jiangsu)
         self.assertFalse(action.is_confidential)
         self.complaint.sudo().category_id = self.category_whistleblowing
-        self.assertTrue(action.is_confidential)
+        self.assertTrue(action.sudo().is_confidential)
         self.assertFalse(
             self.Improvement.with_user(self.head_jiangsu).search(
                 [("id", "=", action.id)]
