@@ -445,16 +445,22 @@ class AdversarialWorld:
         cls._flush_tracking()
         old_token = C.sudo()._portal_ensure_token()
         # the staff member realises it is a whistleblowing report
-        action = C.action_open_handover_wizard()
+        cls._hand_over(C, "举报员工违规，应由合规部处理")
+        return cls.env["huatai.complaint"].browse(C.id), old_token
+
+    @classmethod
+    def _hand_over(cls, complaint, reason):
+        """The registering staff hands ``complaint`` over to Compliance, as
+        the hand-over wizard does."""
+        action = complaint.action_open_handover_wizard()
         form = Form(
             cls.env[action["res_model"]]
             .with_user(cls.staff)
             .with_context(**action["context"])
         )
-        form.reason = "举报员工违规，应由合规部处理"
+        form.reason = reason
         form.save().action_hand_over()
         cls._flush_tracking()
-        return cls.env["huatai.complaint"].browse(C.id), old_token
 
     @classmethod
     def _build_phone_complaints(cls):
@@ -491,15 +497,7 @@ class AdversarialWorld:
         assert recording.search_count([("complaint_id", "=", R.id)]) == 1, (
             "R's recording was not archived before the handover"
         )
-        action = R.action_open_handover_wizard()
-        form = Form(
-            cls.env[action["res_model"]]
-            .with_user(cls.staff)
-            .with_context(**action["context"])
-        )
-        form.reason = "来电举报员工，应由合规部处理"
-        form.save().action_hand_over()
-        cls._flush_tracking()
+        cls._hand_over(R, "来电举报员工，应由合规部处理")
         P = cls.env["huatai.complaint"]
         for description in (
             "电话反映客户经理推荐产品不当",
