@@ -38,14 +38,9 @@ SUMMARY_KEYS = (
 )
 # the outcome of the complaints of a main type (by-type sheet), in the order
 # and with the headers of the units' sheet
-BY_TYPE_KEYS = (
-    "compensation",
-    "compensation_amount",
-    "founded",
-    "partly_founded",
-    "unfounded",
-    "compensation_paid",
-)
+BY_TYPE_KEYS = SUMMARY_KEYS[
+    SUMMARY_KEYS.index("compensation") : SUMMARY_KEYS.index("compensation_paid") + 1
+]
 
 
 class RegulatorSummaryReport(XlsxReport):
