@@ -200,6 +200,7 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "WIMPROVEMENT",
             "CIMPROVEMENT",
             "CIMPROVEMENTNOTE",
+            "CIMPROVEMENTAFTER",
             "RDESC",
         ):
             self.assertIn(self.M(what), everything)

@@ -366,6 +366,15 @@ class HuataiComplaintImprovement(models.Model):
         self.env["mail.message"].invalidate_model(["huatai_confidential"])
 
     @api.model
+    def _huatai_confidential_ids(self, ids):
+        """The actions naming a report among ``ids``: Compliance's alone,
+        the messages posted on them after their seal too
+        (``mail_message.py``)."""
+        ids = {i for i in ids if isinstance(i, int) and i}
+        actions = self.sudo().browse(ids).exists()
+        return set(actions.filtered("is_confidential").ids)
+
+    @api.model
     def _seal_for_complaints(self, complaints):
         """``complaints`` became whistleblowing reports (called by the
         complaint's ``_seal_confidential``): seal the actions naming them."""

@@ -2,7 +2,8 @@
 record rules of messages and notifications, recipients outside Compliance
 taken off (confidentiality of complaints: ``huatai_complaint_guard.py``).
 The same holds for every document that is Compliance's alone
-(``CONFIDENTIAL_DOCUMENTS``: the pattern alerts on named staff).
+(``CONFIDENTIAL_DOCUMENTS``: the improvement actions naming a report, the
+pattern alerts on named staff).
 
 Every check starts with the model name: messages of other models pay one
 comparison, no query.
@@ -15,7 +16,11 @@ from .mail_followers import COMPLAINT
 
 # the models whose records may be Compliance's alone: each answers
 # ``_huatai_confidential_ids(ids)``
-CONFIDENTIAL_DOCUMENTS = (COMPLAINT, "huatai.pattern.alert")
+CONFIDENTIAL_DOCUMENTS = (
+    COMPLAINT,
+    "huatai.complaint.improvement",
+    "huatai.pattern.alert",
+)
 
 
 def confidential_documents(env, pairs):
