@@ -184,13 +184,18 @@ class AdversarialWorld:
         cls.D = cls._build_ordinary_complaint()
         cls.C, cls.C_old_token = cls._build_handed_over_complaint()
         cls.R, cls.P = cls._build_phone_complaints()
-        # Compliance discusses the sealed improvement action with a colleague
-        cls.C_improvement.with_user(cls.compliance).message_post(
-            body=cls.M("CIMPROVEMENTAFTER"),
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=cls.compliance_2.partner_id.ids,
-        )
+        # Compliance discusses the sealed improvement action and C's order
+        # with a colleague
+        for record, what in (
+            (cls.C_improvement, "CIMPROVEMENTAFTER"),
+            (cls.C_order, "CORDERAFTER"),
+        ):
+            record.with_user(cls.compliance).message_post(
+                body=cls.M(what),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=cls.compliance_2.partner_id.ids,
+            )
         # the cross-complaint jobs (issue 16) have seen them all; two
         # complaints naming one person make a pattern (C and R name the same
         # one: Compliance's alone)

@@ -201,6 +201,7 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
             "CIMPROVEMENT",
             "CIMPROVEMENTNOTE",
             "CIMPROVEMENTAFTER",
+            "CORDERAFTER",
             "RDESC",
         ):
             self.assertIn(self.M(what), everything)
@@ -267,6 +268,22 @@ class TestCanaryScan(CanaryScanMixin, TransactionCase):
                 [("kind", "!=", "respondent"), ("complaint_ids", "in", reports.ids)]
             )
         )
+
+    def test_messages_of_the_reports_documents_are_flagged(self):
+        """Every message of a report's documents (its reviews and orders, the
+        improvement actions naming it), before its seal or after, carries
+        the flag the rules of messages and notifications read."""
+        opinions = self.env["huatai.complaint.opinion"].search(
+            [("complaint_id", "in", (self.W | self.C).ids)]
+        )
+        self.assertIn(self.C_order, opinions)
+        for records in (opinions, self.C_improvement):
+            with self.subTest(model=records._name):
+                messages = self.env["mail.message"].search(
+                    [("model", "=", records._name), ("res_id", "in", records.ids)]
+                )
+                self.assertTrue(messages)
+                self.assertEqual(set(messages.mapped("huatai_confidential")), {True})
 
     @mute_logger(*MUTED)
     def test_no_marker_on_any_model_for_any_other_role(self):

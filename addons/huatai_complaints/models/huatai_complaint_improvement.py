@@ -23,6 +23,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..tools.workdays import china_today
 from .huatai_complaint import COMPLIANCE_GROUP
+from .mail_message import confidential_among
 
 HQ_GROUP = "huatai_complaints.group_complaint_hq"
 MANAGER_GROUP = "huatai_complaints.group_complaint_manager"
@@ -370,9 +371,7 @@ class HuataiComplaintImprovement(models.Model):
         """The actions naming a report among ``ids``: Compliance's alone,
         the messages posted on them after their seal too
         (``mail_message.py``)."""
-        ids = {i for i in ids if isinstance(i, int) and i}
-        actions = self.sudo().browse(ids).exists()
-        return set(actions.filtered("is_confidential").ids)
+        return confidential_among(self, ids, "is_confidential")
 
     @api.model
     def _seal_for_complaints(self, complaints):

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..tools.workdays import china_today
 from .huatai_complaint_review_rule import REVIEW_KINDS
+from .mail_message import confidential_among
 
 ORDER_ACTIVITY_XMLID = "huatai_complaints.mail_activity_type_order"
 
@@ -107,6 +108,12 @@ class HuataiComplaintOpinion(models.Model):
         compute="_compute_in_my_units",
         search="_search_in_my_units",
     )
+
+    @api.model
+    def _huatai_confidential_ids(self, ids):
+        """The reviews and orders of reports among ``ids``: Compliance's
+        alone, their messages too (``mail_message.py``)."""
+        return confidential_among(self, ids, "complaint_id.is_confidential")
 
     @api.depends("kind", "decision", "done_date")
     def _compute_state(self):

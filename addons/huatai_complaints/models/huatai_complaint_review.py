@@ -534,3 +534,13 @@ class HuataiComplaint(models.Model):
                 ("partner_id", "not in", insiders.partner_id.ids),
             ]
         ).unlink()
+        # their past messages follow them (the rules of messages and
+        # notifications read the flag; new ones are flagged at creation)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_message SET huatai_confidential = TRUE "
+            "WHERE model = %s AND res_id = ANY(%s) "
+            "AND huatai_confidential IS NOT TRUE",
+            [opinions._name, opinions.ids],
+        )
+        self.env["mail.message"].invalidate_model(["huatai_confidential"])

@@ -24,6 +24,7 @@ from ..tools import settings as S
 from ..tools.lang import in_firm_lang
 from ..tools.settings import read_setting
 from .incident_proposal import china_time
+from .mail_message import confidential_among
 
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
 COMPLIANCE_UNIT_XMLID = "huatai_complaints.unit_compliance"
@@ -86,9 +87,7 @@ class HuataiPatternAlert(models.Model):
     def _huatai_confidential_ids(self, ids):
         """The alerts on named staff among ``ids``: Compliance's alone, their
         messages and notifications too (``mail_message.py``)."""
-        ids = {i for i in ids if isinstance(i, int) and i}
-        alerts = self.sudo().browse(ids).exists()
-        return set(alerts.filtered(lambda a: a.kind == "respondent").ids)
+        return confidential_among(self, ids, lambda a: a.kind == "respondent")
 
     @api.model
     def _period(self, now):

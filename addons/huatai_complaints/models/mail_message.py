@@ -2,8 +2,8 @@
 record rules of messages and notifications, recipients outside Compliance
 taken off (confidentiality of complaints: ``huatai_complaint_guard.py``).
 The same holds for every document that is Compliance's alone
-(``CONFIDENTIAL_DOCUMENTS``: the improvement actions naming a report, the
-pattern alerts on named staff).
+(``CONFIDENTIAL_DOCUMENTS``: the reviews and orders of a report, the
+improvement actions naming one, the pattern alerts on named staff).
 
 Every check starts with the model name: messages of other models pay one
 comparison, no query.
@@ -18,9 +18,19 @@ from .mail_followers import COMPLAINT
 # ``_huatai_confidential_ids(ids)``
 CONFIDENTIAL_DOCUMENTS = (
     COMPLAINT,
+    "huatai.complaint.opinion",
     "huatai.complaint.improvement",
     "huatai.pattern.alert",
 )
+
+
+def confidential_among(Model, ids, confidential):
+    """The ids of ``Model`` among ``ids`` whose records satisfy
+    ``confidential`` (a field path or a predicate, as ``filtered`` takes it),
+    whoever asks: each model's ``_huatai_confidential_ids``."""
+    ids = {i for i in ids if isinstance(i, int) and i}
+    records = Model.sudo().browse(ids).exists()
+    return set(records.filtered(confidential).ids)
 
 
 def confidential_documents(env, pairs):
