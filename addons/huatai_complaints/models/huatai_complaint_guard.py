@@ -27,6 +27,7 @@ from odoo.exceptions import AccessError
 
 from ..tools.actions import wizard_action
 from .huatai_complaint import COMPLIANCE_GROUP
+from .mail_message import flag_confidential_messages
 
 _logger = logging.getLogger(__name__)
 
@@ -241,21 +242,13 @@ class HuataiComplaint(models.Model):
         # hook (issue 16): the improvement actions naming them are sealed too
         self.env["huatai.complaint.improvement"]._seal_for_complaints(reports)
         reports.with_user(SUPERUSER_ID).write({"access_token": False})
-        self.env.flush_all()
-        cr = self.env.cr
-        cr.execute(
-            "UPDATE mail_message SET huatai_confidential = TRUE "
-            "WHERE model = %s AND res_id = ANY(%s) "
-            "AND huatai_confidential IS NOT TRUE",
-            [COMPLAINT, reports.ids],
-        )
-        cr.execute(
+        flag_confidential_messages(reports)
+        self.env.cr.execute(
             "UPDATE ir_attachment SET access_token = NULL, public = FALSE "
             "WHERE res_model = %s AND res_id = ANY(%s) "
             "AND (access_token IS NOT NULL OR public)",
             [COMPLAINT, reports.ids],
         )
-        self.env["mail.message"].invalidate_model(["huatai_confidential"])
         self.env["ir.attachment"].invalidate_model(["access_token", "public"])
 
     def _unseal(self):

@@ -23,7 +23,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..tools.workdays import china_today
 from .huatai_complaint import COMPLIANCE_GROUP
-from .mail_message import confidential_among
+from .mail_message import confidential_among, flag_confidential_messages
 
 HQ_GROUP = "huatai_complaints.group_complaint_hq"
 MANAGER_GROUP = "huatai_complaints.group_complaint_manager"
@@ -357,14 +357,7 @@ class HuataiComplaintImprovement(models.Model):
         if outsiders:
             actions.message_unsubscribe(partner_ids=outsiders.ids)
         actions.activity_ids.filtered(lambda a: a.user_id not in insiders).unlink()
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE mail_message SET huatai_confidential = TRUE "
-            "WHERE model = %s AND res_id = ANY(%s) "
-            "AND huatai_confidential IS NOT TRUE",
-            [self._name, actions.ids],
-        )
-        self.env["mail.message"].invalidate_model(["huatai_confidential"])
+        flag_confidential_messages(actions)
 
     @api.model
     def _huatai_confidential_ids(self, ids):

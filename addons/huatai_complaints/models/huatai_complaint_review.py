@@ -19,6 +19,7 @@ from odoo.tools import html2plaintext
 from ..tools.workdays import china_today
 from .huatai_complaint import COMPLIANCE_GROUP, MANAGER_GROUP
 from .huatai_complaint_review_rule import REVIEW_ORDER
+from .mail_message import flag_confidential_messages
 
 RETAIL_HQ_XMLID = "huatai_complaints.unit_retail_service_hq"
 COMPLIANCE_UNIT_XMLID = "huatai_complaints.unit_compliance"
@@ -536,11 +537,4 @@ class HuataiComplaint(models.Model):
         ).unlink()
         # their past messages follow them (the rules of messages and
         # notifications read the flag; new ones are flagged at creation)
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE mail_message SET huatai_confidential = TRUE "
-            "WHERE model = %s AND res_id = ANY(%s) "
-            "AND huatai_confidential IS NOT TRUE",
-            [opinions._name, opinions.ids],
-        )
-        self.env["mail.message"].invalidate_model(["huatai_confidential"])
+        flag_confidential_messages(opinions)

@@ -33,6 +33,22 @@ def confidential_among(Model, ids, confidential):
     return set(records.filtered(confidential).ids)
 
 
+def flag_confidential_messages(records):
+    """The past messages of ``records``, which just became Compliance's
+    alone, are flagged (new ones are flagged at their creation)."""
+    if not records:
+        return
+    env = records.env
+    env.flush_all()
+    env.cr.execute(
+        "UPDATE mail_message SET huatai_confidential = TRUE "
+        "WHERE model = %s AND res_id = ANY(%s) "
+        "AND huatai_confidential IS NOT TRUE",
+        [records._name, records.ids],
+    )
+    env["mail.message"].invalidate_model(["huatai_confidential"])
+
+
 def confidential_documents(env, pairs):
     """The (model, id) of ``pairs`` that are Compliance's alone."""
     found = set()
